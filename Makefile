@@ -1,0 +1,86 @@
+# Two commands matter: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supercomplaints
+SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
+
+## run: install, migrate, load the public record, create demo accounts, serve on 127.0.0.1:8000
+run: export DJANGO_DEBUG ?= 1
+run: install frontend
+	mkdir -p var/media
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_public_record
+	$(MANAGE) create_demo_accounts
+	$(MANAGE) collectstatic --noinput -v 0
+	@echo "Task worker starting in the background; site on http://127.0.0.1:8000/"
+	$(MANAGE) db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:8000
+
+## test: install what the tests need, start PostgreSQL, run the whole suite on PostgreSQL and SQLite
+test: install-dev system-deps frontend postgres
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed-base: requirements/base.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/base.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/dev.lock
+	touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+## system-deps: Debian packages for the browser tests and PDF checks (never `playwright install`)
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v msgfmt >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver poppler-utils gettext \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	fi
+
+## frontend: GOV.UK Frontend and the checkers from npm, locked by package-lock.json
+frontend: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## postgres: start the packaged cluster if it is down, and make sure the database exists
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install-dev
+	$(VENV)/bin/mypy organisations deadlines complaints reports recommendations audit access
+
+bench: install-dev frontend
+	$(PY) bench/run.py
+
+messages: install-dev
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l cy --ignore=.venv --ignore=node_modules
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv
+
+worker: install
+	$(MANAGE) db_worker
+
+clean:
+	rm -rf var/static var/test.sqlite3
