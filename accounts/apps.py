@@ -2,5 +2,18 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'accounts'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accounts"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.admin_site import VerifiedAdminSite
+        from accounts.signals import start_session_clock_on_sign_in
+
+        # Every ModelAdmin is registered on django.contrib.admin.site; changing the class of that one
+        # object puts the whole admin behind the second factor without touching INSTALLED_APPS or
+        # each app's admin.py (django-otp's documented alternative is a separate OTPAdminSite).
+        admin.site.__class__ = VerifiedAdminSite
+        user_logged_in.connect(start_session_clock_on_sign_in, dispatch_uid="accounts.start_session_clock")

@@ -1,3 +1,103 @@
 from django.contrib import admin
 
-# Register your models here.
+from common.admin import AuditedAdmin, run_service_action
+from complaints import services
+from complaints.models import (
+    AuthorityPosition,
+    EligibilityDecision,
+    EvidenceItem,
+    Feature,
+    Harm,
+    ProgressReport,
+    SuperComplaint,
+)
+
+
+class FeatureInline(admin.StackedInline):
+    model = Feature
+    extra = 0
+
+
+class EvidenceInline(admin.TabularInline):
+    model = EvidenceItem
+    extra = 0
+
+
+class PositionInline(admin.TabularInline):
+    model = AuthorityPosition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["authority", "position", "reasons", "recorded_at", "recorded_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # positions are recorded by each authority through casework
+
+
+class ProgressReportInline(admin.TabularInline):
+    model = ProgressReport
+    extra = 0
+    can_delete = False
+    readonly_fields = ["period", "period_start", "due", "sent_at", "overdue_flagged_on"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SuperComplaint)
+class SuperComplaintAdmin(AuditedAdmin):
+    list_display = ["reference", "title", "state", "received_on", "acknowledgement_due"]
+    list_filter = ["state", "is_historical"]
+    search_fields = ["reference", "title", "subject"]
+    # State, receipt and stored due dates change only through the services.
+    readonly_fields = [
+        "reference",
+        "state",
+        "received_at",
+        "received_on",
+        "acknowledgement_due",
+        "acknowledged_at",
+        "acknowledgement_overdue_flagged_on",
+        "told_investigation_on",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "version",
+        "submission_token",
+        "public_record_key",
+        "is_historical",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
+    inlines = [FeatureInline, EvidenceInline, PositionInline, ProgressReportInline]
+    actions = ["acknowledge", "start_assessment", "begin_monitoring", "close"]
+
+    @admin.action(description="Acknowledge (reg 5)")
+    def acknowledge(self, request, queryset):
+        run_service_action(self, request, queryset, services.acknowledge_complaint, services.ComplaintError)
+
+    @admin.action(description="Start the eligibility assessment (reg 6)")
+    def start_assessment(self, request, queryset):
+        run_service_action(self, request, queryset, services.start_assessment, services.ComplaintError)
+
+    @admin.action(description="Begin monitoring responses")
+    def begin_monitoring(self, request, queryset):
+        run_service_action(self, request, queryset, services.begin_monitoring, services.ComplaintError)
+
+    @admin.action(description="Close")
+    def close(self, request, queryset):
+        run_service_action(self, request, queryset, services.close_complaint, services.ComplaintError)
+
+
+@admin.register(Harm)
+class HarmAdmin(AuditedAdmin):
+    list_display = ["feature", "description"]
+
+
+@admin.register(EligibilityDecision)
+class EligibilityDecisionAdmin(AuditedAdmin):
+    list_display = ["complaint", "outcome", "decided_on", "decided_by"]
+    readonly_fields = ["complaint", "outcome", "decided_by", "decided_by_user"]
+
+    def has_add_permission(self, request):
+        return False  # decisions are made through casework, which applies reg 6 and reg 11(1)

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class EvidenceConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'evidence'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "evidence"

@@ -1,3 +1,59 @@
 from django.contrib import admin
 
-# Register your models here.
+from common.admin import AuditedAdmin
+from organisations.models import Criterion, CriterionFinding, Designation, DesignationAssessment, Organisation
+
+
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    extra = 0
+    can_delete = False
+    fields = ["instrument", "in_force_from", "revocation_instrument", "revoked_from"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "short_name", "verified"]
+    list_filter = ["kind", "verified", "country"]
+    search_fields = ["name", "short_name", "also_known_as"]
+    readonly_fields = ["slug"]
+    inlines = [DesignationInline]
+
+
+@admin.register(Designation)
+class DesignationAdmin(AuditedAdmin):
+    """Designations are recorded by the Home Office; edits here are audited like every change."""
+
+    list_display = ["body", "instrument", "in_force_from", "revoked_from"]
+    list_filter = ["in_force_from"]
+    search_fields = ["body__name", "instrument"]
+
+
+class CriterionFindingInline(admin.TabularInline):
+    model = CriterionFinding
+    extra = 0
+
+
+@admin.register(DesignationAssessment)
+class DesignationAssessmentAdmin(AuditedAdmin):
+    list_display = ["body", "kind", "assessed_on"]
+    inlines = [CriterionFindingInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "number", "text"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # statutory text
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

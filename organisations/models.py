@@ -47,10 +47,14 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
     def designated_on(self, day: datetime.date) -> OrganisationQuerySet:
         """Bodies whose designation was in force on ``day`` (SI 2018/748 reg 3; PRA 2002 s.29A)."""
-        return self.designated_bodies().filter(
-            Q(designations__in_force_from__lte=day)
-            & (Q(designations__revoked_from__isnull=True) | Q(designations__revoked_from__gt=day))
-        ).distinct()
+        return (
+            self.designated_bodies()
+            .filter(
+                Q(designations__in_force_from__lte=day)
+                & (Q(designations__revoked_from__isnull=True) | Q(designations__revoked_from__gt=day))
+            )
+            .distinct()
+        )
 
 
 class Organisation(models.Model):
@@ -105,7 +109,9 @@ class Organisation(models.Model):
 
 class DesignationQuerySet(models.QuerySet["Designation"]):
     def in_force_on(self, day: datetime.date) -> DesignationQuerySet:
-        return self.filter(in_force_from__lte=day).filter(Q(revoked_from__isnull=True) | Q(revoked_from__gt=day))
+        return self.filter(in_force_from__lte=day).filter(
+            Q(revoked_from__isnull=True) | Q(revoked_from__gt=day)
+        )
 
 
 class Designation(models.Model):
@@ -123,7 +129,9 @@ class Designation(models.Model):
     in_force_from = models.DateField()
     revocation_instrument = models.CharField(max_length=120, blank=True)
     revoked_from = models.DateField(
-        null=True, blank=True, help_text=_("The day the revocation came into force: no complaint from then on.")
+        null=True,
+        blank=True,
+        help_text=_("The day the revocation came into force: no complaint from then on."),
     )
     notes = models.TextField(blank=True)
 

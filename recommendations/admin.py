@@ -1,3 +1,38 @@
 from django.contrib import admin
 
-# Register your models here.
+from common.admin import AuditedAdmin, run_service_action
+from recommendations import services
+from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+
+
+@admin.register(AddresseeGroup)
+class AddresseeGroupAdmin(AuditedAdmin):
+    list_display = ["name", "slug"]
+    filter_horizontal = ["members"]
+
+
+class ObligationInline(admin.TabularInline):
+    model = Obligation
+    extra = 0
+    fields = ["organisation", "via_group", "due", "responded_at", "overdue_flagged_on"]
+    readonly_fields = ["via_group", "responded_at", "overdue_flagged_on"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(AuditedAdmin):
+    list_display = ["reference", "label", "report", "text_verified"]
+    search_fields = ["reference", "text"]
+    readonly_fields = ["reference"]
+    filter_horizontal = ["addressee_groups", "addressee_organisations"]
+    inlines = [ObligationInline]
+    actions = ["expand"]
+
+    @admin.action(description="Expand addressees into obligations")
+    def expand(self, request, queryset):
+        run_service_action(self, request, queryset, services.expand_addressees, services.RecommendationError)
+
+
+@admin.register(Response)
+class ResponseAdmin(AuditedAdmin):
+    list_display = ["obligation", "status", "state", "submitted_at"]
+    readonly_fields = ["state", "submitted_at", "published_at"]

@@ -1,3 +1,124 @@
-from django.db import models
+"""Recommendations, who they are addressed to, and each addressee's obligation and response.
 
-# Create your models here.
+A recommendation names addressees as organisations or as groups ("chief constables"). A group is
+data: its members are explicit rows that staff can edit. Expanding the addressees gives one
+obligation per organisation, each with its own deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AddresseeGroup(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    name_cy = models.CharField(max_length=120, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(
+        "organisations.Organisation", related_name="addressee_groups", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Recommendation(models.Model):
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="recommendations")
+    reference = models.CharField(
+        max_length=60, unique=True, help_text=_("Stable reference, e.g. SC-2019-002-R1. Never reused.")
+    )
+    label = models.CharField(
+        max_length=120, help_text=_('As the report numbers it, e.g. "Recommendation 1".')
+    )
+    text = models.TextField()
+    text_cy = models.TextField(blank=True)
+    text_verified = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=1)
+    addressee_groups = models.ManyToManyField(AddresseeGroup, blank=True, related_name="recommendations")
+    addressee_organisations = models.ManyToManyField(
+        "organisations.Organisation", blank=True, related_name="recommendations_addressed"
+    )
+    default_due = models.DateField(
+        null=True, blank=True, help_text=_("The deadline the report sets; each obligation may differ.")
+    )
+
+    class Meta:
+        ordering = ["report", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.label}"
+
+
+class ObligationQuerySet(models.QuerySet["Obligation"]):
+    def overdue(self, on: datetime.date) -> ObligationQuerySet:
+        return self.filter(due__lt=on, responded_at__isnull=True)
+
+
+class Obligation(models.Model):
+    """What one organisation owes in answer to one recommendation."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="obligations")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="obligations"
+    )
+    via_group = models.ForeignKey(AddresseeGroup, null=True, blank=True, on_delete=models.SET_NULL)
+    due = models.DateField(null=True, blank=True)
+    due_explanation = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_on = models.DateField(null=True, blank=True)
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recommendation", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "organisation"], name="obligation_one_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.reference} → {self.organisation}"
+
+
+class ResponseStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    ALREADY_IN_PLACE = "already_in_place", _("Already in place")
+
+
+class ResponseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+
+
+class Response(models.Model):
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="responses")
+    state = models.CharField(max_length=20, choices=ResponseState.choices, default=ResponseState.DRAFT)
+    status = models.CharField(max_length=30, choices=ResponseStatus.choices)
+    reasons = models.TextField(blank=True)
+    action_plan = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                name="response_submitted_has_moment",
+            )
+        ]
