@@ -246,9 +246,9 @@ def record_position(
     if not reasons.strip():
         raise ComplaintError(_("Give the reasons for the position."))
     with transaction.atomic():
-        if complaint.state == ComplaintState.ACKNOWLEDGED:
-            start_assessment(complaint)
         complaint = _locked(complaint)
+        if complaint.state == ComplaintState.ACKNOWLEDGED:
+            complaint = start_assessment(complaint)
         if complaint.state != ComplaintState.ASSESSING:
             raise InvalidTransition(_("Positions can only be recorded while eligibility is being assessed."))
         existing = AuthorityPosition.objects.filter(complaint=complaint, authority=authority).first()

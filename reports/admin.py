@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from common.admin import AuditedAdmin, run_service_action
+from reports import services
+from reports.models import DissentingOpinion, DmaAction, Exclusion, Report
+
+
+class ActionInline(admin.TabularInline):
+    model = DmaAction
+    extra = 0
+
+
+class OpinionInline(admin.TabularInline):
+    model = DissentingOpinion
+    extra = 0
+
+
+class ExclusionInline(admin.TabularInline):
+    model = Exclusion
+    extra = 0
+
+
+@admin.register(Report)
+class ReportAdmin(AuditedAdmin):
+    list_display = ["title", "complaint", "state", "published_on", "title_verified"]
+    list_filter = ["state", "title_verified"]
+    search_fields = ["title", "complaint__reference"]
+    readonly_fields = ["state", "published_at", "version"]
+    inlines = [ActionInline, OpinionInline, ExclusionInline]
+    actions = ["publish"]
+
+    @admin.action(description="Publish (reg 8)")
+    def publish(self, request, queryset):
+        run_service_action(self, request, queryset, services.publish_report, services.ReportError)

@@ -1,0 +1,109 @@
+"""The report on a super-complaint (SI 2018/748 reg 8): its content, actions, dissent and exclusions.
+
+Who may see a report is decided by ``access``; what is public is decided by ``Report.objects.published``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.partial_dates import PartialDateField
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def published(self, at: datetime.datetime | None = None) -> ReportQuerySet:
+        """Reports the public may read: published, and past any embargo moment."""
+        at = at or timezone.now()
+        return self.filter(state=ReportState.PUBLISHED).filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=at)
+        )
+
+
+class Report(models.Model):
+    complaint = models.OneToOneField(
+        "complaints.SuperComplaint", on_delete=models.CASCADE, related_name="report"
+    )
+    state = models.CharField(max_length=20, choices=ReportState.choices, default=ReportState.DRAFT)
+    title = models.CharField(max_length=400)
+    title_cy = models.CharField(_("title in Welsh"), max_length=400, blank=True)
+    title_verified = models.BooleanField(default=True)
+    published_on = PartialDateField(null=True, blank=True)
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Not public before this moment, even once published.")
+    )
+    steps_taken = models.TextField(blank=True, help_text=_("Reg 8(1)(a): the steps taken to investigate."))
+    findings_summary = models.TextField(blank=True)
+    conclusions = models.TextField(blank=True, help_text=_("Reg 8(1)(b): the conclusions and the reasons."))
+    recommendation_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How many recommendations the published report makes, if known.")
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    public_record_notes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Facts from the public record not yet entered as structured data (addressees, deadlines)."
+        ),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(published_on__isnull=False), name="report_published_has_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DmaAction(models.Model):
+    """Further action a decision-making authority proposes to take (reg 8(1)(c))."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="actions")
+    reference = models.CharField(max_length=60)
+    authority = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    text_cy = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "reference"], name="action_unique_reference")
+        ]
+
+
+class DissentingOpinion(models.Model):
+    """Where the authorities disagree on the report's contents, each gives its opinion (reg 11(2))."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="opinions")
+    authority = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+
+class ExclusionGround(models.TextChoices):
+    NATIONAL_SECURITY = "national_security", _("National security")
+    SAFETY = "safety", _("The safety of any person")
+
+
+class Exclusion(models.Model):
+    """A passage excluded from the published report (reg 8(3)). Never public."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exclusions")
+    ground = models.CharField(max_length=30, choices=ExclusionGround.choices)
+    passage = models.TextField()
+    note = models.TextField(blank=True)

@@ -1,0 +1,447 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from audit.models import AuditEvent
+from complaints import services
+from complaints.models import ComplaintState, DecidedBy, Position, RepeatFinding, SuperComplaint
+from complaints.services import (
+    ComplaintError,
+    IncompleteComplaint,
+    InvalidTransition,
+    NotDesignated,
+    StaleEdit,
+)
+from deadlines.rules import progress_report_periods
+from tests.builders import authority, ensure_public_record, london, make_draft, org
+
+pytestmark = pytest.mark.django_db
+
+FULL_CHECKLIST = dict.fromkeys(
+    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
+)
+
+
+@pytest.fixture(autouse=True)
+def public_record():
+    ensure_public_record()
+
+
+def events(action):
+    return AuditEvent.objects.filter(action=action)
+
+
+def received(body="Hestia", at=None):
+    return services.submit_complaint(make_draft(body), at=at or london(2026, 11, 27, 10, 0))
+
+
+def assessed(positions=("eligible", "eligible", "eligible"), at=None):
+    complaint = services.acknowledge_complaint(received(at=at))
+    for short, position in zip(["HMICFRS", "IOPC", "College"], positions, strict=True):
+        services.record_position(
+            complaint, authority=authority(short), position=position, reasons=f"{short} view"
+        )
+    return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+# --- Submission ------------------------------------------------------------------------------------
+
+
+def test_hestia_received_friday_31_may_2019_is_acknowledged_by_thursday_6_june(
+    django_capture_on_commit_callbacks,
+):
+    draft = make_draft("Hestia")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = services.submit_complaint(draft, at=london(2019, 5, 31, 16, 45))
+    assert complaint.state == ComplaintState.RECEIVED
+    assert complaint.reference == "SC-2019-003"  # two 2019 complaints are already on the public record
+    assert complaint.received_on.isoformat() == "2019-05-31"
+    assert complaint.acknowledgement_due == datetime.date(2019, 6, 6)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["pat@example.org"]
+    assert "SC-2019-003" in mail.outbox[0].subject
+    assert "Thursday 6 June 2019" in mail.outbox[0].body
+
+
+def test_receipt_just_after_midnight_london_time_on_a_saturday_is_a_saturday_receipt():
+    # 00:30 BST on Saturday 1 June 2019 is 23:30 UTC on Friday 31 May.
+    moment = datetime.datetime(2019, 5, 31, 23, 30, tzinfo=datetime.UTC)
+    complaint = received(at=moment)
+    assert complaint.received_on.isoformat() == "2019-06-01"
+    # The period begins on Monday 3 June: 3, 4, 5, 6, 7 June.
+    assert complaint.acknowledgement_due == datetime.date(2019, 6, 7)
+
+
+def test_references_run_per_year_of_receipt():
+    first = received(at=london(2026, 1, 5, 9))
+    second = received(at=london(2026, 1, 6, 9))
+    third = received(at=london(2027, 1, 4, 9))
+    assert [first.reference, second.reference, third.reference] == [
+        "SC-2026-001",
+        "SC-2026-002",
+        "SC-2027-001",
+    ]
+
+
+def test_submitting_twice_creates_one_complaint_and_one_event():
+    draft = make_draft()
+    first = services.submit_complaint(draft, at=london(2026, 11, 27, 10))
+    again = services.submit_complaint(draft, at=london(2026, 11, 27, 10, 1))
+    assert again.reference == first.reference
+    assert again.received_at == first.received_at
+    assert events("complaint.submitted").count() == 1
+
+
+def test_a_body_not_designated_on_the_day_cannot_submit():
+    draft = make_draft()
+    draft.complainant_set.create(body=org("Gwent Police"), position=2)
+    with pytest.raises(NotDesignated, match="Gwent Police is not a designated body on 27 November 2026"):
+        services.submit_complaint(draft, at=london(2026, 11, 27, 10))
+    draft.refresh_from_db()
+    assert draft.state == ComplaintState.DRAFT
+    assert draft.reference is None
+    assert not events("complaint.submitted").exists()
+
+
+def test_a_body_is_not_designated_before_1_november_2018():
+    with pytest.raises(NotDesignated):
+        received(at=london(2018, 10, 31, 12))
+
+
+def test_an_incomplete_complaint_lists_what_it_lacks():
+    draft = make_draft(features=1)
+    feature = draft.features.get()
+    feature.text = "  "
+    feature.save()
+    feature.harms.all().delete()
+    draft.evidence_items.all().delete()
+    draft.contact_name = ""
+    draft.save()
+    with pytest.raises(IncompleteComplaint) as caught:
+        services.submit_complaint(draft)
+    assert caught.value.problems == [
+        "Feature 1 has no description.",
+        "Describe the harm caused by feature 1.",
+        "Include the evidence you rely on.",
+        "Name an individual who represents the body and may be contacted, with an e-mail address.",
+    ]
+
+
+def test_named_forces_must_name_at_least_one():
+    draft = make_draft()
+    draft.forces_scope = "named"
+    draft.save()
+    with pytest.raises(IncompleteComplaint, match="Say which forces"):
+        services.submit_complaint(draft)
+    draft.forces.add(org("Gwent Police"))
+    assert services.submit_complaint(draft).state == ComplaintState.RECEIVED
+
+
+def test_submission_records_the_change_with_before_and_after():
+    complaint = received()
+    event = events("complaint.submitted").get()
+    assert event.object_id == str(complaint.pk)
+    assert event.before["state"] == "draft"
+    assert event.after["state"] == "received"
+    assert event.after["acknowledgement_due"] == "2026-12-03"  # Fri 27 Nov + 4 working days
+
+
+# --- Transitions -----------------------------------------------------------------------------------
+
+
+def test_a_draft_cannot_be_acknowledged():
+    with pytest.raises(InvalidTransition, match="“Draft” cannot become “Acknowledged”"):
+        services.acknowledge_complaint(make_draft())
+
+
+def test_acknowledging_twice_does_nothing_the_second_time():
+    complaint = received()
+    services.acknowledge_complaint(complaint, at=london(2026, 11, 30, 9))
+    again = services.acknowledge_complaint(complaint, at=london(2026, 12, 1, 9))
+    assert again.acknowledged_at == london(2026, 11, 30, 9)
+    assert events("complaint.acknowledged").count() == 1
+
+
+def test_withdrawal_before_the_report_is_recorded_as_non_statutory():
+    complaint = services.withdraw_complaint(received(), reason="Resolved with the NPCC")
+    assert complaint.state == ComplaintState.WITHDRAWN
+    assert events("complaint.withdrawn").get().after == {
+        "state": "withdrawn",
+        "reason": "Resolved with the NPCC",
+        "statutory": False,
+    }
+
+
+def test_no_withdrawal_after_the_report():
+    published = SuperComplaint.objects.get(reference="SC-2019-002")
+    with pytest.raises(InvalidTransition):
+        services.withdraw_complaint(published, reason="Too late")
+
+
+def test_withdrawal_needs_a_reason():
+    with pytest.raises(ComplaintError, match="reason"):
+        services.withdraw_complaint(received(), reason=" ")
+
+
+def test_the_whole_life_of_a_complaint():
+    complaint = assessed()
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="Meets reg 4",
+        checklist=FULL_CHECKLIST,
+        repeat_finding="not_a_repeat",
+    )
+    complaint = services.start_investigation(
+        SuperComplaint.objects.get(pk=complaint.pk), lead_authority=authority("IOPC")
+    )
+    assert complaint.state == ComplaintState.INVESTIGATING
+    services.mark_report_published(complaint)
+    services.begin_monitoring(complaint)
+    complaint = services.close_complaint(complaint)
+    assert complaint.state == ComplaintState.CLOSED
+    with pytest.raises(InvalidTransition):
+        services.begin_monitoring(complaint)
+
+
+def test_stale_version_is_refused_in_plain_words():
+    complaint = received()
+    opened_at = complaint.version
+    services.acknowledge_complaint(complaint)
+    complaint.refresh_from_db()
+    with pytest.raises(StaleEdit, match="Someone else saved changes"):
+        services.check_version(complaint, opened_at)
+    services.check_version(complaint, complaint.version)
+
+
+# --- Eligibility -----------------------------------------------------------------------------------
+
+
+def test_positions_are_recorded_by_authorities_only_and_open_the_assessment():
+    complaint = services.acknowledge_complaint(received())
+    with pytest.raises(ComplaintError):
+        services.record_position(complaint, authority=org("Hestia"), position="eligible", reasons="x")
+    services.record_position(
+        complaint, authority=authority("IOPC"), position="eligible", reasons="Meets reg 4"
+    )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ASSESSING
+    services.record_position(
+        complaint, authority=authority("IOPC"), position="not_eligible", reasons="Changed view"
+    )
+    assert complaint.positions.get().position == "not_eligible"
+    event = events("complaint.position_recorded").order_by("-sequence").first()
+    assert event.before == {"position": "eligible", "reasons": "Meets reg 4"}
+
+
+def test_the_decision_waits_for_all_three_positions():
+    complaint = services.acknowledge_complaint(received())
+    services.record_position(complaint, authority=authority("IOPC"), position="eligible", reasons="Yes")
+    with pytest.raises(ComplaintError, match=r"Still to record: College, HMICFRS\."):
+        services.decide_eligibility(
+            complaint, outcome="eligible", reasons="", checklist=FULL_CHECKLIST, repeat_finding="not_a_repeat"
+        )
+
+
+def test_agreed_authorities_decide_and_the_reg_7_clock_starts(django_capture_on_commit_callbacks):
+    complaint = assessed()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decide_eligibility(
+            complaint,
+            outcome="eligible",
+            reasons="Meets reg 4; not a repeat",
+            checklist=FULL_CHECKLIST,
+            repeat_finding="not_a_repeat",
+            at=london(2026, 12, 1, 15),
+        )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ELIGIBLE
+    assert decision.decided_by == DecidedBy.AUTHORITIES
+    assert complaint.told_investigation_on == datetime.date(2026, 12, 1)
+    first = complaint.progress_reports.get()
+    expected = progress_report_periods(datetime.date(2026, 12, 1), 1)[0]
+    assert (first.period, first.period_start, first.due) == (1, datetime.date(2026, 12, 1), expected.due)
+    assert "will be investigated" in mail.outbox[-1].body
+
+
+def test_disagreeing_authorities_need_the_chief_inspector():
+    complaint = assessed(("eligible", "not_eligible", "eligible"))
+    with pytest.raises(ComplaintError, match="only the Chief Inspector can decide"):
+        services.decide_eligibility(
+            complaint, outcome="eligible", reasons="", checklist=FULL_CHECKLIST, repeat_finding="not_a_repeat"
+        )
+    decision = services.decide_eligibility(
+        complaint,
+        outcome="not_eligible",
+        reasons="Merely repeats SC-2019-002",
+        checklist=FULL_CHECKLIST,
+        repeat_finding="repeats_investigated",
+        related_complaint=SuperComplaint.objects.get(reference="SC-2019-002"),
+        by_chief_inspector=True,
+    )
+    assert decision.decided_by == DecidedBy.CHIEF_INSPECTOR
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.NOT_ELIGIBLE
+    assert complaint.told_investigation_on is None
+    assert not complaint.progress_reports.exists()
+
+
+def test_agreed_authorities_cannot_be_overridden():
+    complaint = assessed()
+    with pytest.raises(ComplaintError, match="must follow their position"):
+        services.decide_eligibility(
+            complaint,
+            outcome="not_eligible",
+            reasons="No",
+            checklist=FULL_CHECKLIST,
+            repeat_finding="not_a_repeat",
+            by_chief_inspector=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("checklist", "repeat", "related", "message"),
+    [
+        (
+            {**FULL_CHECKLIST, "includes_evidence": False},
+            "not_a_repeat",
+            False,
+            "requirement of regulation 4",
+        ),
+        (FULL_CHECKLIST, "repeats_under_investigation", True, "merely repeats"),
+        (FULL_CHECKLIST, "repeats_investigated", True, "merely repeats"),
+        (FULL_CHECKLIST, "repeats_investigated", False, "Name the earlier complaint"),
+        (FULL_CHECKLIST, "material_change", True, "material change of circumstances"),
+    ],
+)
+def test_an_eligible_decision_must_respect_reg_4_and_reg_6(checklist, repeat, related, message):
+    complaint = assessed()
+    with pytest.raises(ComplaintError, match=message):
+        services.decide_eligibility(
+            complaint,
+            outcome="eligible",
+            reasons="",
+            checklist=checklist,
+            repeat_finding=repeat,
+            related_complaint=SuperComplaint.objects.get(reference="SC-2019-002") if related else None,
+        )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ASSESSING
+
+
+def test_material_change_with_description_can_be_eligible():
+    complaint = assessed()
+    decision = services.decide_eligibility(
+        complaint,
+        outcome=Position.ELIGIBLE,
+        reasons="New evidence since 2021",
+        checklist=FULL_CHECKLIST,
+        repeat_finding=RepeatFinding.MATERIAL_CHANGE,
+        related_complaint=SuperComplaint.objects.get(reference="SC-2019-002"),
+        material_change="New legislation in 2025 changed the duties of forces.",
+    )
+    assert decision.related_complaint.reference == "SC-2019-002"
+
+
+def test_not_eligible_needs_reasons():
+    complaint = assessed(("not_eligible",) * 3)
+    with pytest.raises(ComplaintError, match="regulation 6\\(6\\)"):
+        services.decide_eligibility(
+            complaint, outcome="not_eligible", reasons=" ", checklist={}, repeat_finding="not_a_repeat"
+        )
+
+
+# --- Progress reports and the sweep --------------------------------------------------------------
+
+
+def eligible(told):
+    complaint = assessed(at=told - datetime.timedelta(days=14))
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="ok",
+        checklist=FULL_CHECKLIST,
+        repeat_finding="not_a_repeat",
+        at=told,
+    )
+    return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+def test_sending_a_progress_report_stores_the_next_period():
+    complaint = eligible(london(2026, 12, 1, 12))
+    first = complaint.progress_reports.get()
+    services.send_progress_report(
+        first, steps_taken="Fieldwork in 4 forces", steps_proposed="Survey of victims"
+    )
+    periods = progress_report_periods(datetime.date(2026, 12, 1), 2)
+    assert list(complaint.progress_reports.values_list("period", "period_start", "due")) == [
+        (1, periods[0].start, periods[0].due),
+        (2, periods[1].start, periods[1].due),
+    ]
+    with pytest.raises(ComplaintError):
+        services.send_progress_report(
+            complaint.progress_reports.get(period=2), steps_taken="", steps_proposed="x"
+        )
+
+
+def test_sweep_flags_overdue_items_once_and_a_second_run_changes_nothing(capsys):
+    late = received(at=london(2026, 11, 2, 9))  # acknowledgement due Fri 6 Nov 2026
+    on_time = received(at=london(2026, 11, 27, 9))
+    investigated = eligible(london(2026, 1, 5, 9))
+    call_command("sweep_deadlines", "--on", "2026-11-28")
+    assert "newly overdue: 1 acknowledgements" in capsys.readouterr().out
+    late.refresh_from_db()
+    on_time.refresh_from_db()
+    assert late.acknowledgement_overdue_flagged_on == datetime.date(2026, 11, 28)
+    assert on_time.acknowledgement_overdue_flagged_on is None
+    periods = progress_report_periods(datetime.date(2026, 1, 5), 5)
+    assert periods[3].due < datetime.date(2026, 11, 28) < periods[4].due
+    flagged = list(
+        investigated.progress_reports.filter(overdue_flagged_on__isnull=False).values_list(
+            "period", flat=True
+        )
+    )
+    assert flagged == [p.period for p in periods if p.due < datetime.date(2026, 11, 28)]
+
+    snapshot = (
+        AuditEvent.objects.count(),
+        list(
+            SuperComplaint.objects.order_by("pk").values_list("acknowledgement_overdue_flagged_on", "version")
+        ),
+    )
+    call_command("sweep_deadlines", "--on", "2026-11-28")
+    assert "newly overdue: 0 acknowledgements, 0 progress reports, 0 responses" in capsys.readouterr().out
+    assert snapshot == (
+        AuditEvent.objects.count(),
+        list(
+            SuperComplaint.objects.order_by("pk").values_list("acknowledgement_overdue_flagged_on", "version")
+        ),
+    )
+
+
+def test_sweep_rejects_a_bad_date():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("sweep_deadlines", "--on", "28/11/2026")
+
+
+def test_correcting_receipt_recomputes_the_acknowledgement_due_date():
+    complaint = received(at=london(2026, 11, 27, 10))
+    assert complaint.acknowledgement_due == datetime.date(2026, 12, 3)
+    complaint = services.correct_receipt(complaint, received_at=london(2026, 11, 20, 10))
+    assert complaint.received_on.isoformat() == "2026-11-20"
+    complaint.refresh_from_db()
+    assert complaint.acknowledgement_due == datetime.date(2026, 11, 26)
+    assert events("complaint.deadlines_recomputed").get().before["acknowledgement_due"] == "2026-12-03"
+
+
+def test_a_failed_service_leaves_no_audit_event_behind():
+    draft = make_draft()
+    draft.complainant_set.create(body=org("Gwent Police"), position=2)
+    count = AuditEvent.objects.count()
+    with pytest.raises(NotDesignated):
+        services.submit_complaint(draft)
+    assert AuditEvent.objects.count() == count

@@ -1,0 +1,56 @@
+"""Settings come from the environment; bad values stop the service at start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k3y-" + "f7Q9xZ2pL8vB4nM6tR1wE5yU0iO3aS7dG9hJ2kL4zX6cV8bN1mQ",
+    "DJANGO_ALLOWED_HOSTS": "super-complaints.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_like_variables():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name at least one host"),
+        ({"DATABASE_URL": "nosuchdb://x"}, "nosuchdb"),
+        ({"DJANGO_HSTS_SECONDS": "a year"}, "DJANGO_HSTS_SECONDS='a year' is not a whole number"),
+    ],
+)
+def test_bad_values_fail_loudly_at_start_up(override, message):
+    result = manage("check", env={**PRODUCTION, **override})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_development_defaults_need_only_debug():
+    result = manage("check", env={"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
