@@ -336,3 +336,34 @@ class ProgressReport(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement (regulation 5)")
+    ELIGIBLE = "eligible", _("Decision: eligible (regulation 6(5))")
+    NOT_ELIGIBLE = "not_eligible", _("Decision: not eligible (regulation 6(6))")
+    PROGRESS_REPORT = "progress_report", _("Progress report (regulation 7)")
+    REPORT = "report", _("Report (regulation 8)")
+
+
+class Letter(models.Model):
+    """A letter to the complainant body, generated from the case record and kept as sent.
+
+    The HTML is the accessible rendition; the PDF is rendered from it. Both are frozen once sent,
+    so the body always sees exactly what it was sent.
+    """
+
+    complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=30, choices=LetterKind.choices)
+    subject = models.CharField(max_length=300)
+    body_html = models.TextField()
+    pdf = models.FileField(upload_to="letters/", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_to = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject

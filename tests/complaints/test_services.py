@@ -445,3 +445,26 @@ def test_a_failed_service_leaves_no_audit_event_behind():
     with pytest.raises(NotDesignated):
         services.submit_complaint(draft)
     assert AuditEvent.objects.count() == count
+
+
+def test_a_newly_proclaimed_bank_holiday_moves_stored_due_dates(django_capture_on_commit_callbacks):
+    from deadlines.services import record_holiday_override, withdraw_holiday_override
+
+    complaint = received(at=london(2026, 11, 27, 10))  # Fri 27 Nov: due Thu 3 Dec
+    investigated = eligible(london(2026, 12, 1, 12))
+    first_due = investigated.progress_reports.get().due
+    with django_capture_on_commit_callbacks(execute=True):
+        override = record_holiday_override(
+            day=datetime.date(2026, 12, 1), action="add", name="Proclaimed day", reason="Royal proclamation"
+        )
+    complaint.refresh_from_db()
+    assert complaint.acknowledgement_due == datetime.date(2026, 12, 4)
+    # Tuesday 1 December is no longer a working day, so the reg 7 period begins on Wednesday 2.
+    report = investigated.progress_reports.get()
+    assert report.period_start == datetime.date(2026, 12, 2)
+    assert report.due > first_due
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_holiday_override(override)
+    complaint.refresh_from_db()
+    assert complaint.acknowledgement_due == datetime.date(2026, 12, 3)
+    assert investigated.progress_reports.get().due == first_due
