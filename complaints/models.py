@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.partial_dates import PartialDateField
@@ -72,6 +73,15 @@ class SuperComplaintQuerySet(models.QuerySet["SuperComplaint"]):
     def of_body(self, body_id: int) -> SuperComplaintQuerySet:
         return self.filter(complainants__id=body_id).distinct()
 
+    def published(self, at: datetime.datetime | None = None) -> SuperComplaintQuerySet:
+        """Complaints the public may read about: on the register since their eligibility decision.
+
+        The one selector every public page, feed, search, download and API response starts from.
+        """
+        return self.filter(public_since__isnull=False, public_since__lte=at or timezone.now()).exclude(
+            state=ComplaintState.DRAFT
+        )
+
     def acknowledgement_overdue(self, on: datetime.date) -> SuperComplaintQuerySet:
         return self.filter(state=ComplaintState.RECEIVED, acknowledgement_due__lt=on)
 
@@ -123,6 +133,13 @@ class SuperComplaint(models.Model):
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    public_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the complaint entered the public register (its eligibility decision). Never before."
+        ),
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
 

@@ -362,7 +362,9 @@ def decide_eligibility(
         _check_decision(decision)
         decision.save()
 
-        fields = []
+        # The decision puts the complaint on the public register (its contact and evidence stay private).
+        complaint.public_since = at
+        fields = ["public_since"]
         if outcome == Position.ELIGIBLE:
             complaint.told_investigation_on = to_london_date(at)
             fields.append("told_investigation_on")
@@ -704,6 +706,7 @@ def import_historical_complaint(
             public_record_key=key,
             is_historical=True,
             state=state,
+            public_since=timezone.now(),
             reference=next_reference(year),
             received_on=received_on,
             **fields,

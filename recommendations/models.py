@@ -31,6 +31,17 @@ class AddresseeGroup(models.Model):
         return self.name
 
 
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def published(self) -> RecommendationQuerySet:
+        """Recommendations of published reports (past any embargo) on public complaints."""
+        from complaints.models import SuperComplaint
+        from reports.models import Report
+
+        return self.filter(
+            report__in=Report.objects.published(), report__complaint__in=SuperComplaint.objects.published()
+        )
+
+
 class Recommendation(models.Model):
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="recommendations")
     reference = models.CharField(
@@ -51,6 +62,8 @@ class Recommendation(models.Model):
         null=True, blank=True, help_text=_("The deadline the report sets; each obligation may differ.")
     )
 
+    objects = RecommendationQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "position", "pk"]
 
@@ -59,6 +72,9 @@ class Recommendation(models.Model):
 
 
 class ObligationQuerySet(models.QuerySet["Obligation"]):
+    def published(self) -> ObligationQuerySet:
+        return self.filter(recommendation__in=Recommendation.objects.published())
+
     def overdue(self, on: datetime.date) -> ObligationQuerySet:
         return self.filter(due__lt=on, responded_at__isnull=True)
 
@@ -103,6 +119,12 @@ class ResponseState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def published(self) -> ResponseQuerySet:
+        """Responses made public, to recommendations that are public. Drafts never are."""
+        return self.filter(state=ResponseState.PUBLISHED, obligation__in=Obligation.objects.published())
+
+
 class Response(models.Model):
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="responses")
     state = models.CharField(max_length=20, choices=ResponseState.choices, default=ResponseState.DRAFT)
@@ -114,6 +136,8 @@ class Response(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         constraints = [

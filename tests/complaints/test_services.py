@@ -468,3 +468,23 @@ def test_a_newly_proclaimed_bank_holiday_moves_stored_due_dates(django_capture_o
     complaint.refresh_from_db()
     assert complaint.acknowledgement_due == datetime.date(2026, 12, 3)
     assert investigated.progress_reports.get().due == first_due
+
+
+def test_a_complaint_reaches_the_public_register_only_with_its_eligibility_decision():
+    draft = make_draft()
+    complaint = assessed()
+    public = SuperComplaint.objects.published()
+    assert not public.filter(pk__in=[draft.pk, complaint.pk]).exists()
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="ok",
+        checklist=FULL_CHECKLIST,
+        repeat_finding="not_a_repeat",
+        at=london(2026, 12, 1, 12),
+    )
+    assert (
+        SuperComplaint.objects.published(at=london(2026, 12, 1, 11, 59)).filter(pk=complaint.pk).count() == 0
+    )
+    assert SuperComplaint.objects.published(at=london(2026, 12, 1, 12)).filter(pk=complaint.pk).count() == 1
+    assert SuperComplaint.objects.published().filter(is_historical=True).count() == 7

@@ -11,7 +11,9 @@ from tests.builders import authority, ensure_public_record, london, make_draft
 
 pytestmark = pytest.mark.django_db
 
-CHECKLIST = dict.fromkeys(["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True)
+CHECKLIST = dict.fromkeys(
+    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
+)
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +26,9 @@ def investigated():
     complaint = complaint_services.submit_complaint(make_draft(), at=london(2026, 1, 5, 9))
     complaint_services.acknowledge_complaint(complaint)
     for short in ("HMICFRS", "IOPC", "College"):
-        complaint_services.record_position(complaint, authority=authority(short), position="eligible", reasons="ok")
+        complaint_services.record_position(
+            complaint, authority=authority(short), position="eligible", reasons="ok"
+        )
     complaint_services.decide_eligibility(
         complaint, outcome="eligible", reasons="ok", checklist=CHECKLIST, repeat_finding="not_a_repeat"
     )
@@ -71,6 +75,24 @@ def test_a_report_needs_a_title(investigated):
 
 def test_historical_reports_are_published_with_their_dates():
     assert Report.objects.published().count() == 7
-    assert Report.objects.published().get(complaint__reference="SC-2019-002").published_on.as_date == datetime.date(
-        2021, 5, 26
+    assert Report.objects.published().get(
+        complaint__reference="SC-2019-002"
+    ).published_on.as_date == datetime.date(2021, 5, 26)
+
+
+def test_recommendations_of_an_embargoed_report_stay_private(investigated):
+    from recommendations.models import Obligation, Recommendation
+    from recommendations.services import add_recommendation, expand_addressees
+    from tests.builders import org
+
+    report = create_report(investigated, title="Report")
+    recommendation = add_recommendation(
+        report, label="R1", text="Do this", organisations=[org("Home Office")]
     )
+    expand_addressees(recommendation)
+    assert not Recommendation.objects.published().filter(pk=recommendation.pk).exists()
+    publish_report(report, embargo_until=london(2999, 1, 1, 0, 0))
+    assert not Recommendation.objects.published().filter(pk=recommendation.pk).exists()
+    assert not Obligation.objects.published().filter(recommendation=recommendation).exists()
+    Report.objects.filter(pk=report.pk).update(embargo_until=None)
+    assert Recommendation.objects.published().filter(pk=recommendation.pk).exists()
