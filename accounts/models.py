@@ -6,15 +6,23 @@ per (user, organisation, role). The rules themselves live in ``access.rules``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
-        email = self.normalize_email(email or username)
-        return super()._create_user_object(email, email, password, **extra_fields)
+    """Users are created by e-mail address; the user name is kept equal to it."""
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:  # type: ignore[override]
+        email = self.normalize_email(email).lower()
+        return super().create_user(email, email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> User:  # type: ignore[override]
+        email = self.normalize_email(email).lower()
+        return super().create_superuser(email, email, password, **extra_fields)
 
 
 class User(AbstractUser):

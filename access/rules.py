@@ -1,0 +1,282 @@
+"""The one permission module: "may this user do this to this object?"
+
+Every view, the API and the admin ask these functions; nothing else decides who may do what.
+Rules answer from the user's memberships (user, organisation, role), read once per request and kept
+on the user object, so a page that asks ten questions costs one query.
+
+Objects that belong to another organisation are not found (404), never forbidden (403): a 403 would
+tell a stranger that the object exists. ``get_object_for_user_or_404`` is the pattern for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.http import Http404
+
+from accounts.models import Membership, Role
+from organisations.models import Organisation, OrganisationKind
+
+_CACHE_ATTRIBUTE = "_access_memberships"
+
+# The roles that act for a decision-making authority (SI 2018/748 reg 2: the Chief Inspector, the
+# Director General of the IOPC and the College of Policing, and the staff who act for them).
+DMA_ROLES = frozenset({Role.CASEWORKER, Role.CHIEF_INSPECTOR})
+# The roles that act for an organisation a recommendation is addressed to.
+ADDRESSEE_ROLES = frozenset({Role.RESPONDER, Role.SIGNATORY})
+
+M = TypeVar("M", bound=models.Model)
+
+
+class MultipleAuthoritiesError(Exception):
+    """A user is staff at more than one decision-making authority.
+
+    One person acts for one authority: their positions on eligibility and on the report are that
+    authority's (SI 2018/748 regs 6 and 11). Two would make every recorded position ambiguous, so it
+    is a data error to be corrected in the admin, never guessed.
+    """
+
+
+def _is_signed_in(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def memberships_of(user: Any) -> tuple[Membership, ...]:
+    """The user's memberships with their organisations; read once per user object (per request)."""
+    if not _is_signed_in(user):
+        return ()
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        cached = tuple(
+            Membership.objects.filter(user_id=user.pk).select_related("organisation").order_by("pk")
+        )
+        setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the cached memberships, after a service changed them within the same request."""
+    if user is not None and hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def _roles(role: str | Iterable[str] | None) -> frozenset[str] | None:
+    if role is None:
+        return None
+    if isinstance(role, str):
+        return frozenset({role})
+    return frozenset(role)
+
+
+def organisations_of(user: Any, role: str | Iterable[str] | None = None) -> list[Organisation]:
+    """The organisations the user belongs to (in any role, or in one of ``role``), each once."""
+    wanted = _roles(role)
+    seen: dict[int, Organisation] = {}
+    for membership in memberships_of(user):
+        if wanted is None or membership.role in wanted:
+            seen.setdefault(membership.organisation_id, membership.organisation)
+    return list(seen.values())
+
+
+def has_role(user: Any, organisation: Organisation | int, role: str | Iterable[str]) -> bool:
+    """Whether the user holds ``role`` (or one of several) at this organisation."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    wanted = _roles(role) or frozenset()
+    return any(m.organisation_id == organisation_id and m.role in wanted for m in memberships_of(user))
+
+
+def is_member_of(user: Any, organisation: Organisation | int) -> bool:
+    """Whether the user belongs to this organisation in any role."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return any(m.organisation_id == organisation_id for m in memberships_of(user))
+
+
+def _authority_memberships(user: Any, roles: frozenset[str]) -> list[Membership]:
+    return [
+        m
+        for m in memberships_of(user)
+        if m.role in roles and m.organisation.kind == OrganisationKind.AUTHORITY
+    ]
+
+
+def is_dma_staff(user: Any) -> bool:
+    """Caseworker or Chief Inspector at a decision-making authority (HMICFRS, IOPC, College)."""
+    return bool(_authority_memberships(user, DMA_ROLES))
+
+
+def is_chief_inspector(user: Any) -> bool:
+    """The Chief Inspector (or a delegate), who decides eligibility when the authorities cannot
+    agree (SI 2018/748 reg 11(1)) and tells the body of the decision (reg 6(5)-(6))."""
+    return bool(_authority_memberships(user, frozenset({Role.CHIEF_INSPECTOR})))
+
+
+def authority_of(user: Any) -> Organisation | None:
+    """The decision-making authority a DMA user acts for, or None if the user acts for none.
+
+    Raises ``MultipleAuthoritiesError`` for a user who is staff at two authorities (see there).
+    """
+    authorities = {m.organisation_id: m.organisation for m in _authority_memberships(user, DMA_ROLES)}
+    if len(authorities) > 1:
+        raise MultipleAuthoritiesError(f"User {user.pk} is staff at {len(authorities)} authorities.")
+    return next(iter(authorities.values()), None)
+
+
+def is_designations_officer(user: Any) -> bool:
+    """A Home Office officer who records designations and revocations of bodies, which are made by
+    regulations (Police Reform Act 2002 s.29A(2); SI 2018/412 regs 3-4)."""
+    return any(
+        m.role == Role.DESIGNATIONS and m.organisation.kind == OrganisationKind.NATIONAL_BODY
+        for m in memberships_of(user)
+    )
+
+
+def is_body_member(user: Any, body: Organisation) -> bool:
+    """Whether the user acts for this designated body (makes and follows its super-complaints)."""
+    if body.kind != OrganisationKind.DESIGNATED_BODY:
+        return False
+    return has_role(user, body, Role.BODY_MEMBER)
+
+
+def is_addressee_user(user: Any, org: Organisation) -> bool:
+    """Whether the user responds, or signs off responses, for this recommendation addressee."""
+    return has_role(user, org, ADDRESSEE_ROLES)
+
+
+def is_signatory(user: Any, org: Organisation) -> bool:
+    """Whether the user may sign off this organisation's responses before they are submitted."""
+    return has_role(user, org, Role.SIGNATORY)
+
+
+def get_object_for_user_or_404(
+    queryset: models.QuerySet[M] | type[M],
+    user: Any,
+    *,
+    rule: Callable[[Any, M], bool] | None = None,
+    **lookup: Any,
+) -> M:
+    """The object matching ``lookup`` if this user may see it; otherwise a 404, never a 403.
+
+    The queryset is first narrowed by its ``visible_to(user)`` method when it has one; ``rule``
+    (for example ``may_view_complaint``) is then asked about the object found. At least one of the two
+    must exist, so a view can never fetch an object without asking.
+    """
+    found: models.QuerySet[M] = (
+        queryset._default_manager.all() if isinstance(queryset, type) else queryset  # type: ignore[assignment]
+    )
+    model = found.model
+    narrow = getattr(found, "visible_to", None)
+    if narrow is None and rule is None:
+        raise ImproperlyConfigured(
+            f"{model.__name__} has no visible_to(user) and no rule was given: "
+            "every object fetched for a user must be checked."
+        )
+    if narrow is not None:
+        found = narrow(user)
+    try:
+        obj = found.get(**lookup)
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404(f"No {model._meta.verbose_name} matches the given query.") from None
+    if rule is not None and not rule(user, obj):
+        raise Http404(f"No {model._meta.verbose_name} matches the given query.")
+    return obj
+
+
+# --- Super-complaints ----------------------------------------------------------------------------
+# Imported here, not at the top, so that the organisation-level rules above stay importable by the
+# apps that complaints itself depends on.
+
+
+def complaints_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The complaints a user may open: staff of the authorities see every complaint once received;
+    a designated body's members see their own body's complaints, drafts included; nobody else any."""
+    from complaints.models import ComplaintState, SuperComplaint
+
+    if is_dma_staff(user):
+        return SuperComplaint.objects.exclude(state=ComplaintState.DRAFT)
+    bodies = [m.organisation_id for m in memberships_of(user) if m.role == Role.BODY_MEMBER]
+    if bodies:
+        return SuperComplaint.objects.filter(complainants__in=bodies).distinct()
+    return SuperComplaint.objects.none()
+
+
+def _acts_for_complainant(user: Any, complaint: Any) -> bool:
+    bodies = {m.organisation_id for m in memberships_of(user) if m.role == Role.BODY_MEMBER}
+    return bool(bodies) and complaint.complainant_set.filter(body_id__in=bodies).exists()
+
+
+def may_view_complaint(user: Any, complaint: Any) -> bool:
+    from complaints.models import ComplaintState
+
+    if is_dma_staff(user):
+        return complaint.state != ComplaintState.DRAFT
+    return _acts_for_complainant(user, complaint)
+
+
+def may_edit_draft(user: Any, complaint: Any) -> bool:
+    """Only the body's own members edit and submit its draft (SI 2018/748 reg 4)."""
+    from complaints.models import ComplaintState
+
+    return complaint.state == ComplaintState.DRAFT and _acts_for_complainant(user, complaint)
+
+
+def may_withdraw(user: Any, complaint: Any) -> bool:
+    from complaints.models import ComplaintState
+
+    return complaint.state in ComplaintState.withdrawable_states() and _acts_for_complainant(user, complaint)
+
+
+def is_super_complaints_team(user: Any) -> bool:
+    """HMICFRS staff, who act for the Chief Inspector: receive, acknowledge, send letters (reg 5-8)."""
+    return any(
+        m.role in DMA_ROLES
+        and m.organisation.kind == OrganisationKind.AUTHORITY
+        and m.organisation.short_name == "HMICFRS"
+        for m in memberships_of(user)
+    )
+
+
+def may_acknowledge(user: Any, complaint: Any) -> bool:
+    """The Chief Inspector acknowledges (reg 5), through the HMICFRS super-complaints team."""
+    from complaints.models import ComplaintState
+
+    return complaint.state == ComplaintState.RECEIVED and is_super_complaints_team(user)
+
+
+def may_record_position(user: Any, complaint: Any, authority: Organisation) -> bool:
+    """Each authority records its own position, and only its own (reg 6)."""
+    from complaints.models import ComplaintState
+
+    if complaint.state not in (ComplaintState.ACKNOWLEDGED, ComplaintState.ASSESSING):
+        return False
+    try:
+        return authority_of(user) == authority
+    except MultipleAuthoritiesError:
+        return False
+
+
+def may_decide_eligibility(user: Any, complaint: Any) -> bool:
+    """Where the authorities agree, the team records their decision; where they do not, only the
+    Chief Inspector may decide (reg 11(1))."""
+    from complaints.models import ComplaintState
+    from complaints.services import positions_agree
+
+    if complaint.state != ComplaintState.ASSESSING:
+        return False
+    if positions_agree(complaint) is None:
+        return is_chief_inspector(user)
+    return is_super_complaints_team(user)
+
+
+def may_run_investigation(user: Any, complaint: Any) -> bool:
+    """Investigation steps (lead, progress reports) are for staff of the authorities."""
+    from complaints.models import ComplaintState
+
+    return complaint.state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING) and is_dma_staff(user)
+
+
+def may_record_designation(user: Any) -> bool:
+    """Designations and revocations are recorded by the Home Office (PRA 2002 s.29A(2))."""
+    return is_designations_officer(user)

@@ -1,0 +1,121 @@
+"""Forms for signing in and resetting a password, with GOV.UK error messages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import User
+
+CODE_PATTERN = re.compile(r"^[0-9]{6}$")
+
+
+def normalise_email(value: str) -> str:
+    # Sign-in, lock-out counting and the database all use one spelling of an address.
+    return value.strip().lower()
+
+
+class SignInForm(forms.Form):
+    """Step 1: e-mail address and password. Checking them is the view's job (it needs the request)."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        error_messages={"required": _("Enter your password")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class SecurityCodeForm(forms.Form):
+    """Step 2: the 6-digit code from the authenticator app."""
+
+    code = forms.CharField(
+        label=_("Enter your security code"),
+        help_text=_("Enter the 6-digit code shown in your authenticator app."),
+        error_messages={"required": _("Enter the security code")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "maxlength": "12",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        # People copy codes as "123 456" or "123-456"; the digits are what count.
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not CODE_PATTERN.match(code):
+            raise forms.ValidationError(_("Enter the security code as 6 digits, like 123456"))
+        return code
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Ask for the address to send a reset link to. The reply is the same whether or not the address
+    belongs to an account, so the page cannot be used to find out who has one."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    def get_users(self, email: str) -> Iterator[User]:
+        # Unlike Django's form, this includes active accounts that have no password yet: an
+        # administrator creates an account without one, and its owner sets the first one here.
+        yield from User._default_manager.filter(email__iexact=email, is_active=True)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Choose a new password; saved through ``accounts.services.set_password`` so it is audited."""
+
+    error_messages = {"password_mismatch": _("The passwords do not match")}
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        new1, new2 = self.fields["new_password1"], self.fields["new_password2"]
+        new1.label = _("New password")
+        new1.help_text = _("Use at least 12 characters. Avoid common words and your email address.")
+        new1.error_messages["required"] = _("Enter a new password")
+        new2.label = _("Confirm new password")
+        new2.help_text = ""
+        new2.error_messages["required"] = _("Confirm your new password")
+
+    def clean(self) -> dict[str, Any]:
+        # The password's own problems belong next to the password, not next to its confirmation.
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+    def save(self, commit: bool = True) -> User:
+        password = self.cleaned_data["new_password1"]
+        if not commit:
+            self.user.set_password(password)
+            return self.user
+        return services.set_password(user=self.user, password=password, reason="reset")

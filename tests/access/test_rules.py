@@ -1,0 +1,187 @@
+"""access.rules: the organisation-level answers every view, the API and the admin ask."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
+
+from access import rules
+from accounts.models import Membership, Role
+from organisations.models import Organisation, OrganisationKind
+from tests.accounts.support import make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orgs():
+    return {
+        "hestia": make_org(OrganisationKind.DESIGNATED_BODY, "Hestia"),
+        "liberty": make_org(OrganisationKind.DESIGNATED_BODY, "Liberty"),
+        "hmicfrs": make_org(OrganisationKind.AUTHORITY, "HM Inspectorate", "HMICFRS"),
+        "iopc": make_org(OrganisationKind.AUTHORITY, "Independent Office for Police Conduct", "IOPC"),
+        "home_office": make_org(OrganisationKind.NATIONAL_BODY, "Home Office", "Home Office"),
+        "force": make_org(OrganisationKind.FORCE, "Avon and Somerset Constabulary"),
+        "pcc": make_org(OrganisationKind.LOCAL_POLICING_BODY, "Avon and Somerset PCC"),
+    }
+
+
+def person(email: str, *roles: tuple[Organisation, str]):
+    user = make_user(email)
+    for organisation, role in roles:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def test_anonymous_has_no_memberships_and_no_rights(orgs):
+    anonymous = AnonymousUser()
+    assert rules.memberships_of(anonymous) == ()
+    assert rules.organisations_of(anonymous) == []
+    assert rules.is_dma_staff(anonymous) is False
+    assert rules.is_chief_inspector(anonymous) is False
+    assert rules.authority_of(anonymous) is None
+    assert rules.is_designations_officer(anonymous) is False
+    assert rules.is_body_member(anonymous, orgs["hestia"]) is False
+    assert rules.is_addressee_user(anonymous, orgs["force"]) is False
+
+
+def test_body_member(orgs):
+    user = person("pat@hestia.example", (orgs["hestia"], Role.BODY_MEMBER))
+    assert rules.is_body_member(user, orgs["hestia"]) is True
+    assert rules.is_body_member(user, orgs["liberty"]) is False
+    assert rules.is_dma_staff(user) is False
+    assert rules.authority_of(user) is None
+    assert rules.organisations_of(user) == [orgs["hestia"]]
+
+
+def test_body_member_role_at_a_non_body_does_not_count(orgs):
+    user = person("odd@example.org", (orgs["force"], Role.BODY_MEMBER))
+    assert rules.is_body_member(user, orgs["force"]) is False
+
+
+def test_caseworker_is_dma_staff_for_their_authority(orgs):
+    user = person("case@hmicfrs.example", (orgs["hmicfrs"], Role.CASEWORKER))
+    assert rules.is_dma_staff(user) is True
+    assert rules.is_chief_inspector(user) is False
+    assert rules.authority_of(user) == orgs["hmicfrs"]
+
+
+def test_chief_inspector(orgs):
+    user = person("hmcic@hmicfrs.example", (orgs["hmicfrs"], Role.CHIEF_INSPECTOR))
+    assert rules.is_chief_inspector(user) is True
+    assert rules.is_dma_staff(user) is True
+    assert rules.authority_of(user) == orgs["hmicfrs"]
+
+
+def test_caseworker_role_outside_an_authority_is_not_dma_staff(orgs):
+    user = person("case@force.example", (orgs["force"], Role.CASEWORKER))
+    assert rules.is_dma_staff(user) is False
+    assert rules.authority_of(user) is None
+
+
+def test_staff_at_two_authorities_is_a_data_error(orgs):
+    user = person("two@example.org", (orgs["hmicfrs"], Role.CASEWORKER), (orgs["iopc"], Role.CASEWORKER))
+    with pytest.raises(rules.MultipleAuthoritiesError):
+        rules.authority_of(user)
+
+
+def test_two_roles_at_one_authority_is_one_authority(orgs):
+    user = person(
+        "both@example.org", (orgs["hmicfrs"], Role.CASEWORKER), (orgs["hmicfrs"], Role.CHIEF_INSPECTOR)
+    )
+    assert rules.authority_of(user) == orgs["hmicfrs"]
+    assert rules.organisations_of(user) == [orgs["hmicfrs"]]
+
+
+def test_designations_officer(orgs):
+    officer = person("des@homeoffice.example", (orgs["home_office"], Role.DESIGNATIONS))
+    caseworker = person("case@hmicfrs.example", (orgs["hmicfrs"], Role.CASEWORKER))
+    assert rules.is_designations_officer(officer) is True
+    assert rules.is_designations_officer(caseworker) is False
+
+
+def test_addressee_users(orgs):
+    responder = person("resp@force.example", (orgs["force"], Role.RESPONDER))
+    signatory = person("sign@pcc.example", (orgs["pcc"], Role.SIGNATORY))
+    assert rules.is_addressee_user(responder, orgs["force"]) is True
+    assert rules.is_addressee_user(responder, orgs["pcc"]) is False
+    assert rules.is_addressee_user(signatory, orgs["pcc"]) is True
+    assert rules.is_signatory(signatory, orgs["pcc"]) is True
+    assert rules.is_signatory(responder, orgs["force"]) is False
+
+
+def test_organisations_of_filters_by_role(orgs):
+    user = person(
+        "multi@example.org",
+        (orgs["force"], Role.RESPONDER),
+        (orgs["pcc"], Role.SIGNATORY),
+        (orgs["hestia"], Role.BODY_MEMBER),
+    )
+    assert rules.organisations_of(user, Role.RESPONDER) == [orgs["force"]]
+    assert rules.organisations_of(user, [Role.RESPONDER, Role.SIGNATORY]) == [orgs["force"], orgs["pcc"]]
+    assert rules.organisations_of(user) == [orgs["force"], orgs["pcc"], orgs["hestia"]]
+
+
+def test_inactive_user_has_no_rights(orgs):
+    user = person("gone@hmicfrs.example", (orgs["hmicfrs"], Role.CASEWORKER))
+    user.is_active = False
+    assert rules.is_dma_staff(user) is False
+
+
+def test_memberships_are_read_once_per_user_object(orgs, django_assert_num_queries):
+    user = person(
+        "case@hmicfrs.example", (orgs["hmicfrs"], Role.CASEWORKER), (orgs["hestia"], Role.BODY_MEMBER)
+    )
+    with django_assert_num_queries(1):
+        rules.is_dma_staff(user)
+        rules.is_chief_inspector(user)
+        rules.authority_of(user)
+        rules.is_body_member(user, orgs["hestia"])
+        rules.is_addressee_user(user, orgs["force"])
+        rules.organisations_of(user)
+
+
+def test_forget_memberships_reads_them_again(orgs):
+    user = person("new@hmicfrs.example")
+    assert rules.is_dma_staff(user) is False
+    Membership.objects.create(user=user, organisation=orgs["hmicfrs"], role=Role.CASEWORKER)
+    assert rules.is_dma_staff(user) is False  # cached for this request
+    rules.forget_memberships(user)
+    assert rules.is_dma_staff(user) is True
+
+
+def test_get_object_for_user_or_404_with_a_rule(orgs):
+    user = person("pat@hestia.example", (orgs["hestia"], Role.BODY_MEMBER))
+
+    found = rules.get_object_for_user_or_404(
+        Organisation.objects.all(), user, rule=rules.is_member_of, slug=orgs["hestia"].slug
+    )
+    assert found == orgs["hestia"]
+    with pytest.raises(Http404):
+        rules.get_object_for_user_or_404(
+            Organisation.objects.all(), user, rule=rules.is_member_of, slug=orgs["liberty"].slug
+        )
+    with pytest.raises(Http404):
+        rules.get_object_for_user_or_404(
+            Organisation, user, rule=rules.is_member_of, slug="no-such-organisation"
+        )
+
+
+def test_get_object_for_user_or_404_narrows_with_visible_to(orgs):
+    class VisibleToQuerySet(type(Organisation.objects.all())):
+        def visible_to(self, user):
+            return self.filter(pk__in=[o.pk for o in rules.organisations_of(user)])
+
+    user = person("pat@hestia.example", (orgs["hestia"], Role.BODY_MEMBER))
+    queryset = VisibleToQuerySet(model=Organisation)
+    assert rules.get_object_for_user_or_404(queryset, user, slug=orgs["hestia"].slug) == orgs["hestia"]
+    with pytest.raises(Http404):
+        rules.get_object_for_user_or_404(queryset, user, slug=orgs["liberty"].slug)
+
+
+def test_get_object_for_user_or_404_refuses_to_fetch_without_a_check(orgs):
+    user = person("pat@hestia.example", (orgs["hestia"], Role.BODY_MEMBER))
+    with pytest.raises(ImproperlyConfigured):
+        rules.get_object_for_user_or_404(Organisation.objects.all(), user, slug=orgs["hestia"].slug)
