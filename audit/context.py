@@ -26,7 +26,9 @@ class Actor:
 
 SYSTEM = Actor()
 
-_actor: contextvars.ContextVar[Actor | Callable[[], Actor]] = contextvars.ContextVar("audit_actor", default=SYSTEM)
+_actor: contextvars.ContextVar[Actor | Callable[[], Actor]] = contextvars.ContextVar(
+    "audit_actor", default=SYSTEM
+)
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("audit_request_id", default="")
 
 
@@ -48,7 +50,9 @@ def new_request_id() -> str:
 
 
 @contextlib.contextmanager
-def acting_as(actor: Actor | Callable[[], Actor], request_id: str | None = None) -> Iterator[Actor]:
+def acting_as(
+    actor: Actor | Callable[[], Actor], request_id: str | None = None
+) -> Iterator[Actor | Callable[[], Actor]]:
     """Set the actor (and a request id) for everything recorded inside the block."""
     actor_token = _actor.set(actor)
     request_token = _request_id.set(request_id or new_request_id())
