@@ -50,10 +50,14 @@ system-deps:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	fi
 
-## frontend: GOV.UK Frontend and the checkers from npm, locked by package-lock.json
-frontend: node_modules/.installed
+## frontend: GOV.UK Frontend and the checkers from npm, locked by package-lock.json; then build
+## static/dist/ (compiled CSS, GOV.UK Frontend's JavaScript), which is built, never committed
+frontend: node_modules/.installed static/dist/.built
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+static/dist/.built: node_modules/.installed $(wildcard static/scss/*.scss static/scss/*/*.scss)
+	npm run --silent build
 	touch $@
 
 ## postgres: start the packaged cluster if it is down, and make sure the database exists

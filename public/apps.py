@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PublicConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'public'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "public"

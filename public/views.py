@@ -1,5 +1,5 @@
-"""The public pages of the service shell: home, accessibility statement, privacy notice, cookies and
-the open-data index. The register pages build on the same base template."""
+"""The public pages of the service shell: home, accessibility statement, privacy notice and cookies.
+The register pages build on the same base template."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -18,27 +18,12 @@ def latest_activity() -> list:
     return []
 
 
-def published_datasets() -> list:
-    """The open-data downloads, for the open-data page: each with ``title``, ``url``, ``format``
-    (e.g. "CSV") and optionally ``description``. Empty until the register publishes them."""
-    return []
-
-
 class HomeView(TemplateView):
     template_name = "public/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest_activity"] = latest_activity()
-        return context
-
-
-class OpenDataView(TemplateView):
-    template_name = "public/open_data.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["datasets"] = published_datasets()
         return context
 
 

@@ -1,0 +1,127 @@
+"""Checks every page test can use: accessibility with axe-core and HTML validity with html-validate.
+
+Both tools come from npm (package.json; `make frontend` installs them). A missing tool fails the
+test with the command to run, never skips it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+HTML_VALIDATE = NODE_MODULES / ".bin" / "html-validate"
+HTML_VALIDATE_CONFIG = ROOT / ".htmlvalidate.json"
+
+# WCAG 2.2 AA, which the accessibility statement promises: every A and AA rule of 2.0, 2.1 and 2.2.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+_RUN_AXE = """
+async (tags) => {
+  const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+  return results.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    helpUrl: violation.helpUrl,
+    nodes: violation.nodes.map((node) => ({
+      target: node.target,
+      html: node.html,
+      summary: node.failureSummary,
+    })),
+  }));
+}
+"""
+
+
+def _require(path: Path) -> None:
+    if not path.exists():
+        pytest.fail(f"{path.relative_to(ROOT)} is missing: run `make frontend` first.", pytrace=False)
+
+
+@functools.cache
+def _axe_source() -> str:
+    _require(AXE_SCRIPT)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now; return its violations of the WCAG 2.2 AA rules."""
+    # evaluate, not add_script_tag: the content security policy blocks an injected <script>, but
+    # not code the browser is driven to run.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(_RUN_AXE, AXE_TAGS)
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html']}")
+            if node.get("summary"):
+                lines.extend(f"        {line}" for line in node["summary"].splitlines())
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Fail with each violation's id, help and target nodes if axe-core finds any on the page."""
+    violations = axe_violations(page)
+    if violations:
+        pytest.fail(
+            f"axe-core found {len(violations)} accessibility violation(s) on {page.url}:\n"
+            + format_violations(violations),
+            pytrace=False,
+        )
+
+
+def html_problems(html: str, *, name: str = "page.html") -> list[dict]:
+    """html-validate's messages for a document, with the project configuration (.htmlvalidate.json)."""
+    _require(HTML_VALIDATE)
+    completed = subprocess.run(
+        [
+            str(HTML_VALIDATE),
+            "--config",
+            str(HTML_VALIDATE_CONFIG),
+            "--formatter",
+            "json",
+            "--stdin",
+            "--stdin-filename",
+            name,
+        ],
+        input=html,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    if completed.returncode not in (0, 1) or not completed.stdout.strip():
+        pytest.fail(
+            f"html-validate did not run (exit {completed.returncode}):\n{completed.stderr}", pytrace=False
+        )
+    return [message for result in json.loads(completed.stdout) for message in result["messages"]]
+
+
+def assert_valid_html(html: str, *, name: str = "page.html") -> None:
+    """Fail, listing line, column, rule and message, if html-validate finds an error in the document."""
+    errors = [message for message in html_problems(html, name=name) if message["severity"] == 2]
+    if errors:
+        lines = html.splitlines()
+        report = []
+        for error in errors:
+            line = error.get("line", 0)
+            source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+            report.append(
+                f"{name}:{line}:{error.get('column', 0)} [{error['ruleId']}] {error['message']}\n    {source}"
+            )
+        pytest.fail(f"html-validate found {len(errors)} error(s):\n" + "\n".join(report), pytrace=False)
