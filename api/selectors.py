@@ -1,0 +1,306 @@
+"""Reads for the JSON API and the open-data downloads.
+
+Every queryset here starts from a published-only selector (``SuperComplaint.objects.published()``,
+``Report.objects.published()``, ``Recommendation.objects.published()``, ``Obligation.objects.published()``,
+``Response.objects.published()``), so nothing unpublished can reach a response by a forgotten filter.
+Organisations are public data and are read directly.
+
+Each list is read in a fixed number of queries whatever its length: related rows come through
+``select_related`` and ``prefetch_related``, never one query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from complaints.models import (
+    Complainant,
+    ComplaintState,
+    ForcesScope,
+    ProgressReport,
+    SuperComplaint,
+)
+from deadlines.rules import to_london_date
+from organisations.models import Designation, Organisation, OrganisationKind
+from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+from reports.models import Report
+
+# States that say a report is out. While the report is embargoed the public sees the stage before it.
+_AFTER_REPORT = frozenset({ComplaintState.REPORT_PUBLISHED, ComplaintState.MONITORING, ComplaintState.CLOSED})
+
+
+def public_complaint_path(reference: str) -> str:
+    """The complaint's page on the public register."""
+    return f"/super-complaints/{reference}/"
+
+
+# --- Super-complaints ------------------------------------------------------------------------------
+
+
+def published_complaints() -> QuerySet[SuperComplaint]:
+    """Complaints on the public register, with what the API and downloads show of each."""
+    sent_reports = (
+        ProgressReport.objects.filter(complaint=OuterRef("pk"), sent_at__isnull=False)
+        .order_by()
+        .values("complaint")
+        .annotate(sent=Count("pk"))
+        .values("sent")
+    )
+    return (
+        SuperComplaint.objects.published()
+        .select_related("eligibility")
+        .annotate(progress_reports_sent=Coalesce(Subquery(sent_reports, output_field=IntegerField()), 0))
+        .prefetch_related(
+            Prefetch(
+                "complainant_set",
+                queryset=Complainant.objects.select_related("body").order_by("position", "pk"),
+            ),
+            "features",
+            Prefetch("forces", queryset=Organisation.objects.order_by("name", "pk")),
+            Prefetch("report", queryset=Report.objects.published(), to_attr="published_report"),
+        )
+        .order_by("received_on", "pk")
+    )
+
+
+def filter_complaints(
+    complaints: QuerySet[SuperComplaint],
+    *,
+    stage: str | None = None,
+    body: str | None = None,
+    year: int | None = None,
+    force: str | None = None,
+) -> QuerySet[SuperComplaint]:
+    """Narrow the register. ``stage`` is the public stage (see ``public_stage``); ``force`` finds
+    the complaints naming that force and those about all forces.
+
+    The subqueries only narrow the published set they are given; nothing is read out of them.
+    """
+    if stage:
+        report_out = Exists(Report.objects.published().filter(complaint=OuterRef("pk")))
+        if stage in _AFTER_REPORT:
+            complaints = complaints.filter(report_out, state=stage)
+        elif stage == ComplaintState.INVESTIGATING:
+            complaints = complaints.filter(Q(state=stage) | (Q(state__in=_AFTER_REPORT) & ~report_out))
+        else:
+            complaints = complaints.filter(state=stage)
+    if body:
+        complaints = complaints.filter(
+            pk__in=Complainant.objects.filter(body__slug=body).values("complaint_id")
+        )
+    if year is not None:
+        # Receipt is stored as ISO text (a month where the day is unknown), so the year is its prefix.
+        complaints = complaints.filter(received_on__startswith=f"{year:04d}-")
+    if force:
+        # "All forces" matches only a slug that is a force: an unknown slug finds nothing.
+        is_force = Exists(Organisation.objects.filter(slug=force, kind=OrganisationKind.FORCE))
+        naming_it = SuperComplaint.forces.through.objects.filter(
+            organisation__slug=force, organisation__kind=OrganisationKind.FORCE
+        ).values("supercomplaint_id")
+        complaints = complaints.filter((Q(forces_scope=ForcesScope.ALL) & is_force) | Q(pk__in=naming_it))
+    return complaints
+
+
+def public_stage(complaint: SuperComplaint) -> str:
+    """The stage the public may see: before an embargoed report is out, the investigation."""
+    if complaint.state in _AFTER_REPORT and getattr(complaint, "published_report", None) is None:
+        return ComplaintState.INVESTIGATING.value
+    return complaint.state
+
+
+def complaint_data(complaint: SuperComplaint) -> dict[str, Any]:
+    """What the public record shows of one complaint from ``published_complaints()``."""
+    # Both set by published_complaints(): the prefetch's to_attr and the annotation.
+    report = complaint.published_report  # type: ignore[attr-defined]
+    eligibility = getattr(complaint, "eligibility", None)
+    return {
+        "reference": complaint.reference,
+        "title": complaint.title,
+        "subject": complaint.subject,
+        "stage": public_stage(complaint),
+        "complainants": [c.body.name for c in complaint.complainant_set.all()],
+        "complainant_slugs": [c.body.slug for c in complaint.complainant_set.all()],
+        "received": complaint.received_on.isoformat(),
+        "features": [feature.text for feature in complaint.features.all()],
+        "forces_scope": complaint.forces_scope or None,
+        "forces": [{"slug": o.slug, "name": o.name} for o in complaint.forces.all()],
+        "eligibility": (
+            {
+                "outcome": eligibility.outcome,
+                "decided": eligibility.decided_on.isoformat() if eligibility.decided_on else None,
+            }
+            if eligibility
+            else None
+        ),
+        "progress_reports_sent": complaint.progress_reports_sent,  # type: ignore[attr-defined]
+        "report": (
+            {
+                "title": report.title,
+                "title_verified": report.title_verified,
+                "published": report.published_on.isoformat(),
+            }
+            if report
+            else None
+        ),
+        # A submitted complaint always has a reference (check constraint complaint_submitted_has_reference).
+        "url": public_complaint_path(cast(str, complaint.reference)),
+    }
+
+
+# --- Organisations ---------------------------------------------------------------------------------
+
+
+def organisations(kind: str | None = None) -> QuerySet[Organisation]:
+    """The register of organisations (public data), with designations for designated bodies."""
+    queryset = Organisation.objects.select_related("local_policing_body").prefetch_related(
+        Prefetch("designations", queryset=Designation.objects.order_by("in_force_from", "pk"))
+    )
+    if kind:
+        queryset = queryset.of_kind(kind)
+    return queryset.order_by("name", "pk")
+
+
+def organisation_data(organisation: Organisation) -> dict[str, Any]:
+    is_force = organisation.kind == OrganisationKind.FORCE
+    is_body = organisation.kind == OrganisationKind.DESIGNATED_BODY
+    lpb = organisation.local_policing_body if is_force else None
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "name_cy": organisation.name_cy,
+        "kind": organisation.kind,
+        "short_name": organisation.short_name,
+        "country": organisation.country,
+        "verified": organisation.verified,
+        "local_policing_body": lpb.slug if lpb else None,
+        "designations": [
+            {
+                "instrument": designation.instrument,
+                "in_force_from": designation.in_force_from.isoformat(),
+                "revocation_instrument": designation.revocation_instrument or None,
+                "revoked_from": designation.revoked_from.isoformat() if designation.revoked_from else None,
+            }
+            for designation in organisation.designations.all()
+        ]
+        if is_body
+        else [],
+    }
+
+
+# --- Recommendations, obligations and responses ----------------------------------------------------
+
+
+def published_responses() -> QuerySet[Response]:
+    return Response.objects.published().order_by("submitted_at", "pk")
+
+
+def published_obligations() -> QuerySet[Obligation]:
+    return (
+        Obligation.objects.published()
+        .select_related("organisation", "via_group", "recommendation__report__complaint")
+        .prefetch_related(Prefetch("responses", queryset=published_responses()))
+        .order_by(
+            "recommendation__report__complaint__received_on",
+            "recommendation__position",
+            "organisation__name",
+            "pk",
+        )
+    )
+
+
+def published_recommendations() -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.published()
+        .select_related("report__complaint")
+        .prefetch_related(
+            Prefetch("addressee_groups", queryset=AddresseeGroup.objects.order_by("name", "pk")),
+            Prefetch("addressee_organisations", queryset=Organisation.objects.order_by("name", "pk")),
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.published()
+                .select_related("organisation")
+                .prefetch_related(Prefetch("responses", queryset=published_responses()))
+                .order_by("organisation__name", "pk"),
+            ),
+        )
+        .order_by("report__complaint__received_on", "report__complaint__pk", "position", "pk")
+    )
+
+
+def filter_recommendations(
+    recommendations: QuerySet[Recommendation], *, complaint: str | None = None, addressee: str | None = None
+) -> QuerySet[Recommendation]:
+    if complaint:
+        recommendations = recommendations.filter(report__complaint__reference=complaint)
+    if addressee:
+        recommendations = recommendations.filter(
+            Q(
+                pk__in=Obligation.objects.published()
+                .filter(organisation__slug=addressee)
+                .values("recommendation_id")
+            )
+            | Q(
+                pk__in=Recommendation.addressee_organisations.through.objects.filter(
+                    organisation__slug=addressee
+                ).values("recommendation_id")
+            )
+        )
+    return recommendations
+
+
+def submitted_on(response: Response) -> datetime.date | None:
+    return to_london_date(response.submitted_at) if response.submitted_at else None
+
+
+def on_time(response: Response, obligation: Obligation) -> bool | None:
+    """Whether the response was submitted by the end of the addressee's deadline (London date).
+
+    None where the recommendation set no deadline for this addressee: no statute fixes one.
+    """
+    day = submitted_on(response)
+    if obligation.due is None or day is None:
+        return None
+    return day <= obligation.due
+
+
+def response_data(response: Response, obligation: Obligation) -> dict[str, Any]:
+    day = submitted_on(response)
+    return {
+        "status": response.status,
+        "submitted": day.isoformat() if day else None,
+        "published": to_london_date(response.published_at).isoformat() if response.published_at else None,
+        "on_time": on_time(response, obligation),
+        "reasons": response.reasons,
+        "action_plan": response.action_plan,
+    }
+
+
+def recommendation_data(recommendation: Recommendation) -> dict[str, Any]:
+    obligations = list(recommendation.obligations.all())
+    addressees: dict[str, str] = {o.slug: o.name for o in recommendation.addressee_organisations.all()}
+    addressees.update((o.organisation.slug, o.organisation.name) for o in obligations)
+    return {
+        "reference": recommendation.reference,
+        "label": recommendation.label,
+        "text": recommendation.text,
+        "text_verified": recommendation.text_verified,
+        "complaint": recommendation.report.complaint.reference,
+        "report_title": recommendation.report.title,
+        "addressee_groups": [{"slug": g.slug, "name": g.name} for g in recommendation.addressee_groups.all()],
+        "addressees": [
+            {"slug": slug, "name": name}
+            for slug, name in sorted(addressees.items(), key=lambda item: (item[1], item[0]))
+        ],
+        "obligations": [
+            {
+                "organisation": {"slug": o.organisation.slug, "name": o.organisation.name},
+                "due": o.due.isoformat() if o.due else None,
+                "responses": [response_data(r, o) for r in o.responses.all()],
+            }
+            for o in obligations
+        ],
+    }
