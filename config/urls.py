@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("api/", api.urls),
+    path("portal/", include("portal.urls")),
+    path("casework/", include("casework.urls")),
 ]
 
 # Public pages: English at the path, Welsh at the same path under /cy/. Everything above stays

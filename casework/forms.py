@@ -1,0 +1,159 @@
+"""Forms for the decision-making authorities' pages.
+
+Fields keep Django's default widgets: the GOV.UK partials in templates/includes/forms/ draw the
+radios and checkboxes themselves, and link each error to the first input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import EligibilityDecision, Position, RepeatFinding
+from complaints.selectors import STAGES, SimilarComplaint
+from organisations.models import Organisation
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, sent as a GET form so they work without JavaScript and can be
+    bookmarked."""
+
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    body = forms.ChoiceField(label=_("Complainant body"), required=False)
+    overdue = forms.BooleanField(label=_("Only complaints with an overdue deadline"), required=False)
+
+    def __init__(self, *args: Any, bodies: list[Organisation], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        stage, body = self.fields["stage"], self.fields["body"]
+        assert isinstance(stage, forms.ChoiceField) and isinstance(body, forms.ChoiceField)
+        stage.choices = [("", _("All stages"))] + [(s.value, s.label) for s in STAGES]
+        body.choices = [("", _("All bodies"))] + [(str(b.pk), b.name) for b in bodies]
+
+
+class VersionedForm(forms.Form):
+    """Carries the complaint's version from when the page was opened, to refuse a stale save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def refresh_version(self, current: int) -> None:
+        """Show what was typed again, now against the latest version, so saving again works."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data[self.add_prefix("version")] = str(current)
+        self.data = data
+
+
+class PositionForm(VersionedForm):
+    """One authority's position on eligibility, with its reasons (SI 2018/748 reg 6(1))."""
+
+    position = forms.ChoiceField(
+        label=_("In your authority’s view, is the complaint eligible for investigation?"),
+        choices=Position.choices,
+        error_messages={"required": _("Select whether the complaint is eligible")},
+    )
+    reasons = forms.CharField(
+        label=_("Reasons for your authority’s position"),
+        help_text=_("The other authorities see these. They are not sent to the body."),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter the reasons for your authority’s position")},
+    )
+
+
+REG4_LABELS = {
+    "in_writing": _("It is in writing (regulation 4(1))"),
+    "sets_out_features": _(
+        "It sets out the feature, or combination of features, of policing complained about (regulation 4(2)(a))"
+    ),
+    "explains_harm": _(
+        "It explains why the body thinks the feature is, or appears to be, significantly harming the "
+        "interests of the public (regulation 4(2)(b))"
+    ),
+    "includes_evidence": _("It includes the evidence relied on (regulation 4(2)(c))"),
+    "names_contact": _("It names an individual representing the body who may be contacted (regulation 4(3))"),
+}
+
+
+class DecisionForm(VersionedForm):
+    """The eligibility decision: the reg 4 checklist, the reg 6(3)-(4) repeat finding, the outcome
+    and its reasons."""
+
+    checklist_notes = forms.CharField(
+        label=_("Notes on the regulation 4 checklist (optional)"), widget=forms.Textarea, required=False
+    )
+    repeat_finding = forms.ChoiceField(
+        label=_("Does the complaint merely repeat the substance of an earlier super-complaint?"),
+        help_text=_("Regulation 6(3) and (4). The list of similar complaints above helps you decide."),
+        choices=RepeatFinding.choices,
+        error_messages={"required": _("Select whether the complaint repeats an earlier one")},
+    )
+    related_complaint = forms.ChoiceField(
+        label=_("Which earlier complaint does it repeat?"),
+        help_text=_("Needed unless it does not repeat another complaint."),
+        required=False,
+    )
+    material_change = forms.CharField(
+        label=_("Describe the material change of circumstances"),
+        help_text=_("Needed if circumstances have materially changed since the earlier complaint."),
+        widget=forms.Textarea,
+        required=False,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Position.choices,
+        error_messages={"required": _("Select the decision")},
+    )
+    reasons = forms.CharField(
+        label=_("Reasons for the decision"),
+        help_text=_(
+            "Needed if the complaint is not eligible: the letter to the body gives them (regulation 6(6))."
+        ),
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, similar: list[SimilarComplaint], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # One field per requirement, as the decision stores them (SI 2018/748 reg 4).
+        for name in EligibilityDecision.REG4_CHECKLIST:
+            self.fields[name] = forms.BooleanField(label=REG4_LABELS[name], required=False)
+        self.order_fields([*EligibilityDecision.REG4_CHECKLIST, "checklist_notes"])
+        self.similar = {str(item.complaint.pk): item.complaint for item in similar}
+        related = self.fields["related_complaint"]
+        assert isinstance(related, forms.ChoiceField)
+        related.choices = [("", _("None of these"))] + [
+            (
+                str(item.complaint.pk),
+                _("%(reference)s: %(title)s (%(percent)s%% similar)")
+                % {
+                    "reference": item.complaint.reference,
+                    "title": item.complaint.title,
+                    "percent": item.percent,
+                },
+            )
+            for item in similar
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        repeat = data.get("repeat_finding")
+        if repeat and repeat != RepeatFinding.NOT_A_REPEAT and not data.get("related_complaint"):
+            self.add_error("related_complaint", _("Select the earlier complaint it repeats"))
+        if repeat == RepeatFinding.MATERIAL_CHANGE and not data.get("material_change", "").strip():
+            self.add_error("material_change", _("Describe the material change of circumstances"))
+        if data.get("outcome") == Position.NOT_ELIGIBLE and not data.get("reasons", "").strip():
+            self.add_error("reasons", _("Enter the reasons why the complaint is not eligible"))
+        return data
+
+    def checklist(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in EligibilityDecision.REG4_CHECKLIST}
+
+    def checklist_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in EligibilityDecision.REG4_CHECKLIST]
+
+    def related(self) -> Any:
+        if self.cleaned_data.get("repeat_finding") == RepeatFinding.NOT_A_REPEAT:
+            return None
+        return self.similar.get(self.cleaned_data.get("related_complaint") or "")

@@ -1,0 +1,285 @@
+"""Letters to the complainant body, generated from the case record as accessible HTML and PDF.
+
+A letter is generated (its HTML rendered from ``complaints/letters/<kind>.html`` and its PDF from
+that HTML, tagged PDF/UA-1), then sent: stamped with the moment and the address it went to, and,
+for the acknowledgement, e-mailed with the PDF attached. Once sent a letter never changes, so the
+body always sees exactly what it was sent (``Letter`` keeps both renditions).
+
+Only the acknowledgement e-mails its letter. The eligibility decision already e-mails the body
+through ``complaints.tasks`` when it commits (``decide_eligibility``); the decision letter is sent
+in the same request and shown in the body's portal, so the body gets one e-mail per decision, not
+two (docs/decisions/0010-casework.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import logging
+import re
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from audit.services import record_event
+from complaints.models import ComplaintState, DecidedBy, Letter, LetterKind, Position, SuperComplaint
+from complaints.services import ComplaintError
+from deadlines.calendar import long_date
+from deadlines.rules import to_london_date
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_DIR = "complaints/letters"
+# The kinds of letter this module can write so far; progress reports and the report come later.
+SUPPORTED_KINDS = (LetterKind.ACKNOWLEDGEMENT, LetterKind.ELIGIBLE, LetterKind.NOT_ELIGIBLE)
+DECISION_KINDS = {Position.ELIGIBLE: LetterKind.ELIGIBLE, Position.NOT_ELIGIBLE: LetterKind.NOT_ELIGIBLE}
+
+# The letter's own content sits between these markers in the stored document, so a page of the
+# service can show it inside its own layout without the document's <style> (which the site's
+# content security policy forbids).
+_FRAGMENT = re.compile(r"<!-- letter -->(.*)<!-- /letter -->", re.DOTALL)
+
+
+class LetterError(ComplaintError):
+    """A letter that cannot be written from the record as it stands."""
+
+
+def letter_subject(complaint: SuperComplaint, kind: str) -> str:
+    reference = complaint.reference or ""
+    if kind == LetterKind.ACKNOWLEDGEMENT:
+        return _("Acknowledgement of super-complaint %(reference)s") % {"reference": reference}
+    if kind == LetterKind.ELIGIBLE:
+        return _("Super-complaint %(reference)s will be investigated") % {"reference": reference}
+    if kind == LetterKind.NOT_ELIGIBLE:
+        return _("Super-complaint %(reference)s is not eligible for investigation") % {"reference": reference}
+    raise LetterError(_("This service cannot write that kind of letter yet."))
+
+
+def _date_label(value: Any) -> str:
+    """A partial date as a letter writes it: the weekday and day when known, else the month."""
+    if value is None:
+        return ""
+    day = getattr(value, "as_date", value)
+    if isinstance(day, datetime.date):
+        return long_date(day)
+    return str(value)
+
+
+def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date) -> dict[str, Any]:
+    """What a letter of ``kind`` says, read from the record; refuses a letter the record does not
+    support (a decision letter before the decision, or one that contradicts it)."""
+    context: dict[str, Any] = {
+        # The document's language, which the PDF declares too (PDF/UA needs one).
+        "language": "cy" if (translation.get_language() or "").startswith("cy") else "en-GB",
+        "complaint": complaint,
+        "kind": kind,
+        "subject": letter_subject(complaint, kind),
+        "letter_date": long_date(today),
+        "received": _date_label(complaint.received_on),
+        "bodies": [c.body for c in complaint.complainant_set.select_related("body").order_by("position")],
+    }
+    if kind == LetterKind.ACKNOWLEDGEMENT:
+        if complaint.state == ComplaintState.DRAFT or complaint.received_on is None:
+            raise LetterError(_("A complaint that has not been received cannot be acknowledged."))
+    else:
+        decision = getattr(complaint, "eligibility", None)
+        if decision is None or DECISION_KINDS.get(decision.outcome) != kind:
+            raise LetterError(_("The decision letter must follow the eligibility decision on the record."))
+        context["decision"] = decision
+        context["decided_on"] = _date_label(decision.decided_on)
+        if kind == LetterKind.ELIGIBLE:
+            first = complaint.progress_reports.order_by("period").first()
+            context["first_report"] = first
+            context["first_report_due"] = long_date(first.due) if first else ""
+    return context
+
+
+def render_letter_html(complaint: SuperComplaint, kind: str, *, today: datetime.date, **extra: Any) -> str:
+    """The letter as a standalone, accessible HTML document (its language, title and print CSS)."""
+    if kind not in SUPPORTED_KINDS:
+        raise LetterError(_("This service cannot write that kind of letter yet."))
+    context = letter_context(complaint, kind, today=today)
+    context.update(extra)
+    return render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context)
+
+
+def render_pdf(document: str) -> bytes:
+    """The PDF of a letter's HTML: tagged PDF/UA-1, with the document's language and title.
+
+    Nothing is fetched: the letter carries its own CSS and uses the system's DejaVu fonts, and a
+    fetcher allowing no protocol at all turns any stray URL into a missing resource, not a request.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=document, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+
+
+def generate_letter(complaint: SuperComplaint, kind: str, **context: Any) -> Letter:
+    """Write a letter of ``kind`` from the record, as HTML and PDF, and keep it (not yet sent).
+
+    ``context`` adds to, or overrides, what the template is given (``today``: the letter's date,
+    London today by default). Side effects: stores the PDF in the default storage, creates the
+    ``Letter`` and records ``letter.generated`` against the complaint.
+    """
+    kind = LetterKind(kind)
+    today = context.pop("today", None) or to_london_date(timezone.now())
+    document = render_letter_html(complaint, kind, today=today, **context)
+    pdf = render_pdf(document)
+    letter = Letter(
+        complaint=complaint, kind=kind, subject=letter_subject(complaint, kind), body_html=document
+    )
+    # Stored before the row, so a row never points at a missing file; the name is never guessed.
+    letter.pdf.save(f"{complaint.reference}-{kind}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(pdf), save=False)
+    with transaction.atomic():
+        letter.save()
+        record_event(
+            action="letter.generated",
+            obj=complaint,
+            after={
+                "letter": letter.pk,
+                "kind": kind.value,
+                "subject": letter.subject,
+                "pdf": letter.pdf.name,
+            },
+        )
+    return letter
+
+
+def send_letter(letter: Letter, *, email: bool = True, at: datetime.datetime | None = None) -> Letter:
+    """Send a letter to the complaint's contact individual (SI 2018/748 reg 4(3) names them).
+
+    Side effects: stamps ``sent_at`` and ``sent_to`` (the body then sees it in its portal), records
+    ``letter.sent``, and after commit, with ``email``, e-mails it with the PDF attached. Sending
+    twice does nothing the second time.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().select_related("complaint").get(pk=letter.pk)
+        if letter.sent_at is not None:
+            return letter
+        complaint = letter.complaint
+        letter.sent_at = at
+        letter.sent_to = complaint.contact_email
+        letter.save(update_fields=["sent_at", "sent_to"])
+        record_event(
+            action="letter.sent",
+            obj=complaint,
+            before={"letter": letter.pk, "sent_at": None},
+            after={
+                "letter": letter.pk,
+                "kind": letter.kind,
+                "subject": letter.subject,
+                "sent_at": at,
+                "sent_to": letter.sent_to,
+                "emailed": bool(email and letter.sent_to),
+            },
+        )
+        if email and letter.sent_to:
+            letter_id = letter.pk
+            transaction.on_commit(lambda: email_letter.enqueue(letter_id))
+    return letter
+
+
+def latest_letter(complaint: SuperComplaint, kind: str) -> Letter | None:
+    return complaint.letters.filter(kind=kind).order_by("-created_at", "-pk").first()
+
+
+def _generate_and_send(complaint: SuperComplaint, kind: str, *, email: bool) -> Letter:
+    letter = latest_letter(complaint, kind)
+    if letter is not None and letter.sent_at is not None:
+        return letter
+    if letter is None:
+        letter = generate_letter(complaint, kind)
+    return send_letter(letter, email=email)
+
+
+def send_acknowledgement_letter(complaint: SuperComplaint) -> Letter:
+    """Generate (once) and send the reg 5 acknowledgement, e-mailed with its PDF. Idempotent."""
+    if complaint.state == ComplaintState.RECEIVED:
+        raise LetterError(_("Acknowledge the complaint before sending the acknowledgement letter."))
+    return _generate_and_send(complaint, LetterKind.ACKNOWLEDGEMENT, email=True)
+
+
+def send_decision_letter(complaint: SuperComplaint, *, email: bool = False) -> Letter:
+    """Generate (once) and send the decision letter: reg 6(5) if eligible, reg 6(6) with reasons if
+    not. Not e-mailed by default: ``decide_eligibility`` already e-mails the body. Idempotent."""
+    decision = getattr(complaint, "eligibility", None)
+    if decision is None:
+        raise LetterError(_("There is no eligibility decision to write about yet."))
+    return _generate_and_send(complaint, DECISION_KINDS[Position(decision.outcome)], email=email)
+
+
+def letters_due(complaint: SuperComplaint) -> list[str]:
+    """Letter kinds the record calls for that have not been sent (say, after a failed attempt)."""
+    due = []
+    sent = set(complaint.letters.filter(sent_at__isnull=False).values_list("kind", flat=True))
+    if complaint.acknowledged_at is not None and LetterKind.ACKNOWLEDGEMENT not in sent:
+        due.append(LetterKind.ACKNOWLEDGEMENT.value)
+    decision = getattr(complaint, "eligibility", None)
+    if decision is not None and decision.decided_by != DecidedBy.PUBLIC_RECORD:
+        kind = DECISION_KINDS[Position(decision.outcome)]
+        if kind not in sent:
+            due.append(kind.value)
+    return due
+
+
+def letter_fragment(letter: Letter) -> SafeString:
+    """The letter's content without its document shell, to show inside a page of the service.
+
+    The stored HTML was rendered by this module with autoescaping, so it is safe to output.
+    """
+    match = _FRAGMENT.search(letter.body_html)
+    return mark_safe(match.group(1) if match else "")
+
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|dt|dd|div|tr|address)>|<br\s*/?>", re.IGNORECASE)
+
+
+def letter_text(letter: Letter) -> str:
+    """The letter as plain text, for the e-mail's text part."""
+    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", str(letter_fragment(letter)))))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    paragraphs: list[str] = []
+    for line in lines:
+        if line:
+            paragraphs.append(line)
+        elif paragraphs and paragraphs[-1]:
+            paragraphs.append("")
+    return "\n".join(paragraphs).strip() + "\n"
+
+
+@task()
+def email_letter(letter_id: int) -> None:
+    """E-mail a sent letter to the address it was sent to: text, HTML and the PDF attached."""
+    letter = Letter.objects.select_related("complaint").get(pk=letter_id)
+    if not letter.sent_to:
+        return
+    body = render_to_string(
+        f"{TEMPLATE_DIR}/email.txt",
+        {"letter": letter, "complaint": letter.complaint, "text": letter_text(letter)},
+    )
+    message = EmailMultiAlternatives(
+        subject=letter.subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[letter.sent_to]
+    )
+    message.attach_alternative(letter.body_html, "text/html")
+    with letter.pdf.open("rb") as handle:
+        message.attach(pdf_filename(letter), handle.read(), "application/pdf")
+    message.send()
+    logger.info("Letter %s e-mailed", letter.pk)
+
+
+def pdf_filename(letter: Letter) -> str:
+    return f"{letter.complaint.reference}-{letter.kind}.pdf"

@@ -1,0 +1,340 @@
+"""Reads of super-complaints that encode a rule: running deadlines for the casework dashboard, and
+earlier complaints with similar substance for the eligibility assessment (SI 2018/748 reg 6(3)-(4)).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from complaints.models import (
+    Complainant,
+    ComplaintState,
+    ProgressReport,
+    SuperComplaint,
+    SuperComplaintQuerySet,
+)
+from deadlines.calendar import WorkingCalendar, long_date
+from deadlines.rules import acknowledgement_due, to_london_date
+
+# --- Deadlines -----------------------------------------------------------------------------------
+
+
+def london_today() -> datetime.date:
+    """Today in London, where every statutory day is counted (SI 2018/748 reg 2). One function, so
+    tests can set the day."""
+    return to_london_date(timezone.now())
+
+
+@dataclass(frozen=True)
+class RunningDeadline:
+    """The next thing due on a complaint, and how long is left against ``today``."""
+
+    complaint: SuperComplaint
+    label: str
+    basis: str
+    due: datetime.date
+    today: datetime.date
+    explanation: str = ""
+
+    @property
+    def days_left(self) -> int:
+        """Calendar days until the end of the due day; negative once it has passed."""
+        return (self.due - self.today).days
+
+    @property
+    def is_overdue(self) -> bool:
+        # Due "by the end of" the day: the day itself is not late.
+        return self.days_left < 0
+
+    @property
+    def status(self) -> str:
+        """ "5 days left", "Due today", "Overdue by 2 days"."""
+        days = self.days_left
+        if days < 0:
+            return ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", -days) % {"days": -days}
+        if days == 0:
+            return _("Due today")
+        return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+    @property
+    def text(self) -> str:
+        """ "Due Thursday 3 December 2026 — 5 days left", or "Overdue by 2 days" once late."""
+        if self.is_overdue:
+            return self.status
+        if self.days_left == 0:
+            return _("Due today, %(due)s") % {"due": long_date(self.due)}
+        return _("Due %(due)s — %(status)s") % {"due": long_date(self.due), "status": self.status}
+
+
+def _unsent_reports(complaint: SuperComplaint) -> list[ProgressReport]:
+    prefetched = getattr(complaint, "unsent_progress_reports", None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(complaint.progress_reports.filter(sent_at__isnull=True).order_by("period"))
+
+
+def running_deadline(
+    complaint: SuperComplaint, *, today: datetime.date, calendar: WorkingCalendar | None = None
+) -> RunningDeadline | None:
+    """The clock running on a complaint, if any.
+
+    Received and not yet acknowledged: the acknowledgement (SI 2018/748 reg 5). Eligible or being
+    investigated: the next progress report not yet sent (reg 7). Nothing else has a statutory clock:
+    the eligibility decision has no time limit. Pass one ``calendar`` for many complaints, so the
+    holiday table is read once.
+    """
+    state = complaint.state
+    if state == ComplaintState.RECEIVED and complaint.acknowledgement_due:
+        explanation = ""
+        if complaint.received_at is not None:
+            explanation = acknowledgement_due(complaint.received_at, calendar=calendar).explanation
+        return RunningDeadline(
+            complaint=complaint,
+            label=_("Acknowledgement"),
+            basis=_("SI 2018/748 regulation 5"),
+            due=complaint.acknowledgement_due,
+            today=today,
+            explanation=explanation,
+        )
+    if state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING):
+        reports = _unsent_reports(complaint)
+        if reports:
+            report = reports[0]
+            return RunningDeadline(
+                complaint=complaint,
+                label=_("Progress report %(period)d") % {"period": report.period},
+                basis=_("SI 2018/748 regulation 7"),
+                due=report.due,
+                today=today,
+                explanation=report.explanation,
+            )
+    return None
+
+
+# The order of the stages on the dashboard: the way a complaint moves, finished ones last.
+STAGES: tuple[ComplaintState, ...] = (
+    ComplaintState.RECEIVED,
+    ComplaintState.ACKNOWLEDGED,
+    ComplaintState.ASSESSING,
+    ComplaintState.ELIGIBLE,
+    ComplaintState.INVESTIGATING,
+    ComplaintState.REPORT_PUBLISHED,
+    ComplaintState.MONITORING,
+    ComplaintState.CLOSED,
+    ComplaintState.NOT_ELIGIBLE,
+    ComplaintState.WITHDRAWN,
+)
+
+
+@dataclass
+class DashboardRow:
+    complaint: SuperComplaint
+    bodies: list[str]
+    deadline: RunningDeadline | None
+
+
+@dataclass
+class StageGroup:
+    state: ComplaintState
+    rows: list[DashboardRow] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return str(self.state.label)
+
+
+@dataclass
+class Dashboard:
+    today: datetime.date
+    counts: list[tuple[ComplaintState, int]]
+    groups: list[StageGroup]
+    deadlines: list[RunningDeadline]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _state, count in self.counts)
+
+    @property
+    def shown(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def dashboard_complaints() -> SuperComplaintQuerySet:
+    """Every received complaint with what the dashboard shows, in a fixed number of queries."""
+    return (
+        SuperComplaint.objects.submitted()
+        .prefetch_related(
+            Prefetch(
+                "complainant_set",
+                queryset=Complainant.objects.select_related("body").order_by("position"),
+                to_attr="complainants_in_order",
+            ),
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.filter(sent_at__isnull=True).order_by("period"),
+                to_attr="unsent_progress_reports",
+            ),
+        )
+        .order_by("received_on", "pk")
+    )
+
+
+def casework_dashboard(
+    *,
+    today: datetime.date,
+    state: str = "",
+    body_id: int | None = None,
+    overdue_only: bool = False,
+) -> Dashboard:
+    """Complaints by stage with their running deadlines, filtered; the counts are always of all.
+
+    Five queries at most whatever the number of complaints: the counts, the complaints, their
+    complainants, their unsent progress reports, and the holiday table (once, for every explanation).
+    """
+    counted = dict(SuperComplaint.objects.submitted().values_list("state").annotate(n=Count("pk")).order_by())
+    counts = [(stage, counted.get(stage.value, 0)) for stage in STAGES]
+
+    complaints = dashboard_complaints()
+    if state:
+        complaints = complaints.filter(state=state)
+    if body_id is not None:
+        complaints = complaints.of_body(body_id)
+
+    groups = {stage: StageGroup(stage) for stage in STAGES}
+    deadlines = []
+    calendar = WorkingCalendar()
+    for complaint in complaints:
+        deadline = running_deadline(complaint, today=today, calendar=calendar)
+        if overdue_only and not (deadline and deadline.is_overdue):
+            continue
+        bodies = [c.body.short_name or c.body.name for c in getattr(complaint, "complainants_in_order", [])]
+        groups[ComplaintState(complaint.state)].rows.append(DashboardRow(complaint, bodies, deadline))
+        if deadline is not None:
+            deadlines.append(deadline)
+    deadlines.sort(key=lambda d: (d.due, d.complaint.reference or ""))
+    return Dashboard(
+        today=today,
+        counts=counts,
+        groups=[group for group in groups.values() if group.rows],
+        deadlines=deadlines,
+    )
+
+
+# --- Similar complaints (SI 2018/748 reg 6(3)-(4)) ----------------------------------------------
+
+# Words that say nothing about a complaint's substance: common English, and the words every
+# super-complaint uses.
+_STOP_WORDS = """
+    a about above after again against all also an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just me more most my
+    no nor not now of off on once only or other our ours out over own same she should so some such
+    than that the their theirs them then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    police policing force forces complaint complaints super feature features england wales
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"[a-z][a-z'’]+")
+
+
+def _stem(word: str) -> str:
+    # Enough folding for plurals ("victims", "victim"); a full stemmer buys little on short texts.
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def complaint_terms(text: str) -> list[str]:
+    """The words of ``text`` that carry substance, folded for comparison."""
+    terms = []
+    for word in _WORD.findall(text.lower()):
+        word = word.replace("’", "").replace("'", "")
+        if word in STOP_WORDS:
+            continue
+        term = _stem(word)
+        if len(term) > 2 and term not in STOP_WORDS:
+            terms.append(term)
+    return terms
+
+
+def substance_text(complaint: SuperComplaint) -> str:
+    """What a complaint is about: its title, subject and features of policing."""
+    features = " ".join(feature.text for feature in complaint.features.all())
+    return " ".join([complaint.title, complaint.subject, features])
+
+
+@dataclass(frozen=True)
+class SimilarComplaint:
+    complaint: SuperComplaint
+    score: float  # cosine similarity, 0 to 1
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def _tf_idf(documents: list[Counter[str]]) -> list[dict[str, float]]:
+    count = len(documents)
+    frequency: Counter[str] = Counter()
+    for terms in documents:
+        frequency.update(terms.keys())
+    # Smoothed inverse document frequency: a word in every complaint still counts a little.
+    idf = {term: math.log((1 + count) / (1 + df)) + 1 for term, df in frequency.items()}
+    return [{term: n * idf[term] for term, n in terms.items()} for terms in documents]
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def rank_by_similarity(
+    text: str, candidates: Iterable[tuple[SuperComplaint, str]], *, limit: int = 5
+) -> list[SimilarComplaint]:
+    """Candidates ranked by TF-IDF cosine similarity of their text to ``text``, most similar
+    first; candidates sharing no word with it are left out."""
+    candidates = list(candidates)
+    documents = [Counter(complaint_terms(text))] + [
+        Counter(complaint_terms(body)) for _complaint, body in candidates
+    ]
+    vectors = _tf_idf(documents)
+    target = vectors[0]
+    scored = [
+        SimilarComplaint(complaint=complaint, score=_cosine(target, vector))
+        for (complaint, _body), vector in zip(candidates, vectors[1:], strict=True)
+    ]
+    scored = [item for item in scored if item.score > 0]
+    scored.sort(key=lambda item: (-item.score, item.complaint.pk))
+    return scored[:limit]
+
+
+def similar_complaints(complaint: SuperComplaint, limit: int = 5) -> list[SimilarComplaint]:
+    """Other received complaints whose substance is closest to this one's (SI 2018/748 reg 6(3)-(4)).
+
+    A complaint that merely repeats the substance of one being investigated, or of one already
+    investigated with no material change of circumstances since, is not eligible. This list helps
+    the authorities find such a complaint; people decide. Drafts and the complaint itself are left
+    out. Pure Python TF-IDF over title, subject and features: exact, explainable, and fast for the
+    few hundred complaints the service will ever hold (see docs/decisions/0010-casework.md).
+    """
+    others = SuperComplaint.objects.submitted().exclude(pk=complaint.pk).prefetch_related("features")
+    return rank_by_similarity(
+        substance_text(complaint), ((other, substance_text(other)) for other in others), limit=limit
+    )
