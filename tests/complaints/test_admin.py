@@ -1,0 +1,85 @@
+"""The admin is for staff, behind the second factor; state moves only through the services."""
+
+import json
+
+import pytest
+
+from accounts.models import User
+from audit.models import AuditEvent
+from complaints import services
+from complaints.models import ComplaintState, SuperComplaint
+from tests.accounts.support import force_verified_login, make_device
+from tests.builders import ensure_public_record, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    ensure_public_record()
+    admin = User.objects.create_superuser("admin@example.org", "a-long-admin-password")
+    force_verified_login(client, admin, make_device(admin))
+    return client
+
+
+def test_the_state_cannot_be_edited_raw(admin_client):
+    complaint = services.submit_complaint(make_draft())
+    response = admin_client.get(f"/admin/complaints/supercomplaint/{complaint.pk}/change/")
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "state" not in form.fields
+    assert "reference" not in form.fields
+    assert "acknowledgement_due" not in form.fields
+    assert "title" in form.fields
+
+
+def test_an_admin_action_moves_the_state_through_the_service(admin_client):
+    complaint = services.submit_complaint(make_draft())
+    published = SuperComplaint.objects.get(reference="SC-2019-002")
+    response = admin_client.post(
+        "/admin/complaints/supercomplaint/",
+        {"action": "acknowledge", "_selected_action": [complaint.pk, published.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ACKNOWLEDGED
+    assert (
+        AuditEvent.objects.filter(action="complaint.acknowledged", object_id=str(complaint.pk)).count() == 1
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("cannot become “Acknowledged”" in m for m in messages)  # the published one was refused
+    published.refresh_from_db()
+    assert published.state == ComplaintState.REPORT_PUBLISHED
+
+
+def test_an_edit_in_the_admin_is_audited(admin_client):
+    complaint = services.submit_complaint(make_draft())
+    page = admin_client.get(f"/admin/complaints/supercomplaint/{complaint.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    # A JSON list must be posted as its text, not as a list of values.
+    data["unverified_facts"] = json.dumps(data["unverified_facts"])
+    data.update({"title": "A corrected title"})
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for i, inline_form in enumerate(inline.formset.forms):
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None:
+                    data[f"{inline.formset.prefix}-{i}-{name}"] = value
+    response = admin_client.post(f"/admin/complaints/supercomplaint/{complaint.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    event = AuditEvent.objects.filter(action="complaints.supercomplaint.edited_in_admin").get()
+    assert event.before == {"title": "Police response to victims"}
+    assert event.after == {"title": "A corrected title"}
+
+
+def test_the_admin_needs_the_second_factor(client):
+    admin = User.objects.create_superuser("admin2@example.org", "a-long-admin-password")
+    client.force_login(admin)  # password only, no verified device
+    response = client.get("/admin/complaints/supercomplaint/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
