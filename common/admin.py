@@ -31,6 +31,11 @@ class AuditedAdmin(admin.ModelAdmin):
                 before = {k: v for k, v in model_to_dict(previous).items() if k in fields}
             super().save_model(request, obj, form, change)
             after = {k: v for k, v in model_to_dict(obj).items() if k in fields}
+            if before is not None:
+                # A form can call a field changed that is not (an empty JSON list): keep real changes.
+                unchanged = {k for k in after if before.get(k) == after[k]}
+                before = {k: v for k, v in before.items() if k not in unchanged}
+                after = {k: v for k, v in after.items() if k not in unchanged}
             record_event(
                 action=f"{_label(obj)}.{'edited' if change else 'created'}_in_admin",
                 obj=obj,
@@ -49,7 +54,9 @@ class AuditedAdmin(admin.ModelAdmin):
                 self.delete_model(request, obj)
 
 
-def run_service_action(modeladmin: admin.ModelAdmin, request: Any, queryset: Any, service: Any, error: type) -> None:
+def run_service_action(
+    modeladmin: admin.ModelAdmin, request: Any, queryset: Any, service: Any, error: type
+) -> None:
     """Apply a service to each selected object, reporting each refusal in plain words."""
     done = 0
     for obj in queryset:

@@ -1,7 +1,5 @@
 """The admin is for staff, behind the second factor; state moves only through the services."""
 
-import json
-
 import pytest
 
 from accounts.models import User
@@ -58,8 +56,6 @@ def test_an_edit_in_the_admin_is_audited(admin_client):
     page = admin_client.get(f"/admin/complaints/supercomplaint/{complaint.pk}/change/")
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    # A JSON list must be posted as its text, not as a list of values.
-    data["unverified_facts"] = json.dumps(data["unverified_facts"])
     data.update({"title": "A corrected title"})
     for inline in page.context["inline_admin_formsets"]:
         management = inline.formset.management_form
