@@ -45,7 +45,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG:
         # A development key, refused outside DEBUG so production can never run on it.
-        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"
+        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
     else:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (or DJANGO_DEBUG=1 for local development).")
 elif len(SECRET_KEY) < 50:
@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -158,6 +159,8 @@ AXES_COOLOFF_TIME = 0.25  # hours: fifteen minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_paused"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
@@ -178,6 +181,15 @@ if DEBUG:
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
+# Uploads. An evidence file may be up to EVIDENCE_MAX_FILE_SIZE (checked by evidence.checks, with
+# a clear message); files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file rather
+# than held in memory. DATA_UPLOAD_MAX_MEMORY_SIZE limits the rest of a request (form text, not
+# files): 5 MB holds the longest complaint text. A proxy in front must accept bodies of at least
+# 26 MB (e.g. nginx client_max_body_size 26m); runserver, gunicorn and granian set no limit.
+EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 25 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # E-mail: console in development, any Django backend through EMAIL_URL in production.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
@@ -187,6 +199,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="super-complaints@loc
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Public register pages are cached whole and purged when anything public changes (public/cache.py);
+# this is the longest a page is kept. 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
 
 # Sessions: end after 30 minutes idle and after 12 hours in any case (see accounts.middleware).
 SESSION_COOKIE_AGE = 30 * 60
@@ -203,7 +218,9 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -225,6 +242,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "accounts:login"
+# Password-reset links work once and for one hour at most.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_REDIRECT_URL = "/"
 
 # The public record shipped with the product; corrected in the product, never at its source.

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PortalConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'portal'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal"

@@ -1,0 +1,51 @@
+"""The portal: pages for designated bodies (their super-complaints) and for the Home Office's
+designations officers. English only, outside the i18n patterns."""
+
+from django.urls import path
+
+from portal.views import complaints, designations, drafts
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", complaints.home, name="home"),
+    # Making a super-complaint
+    path("new/", drafts.start, name="start"),
+    path("drafts/<int:pk>/", drafts.task_list, name="draft"),
+    path("drafts/<int:pk>/about/", drafts.about, name="draft_about"),
+    path("drafts/<int:pk>/features/", drafts.features, name="draft_features"),
+    path("drafts/<int:pk>/features/add/", drafts.feature_form, name="draft_feature_add"),
+    path("drafts/<int:pk>/features/<int:feature_pk>/", drafts.feature_form, name="draft_feature"),
+    path("drafts/<int:pk>/features/<int:feature_pk>/move/", drafts.feature_move, name="draft_feature_move"),
+    path(
+        "drafts/<int:pk>/features/<int:feature_pk>/remove/",
+        drafts.feature_remove,
+        name="draft_feature_remove",
+    ),
+    path("drafts/<int:pk>/forces/", drafts.forces, name="draft_forces"),
+    path("drafts/<int:pk>/evidence/", drafts.evidence, name="draft_evidence"),
+    path(
+        "drafts/<int:pk>/evidence/<int:item_pk>/remove/", drafts.evidence_remove, name="draft_evidence_remove"
+    ),
+    path("drafts/<int:pk>/contact/", drafts.contact, name="draft_contact"),
+    path("drafts/<int:pk>/check/", drafts.check, name="draft_check"),
+    path("drafts/<int:pk>/declaration/", drafts.declaration, name="draft_declaration"),
+    # Evidence files, of a draft or of a submitted complaint
+    path("evidence/<int:item_pk>/download/", complaints.evidence_download, name="evidence_download"),
+    # Submitted complaints
+    path("complaints/<str:reference>/", complaints.detail, name="complaint"),
+    path("complaints/<str:reference>/submitted/", complaints.confirmation, name="confirmation"),
+    path("complaints/<str:reference>/withdraw/", complaints.withdraw, name="withdraw"),
+    path("complaints/<str:reference>/letters/<int:letter_pk>/", complaints.letter, name="letter"),
+    path("complaints/<str:reference>/letters/<int:letter_pk>.pdf", complaints.letter_pdf, name="letter_pdf"),
+    # Designations (Home Office)
+    path("designations/", designations.index, name="designations"),
+    path("designations/new/", designations.designate, name="designations_new"),
+    path("designations/<slug:slug>/", designations.body, name="designations_body"),
+    path(
+        "designations/<slug:slug>/designations/<int:designation_pk>/revoke/",
+        designations.revoke,
+        name="designations_revoke",
+    ),
+    path("designations/<slug:slug>/assess/<str:kind>/", designations.assess, name="designations_assess"),
+]

@@ -1,0 +1,180 @@
+"""The body's page for a submitted complaint: stage, dated timeline, letters, withdrawal."""
+
+import pytest
+from django.core.files.base import ContentFile
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from audit.models import AuditEvent
+from complaints import services
+from complaints.models import ComplaintState, Letter, LetterKind
+from tests.builders import authority, london
+from tests.evidence.files import pdf_bytes
+from tests.portal.support import complete_draft
+
+pytestmark = pytest.mark.django_db
+CHECKLIST = dict.fromkeys(
+    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
+)
+
+
+@pytest.fixture
+def received(hestia_user):
+    return services.submit_complaint(complete_draft("Hestia", hestia_user), at=london(2026, 11, 27, 16, 45))
+
+
+def investigated(complaint):
+    complaint = services.acknowledge_complaint(complaint, at=london(2026, 12, 1, 9, 0))
+    for short in ("HMICFRS", "IOPC", "College"):
+        services.record_position(
+            complaint, authority=authority(short), position="eligible", reasons="Meets reg 4"
+        )
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="Meets regulation 4",
+        checklist=CHECKLIST,
+        repeat_finding="not_a_repeat",
+        at=london(2027, 1, 15, 12, 0),
+    )
+    complaint.refresh_from_db()
+    report = complaint.progress_reports.get(period=1)
+    services.send_progress_report(
+        report,
+        steps_taken="Fieldwork in six forces",
+        steps_proposed="Report drafting",
+        at=london(2027, 3, 3, 10, 0),
+    )
+    complaint.refresh_from_db()
+    return complaint
+
+
+def sent_letter(complaint, *, subject="Acknowledgement of your super-complaint", sent=True, pdf=True):
+    letter = Letter.objects.create(
+        complaint=complaint,
+        kind=LetterKind.ACKNOWLEDGEMENT,
+        subject=subject,
+        body_html='<p class="govuk-body">Dear Pat Example,</p><p class="govuk-body">We acknowledge receipt.</p>',
+        sent_at=london(2026, 12, 1, 9, 0) if sent else None,
+        sent_to="pat@hestia.example",
+    )
+    if pdf:
+        letter.pdf.save(f"ack-{letter.pk}.pdf", ContentFile(pdf_bytes("Acknowledgement")))
+    return letter
+
+
+def test_the_complaint_page_shows_its_stage_and_what_was_submitted(hestia, received):
+    response = hestia.get(f"/portal/complaints/{received.reference}/")
+    assertContains(response, '<strong class="govuk-tag govuk-tag--blue">Received</strong>', html=True)
+    assertContains(response, "The Chief Inspector must acknowledge it by the end of Thursday 3 December 2026")
+    assertContains(response, "Officers fail to recognise the signs of exploitation")
+    assertContains(response, "All forces in England and Wales")
+    item = received.evidence_items.get()
+    assertContains(response, f'href="/portal/evidence/{item.pk}/download/"')
+    assertNotContains(response, "?return_to=check")  # no Change links on a submitted complaint
+    assertContains(response, "No letters have been sent to the body yet.")
+
+
+def test_the_timeline_is_dated_from_the_record(hestia, received):
+    complaint = investigated(received)
+    response = hestia.get(f"/portal/complaints/{complaint.reference}/")
+    html = response.content.decode()
+    rows = [
+        ("Friday 27 November 2026", "Received by the Chief Inspector"),
+        ("Tuesday 1 December 2026", "Acknowledged"),
+        ("Friday 15 January 2027", "Decision: eligible for investigation"),
+        ("Wednesday 3 March 2027", "Progress report 1 sent"),
+    ]
+    positions = []
+    for day, what in rows:
+        assertContains(
+            response,
+            f'<td class="govuk-table__cell">{day}</td>',
+            html=True,
+        )
+        positions.append(html.index(what))
+    assert positions == sorted(positions)
+    assertContains(
+        response, '<strong class="govuk-tag govuk-tag--green">Eligible for investigation</strong>', html=True
+    )
+
+
+def test_only_sent_letters_are_listed_and_each_can_be_read_and_downloaded(hestia, received):
+    letter = sent_letter(received)
+    draft_letter = sent_letter(received, subject="Not sent yet", sent=False)
+    page = hestia.get(f"/portal/complaints/{received.reference}/")
+    assertContains(
+        page,
+        f'<a class="govuk-link" href="/portal/complaints/{received.reference}/letters/{letter.pk}/">'
+        "Acknowledgement of your super-complaint</a>",
+        html=True,
+    )
+    assertContains(page, '<td class="govuk-table__cell">Tuesday 1 December 2026</td>', html=True)
+    assertNotContains(page, "Not sent yet")
+
+    html = hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}/")
+    assertContains(html, '<p class="govuk-body">We acknowledge receipt.</p>', html=True)
+    assertContains(html, "Sent on Tuesday 1 December 2026.")
+
+    pdf = hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == (
+        f'attachment; filename="{received.reference}-acknowledgement-{letter.pk}.pdf"'
+    )
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+    assert (
+        hestia.get(f"/portal/complaints/{received.reference}/letters/{draft_letter.pk}/").status_code == 404
+    )
+    assert (
+        hestia.get(f"/portal/complaints/{received.reference}/letters/{draft_letter.pk}.pdf").status_code
+        == 404
+    )
+    no_pdf = sent_letter(received, subject="HTML only", pdf=False)
+    assert hestia.get(f"/portal/complaints/{received.reference}/letters/{no_pdf.pk}.pdf").status_code == 404
+
+
+def test_a_letter_is_found_only_under_its_own_complaint(hestia, hestia_user, received):
+    other = services.submit_complaint(
+        complete_draft("Hestia", hestia_user, title="Another"), at=london(2026, 11, 27, 17)
+    )
+    letter = sent_letter(other)
+    assert hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}/").status_code == 404
+
+
+def test_withdrawing_needs_a_reason_and_is_recorded(hestia, received):
+    page = hestia.get(f"/portal/complaints/{received.reference}/withdraw/")
+    assertContains(page, "You cannot undo this.")
+    response = hestia.post(f"/portal/complaints/{received.reference}/withdraw/", {"reason": ""})
+    assertContains(
+        response, '<a href="#id_reason">Enter why the body is withdrawing the super-complaint</a>', html=True
+    )
+    response = hestia.post(
+        f"/portal/complaints/{received.reference}/withdraw/", {"reason": "The issue is now being addressed"}
+    )
+    assertRedirects(response, f"/portal/complaints/{received.reference}/", fetch_redirect_response=False)
+    received.refresh_from_db()
+    assert received.state == ComplaintState.WITHDRAWN
+    assert received.withdrawal_reason == "The issue is now being addressed"
+    event = AuditEvent.objects.get(action="complaint.withdrawn")
+    assert event.after["statutory"] is False
+    page = hestia.get(response["Location"])
+    assertContains(page, f"Super-complaint {received.reference} has been withdrawn.")
+    assertContains(page, '<strong class="govuk-tag govuk-tag--grey">Withdrawn</strong>', html=True)
+    assertContains(page, "Withdrawn by the body")
+    assertNotContains(page, "Withdraw this super-complaint")
+    # A resubmitted form does nothing more.
+    again = hestia.post(f"/portal/complaints/{received.reference}/withdraw/", {"reason": "again"})
+    assertRedirects(again, f"/portal/complaints/{received.reference}/", fetch_redirect_response=False)
+    assert AuditEvent.objects.filter(action="complaint.withdrawn").count() == 1
+
+
+def test_a_complaint_past_its_report_cannot_be_withdrawn(hestia, received):
+    received.state = ComplaintState.REPORT_PUBLISHED
+    received.save(update_fields=["state"])
+    page = hestia.get(f"/portal/complaints/{received.reference}/")
+    assertNotContains(page, "Withdraw this super-complaint")
+    assert hestia.get(f"/portal/complaints/{received.reference}/withdraw/").status_code == 404
+    assert (
+        hestia.post(f"/portal/complaints/{received.reference}/withdraw/", {"reason": "x"}).status_code == 404
+    )

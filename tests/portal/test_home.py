@@ -1,0 +1,72 @@
+"""/portal/: who gets in, and what a body member sees there."""
+
+import pytest
+from django.test import Client
+from pytest_django.asserts import assertContains, assertNotContains
+
+from accounts.models import Role
+from complaints.services import submit_complaint
+from tests.builders import london, org
+from tests.portal.support import client_for, complete_draft, person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(public_record):
+    response = Client().get("/portal/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-in/?next=/portal/"
+
+
+def test_a_password_alone_is_not_enough(hestia_user):
+    client = Client()
+    client.force_login(hestia_user)
+    response = client.get("/portal/drafts/1/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-in/?next=/portal/drafts/1/"
+
+
+def test_someone_with_no_body_and_no_designations_role_is_told_there_is_nothing_here(public_record):
+    force_responder = client_for(person("responder@gwent.example", org("Gwent Police"), Role.RESPONDER))
+    response = force_responder.get("/portal/")
+    assertContains(
+        response, '<h1 class="govuk-heading-l">There is nothing here for your account</h1>', html=True
+    )
+    assertNotContains(response, "Start a new super-complaint")
+    assert force_responder.get("/portal/new/").status_code == 404
+
+
+def test_a_body_member_sees_drafts_and_submitted_complaints_with_their_stage(hestia, hestia_user):
+    draft = complete_draft("Hestia", hestia_user, title="A draft in progress")
+    submitted = submit_complaint(
+        complete_draft("Hestia", hestia_user, title="Already sent"), at=london(2026, 11, 27, 10, 0)
+    )
+    complete_draft("Liberty", hestia_user, title="Liberty's own draft")
+
+    response = hestia.get("/portal/")
+
+    assertContains(response, "Start a new super-complaint")
+    assertContains(
+        response,
+        f'<a class="govuk-link" href="/portal/drafts/{draft.pk}/">A draft in progress'
+        '<span class="govuk-visually-hidden"> (continue the draft)</span></a>',
+        html=True,
+    )
+    assertContains(
+        response,
+        f'<a class="govuk-link" href="/portal/complaints/{submitted.reference}/">{submitted.reference}</a>',
+        html=True,
+    )
+    assertContains(response, '<strong class="govuk-tag govuk-tag--blue">Received</strong>', html=True)
+    assertContains(response, "27 November 2026")
+    assertNotContains(response, "Liberty&#x27;s own draft")
+    assertNotContains(response, "Designated bodies")
+
+
+def test_a_designations_officer_is_offered_the_designations_pages(public_record):
+    officer = client_for(person("officer@homeoffice.example", org("Home Office"), Role.DESIGNATIONS))
+    response = officer.get("/portal/")
+    assertContains(
+        response, '<a class="govuk-link" href="/portal/designations/">Designated bodies</a>', html=True
+    )
+    assertNotContains(response, "Start a new super-complaint")
