@@ -58,6 +58,23 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def add_designated_body(name: str, **fields: Any) -> Organisation:
+    """Add a body about to be designated by regulations (its designation is recorded separately).
+
+    Records ``organisation.created``. A body of that name already on the register is refused.
+    """
+    name = name.strip()
+    if not name:
+        raise DesignationError(_("Enter the name of the body."))
+    with transaction.atomic():
+        body, created = _create_organisation(kind=OrganisationKind.DESIGNATED_BODY, name=name, **fields)
+        if not created:
+            raise DesignationError(
+                _("%(body)s is already on the register: choose it from the list.") % {"body": name}
+            )
+    return body
+
+
 # --- Designations --------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from access.decorators import verified_login_required
 from access.rules import get_object_for_user_or_404, may_record_designation, may_view_complaint, may_withdraw
 from audit.services import record_access
 from common.partial_dates import PartialDate
+from complaints.letters import letter_fragment
 from complaints.models import (
     ComplaintState,
     EvidenceItem,
@@ -189,7 +190,11 @@ def _sent_letter(complaint: SuperComplaint, letter_pk: int) -> Any:
 @complaint_view
 def letter(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) -> HttpResponse:
     sent = _sent_letter(complaint, letter_pk)
-    return render(request, "portal/complaint/letter.html", {"complaint": complaint, "letter": sent})
+    return render(
+        request,
+        "portal/complaint/letter.html",
+        {"complaint": complaint, "letter": sent, "content": letter_fragment(sent)},
+    )
 
 
 @complaint_view

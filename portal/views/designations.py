@@ -28,7 +28,6 @@ from organisations.models import (
     CriterionKind,
     Designation,
     Organisation,
-    OrganisationKind,
 )
 from portal.forms.designations import NEW_BODY, AssessmentForm, DesignationForm, RevocationForm
 from portal.views.common import posted
@@ -106,11 +105,7 @@ def designate(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 organisation = form.existing_body()
                 if data["body"] == NEW_BODY:
-                    # organisations.services has no public "add a body" yet; this is its own helper,
-                    # which records ``organisation.created``.
-                    organisation, _created = services._create_organisation(
-                        kind=OrganisationKind.DESIGNATED_BODY, name=data["new_body_name"].strip()
-                    )
+                    organisation = services.add_designated_body(data["new_body_name"])
                 assert organisation is not None
                 services.record_designation(
                     organisation,

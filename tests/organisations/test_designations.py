@@ -77,3 +77,16 @@ def test_assessment_against_the_nine_criteria():
             assessed_on=datetime.date(2026, 5, 1),
             findings={9: (True, "")},
         )
+
+
+def test_a_new_body_is_added_once():
+    from organisations.services import add_designated_body
+
+    body = add_designated_body("  A New Charity ")
+    assert body.name == "A New Charity"
+    assert body.kind == OrganisationKind.DESIGNATED_BODY
+    assert not body.is_designated_on(datetime.date(2030, 1, 1))
+    with pytest.raises(DesignationError, match="already on the register"):
+        add_designated_body("A New Charity")
+    with pytest.raises(DesignationError):
+        add_designated_body(" ")

@@ -64,3 +64,20 @@ def complete_draft(
     )
     complaint.refresh_from_db()
     return complaint
+
+
+def acknowledgement_letter(complaint, *, sent=True, pdf=True):
+    """A real acknowledgement letter for ``complaint``, generated from the record, sent on
+    Tuesday 1 December 2026 unless ``sent`` is false; ``pdf=False`` leaves it without its PDF."""
+    import datetime
+
+    from complaints.letters import generate_letter, send_letter
+    from complaints.models import LetterKind
+    from tests.builders import london
+
+    letter = generate_letter(complaint, LetterKind.ACKNOWLEDGEMENT, today=datetime.date(2026, 12, 1))
+    if not pdf:
+        letter.pdf.delete(save=True)
+    if sent:
+        letter = send_letter(letter, email=False, at=london(2026, 12, 1, 9, 0))
+    return letter

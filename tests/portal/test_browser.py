@@ -8,16 +8,16 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from playwright.sync_api import Page, expect
 
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
-from complaints.models import ComplaintState, ForcesScope, Letter, LetterKind, SuperComplaint
+from complaints.models import ComplaintState, ForcesScope, SuperComplaint
 from tests.accounts.support import PASSWORD, code_for, make_device, make_user
-from tests.builders import ensure_public_record, london, org
+from tests.builders import ensure_public_record, org
 from tests.evidence.files import csv_bytes, pdf_bytes, png_bytes
 from tests.helpers import assert_accessible
+from tests.portal.support import acknowledgement_letter
 
 pytestmark = pytest.mark.browser
 
@@ -237,24 +237,15 @@ def test_hestia_makes_its_modern_slavery_super_complaint(transactional_db, live_
     assert AuditEvent.objects.filter(action="complaint.submitted", object_id=str(complaint.pk)).count() == 1
 
     # Hestia reads the letter sent to it.
-    letter = Letter.objects.create(
-        complaint=complaint,
-        kind=LetterKind.ACKNOWLEDGEMENT,
-        subject=f"Super-complaint {complaint.reference}: acknowledgement",
-        body_html='<p class="govuk-body">Dear Hestia policy lead,</p>'
-        '<p class="govuk-body">The Chief Inspector acknowledges your super-complaint.</p>',
-        sent_at=london(2026, 12, 1, 9, 30),
-        sent_to="policy@hestia.example",
-    )
-    letter.pdf.save("acknowledgement.pdf", ContentFile(pdf_bytes("Acknowledgement")))
+    letter = acknowledgement_letter(complaint)
     page.get_by_role("link", name="View your super-complaint").click()
     expect(heading(page)).to_have_text("Police response to victims of modern slavery")
     expect(page.locator("main .govuk-tag").first).to_have_text("Received")
     assert_accessible(page)
     page.get_by_role(
-        "link", name=f"Super-complaint {complaint.reference}: acknowledgement", exact=True
+        "link", name=f"Acknowledgement of super-complaint {complaint.reference}", exact=True
     ).click()
-    expect(page.get_by_text("The Chief Inspector acknowledges your super-complaint.")).to_be_visible()
+    expect(page.get_by_text(f"The reference of your complaint is {complaint.reference}.")).to_be_visible()
     assert_accessible(page)
     pdf = page.request.get(f"{base}/portal/complaints/{complaint.reference}/letters/{letter.pk}.pdf")
     assert pdf.status == 200

@@ -1,15 +1,13 @@
 """The body's page for a submitted complaint: stage, dated timeline, letters, withdrawal."""
 
 import pytest
-from django.core.files.base import ContentFile
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from audit.models import AuditEvent
 from complaints import services
-from complaints.models import ComplaintState, Letter, LetterKind
+from complaints.models import ComplaintState
 from tests.builders import authority, london
-from tests.evidence.files import pdf_bytes
-from tests.portal.support import complete_draft
+from tests.portal.support import acknowledgement_letter, complete_draft
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = dict.fromkeys(
@@ -46,20 +44,6 @@ def investigated(complaint):
     )
     complaint.refresh_from_db()
     return complaint
-
-
-def sent_letter(complaint, *, subject="Acknowledgement of your super-complaint", sent=True, pdf=True):
-    letter = Letter.objects.create(
-        complaint=complaint,
-        kind=LetterKind.ACKNOWLEDGEMENT,
-        subject=subject,
-        body_html='<p class="govuk-body">Dear Pat Example,</p><p class="govuk-body">We acknowledge receipt.</p>',
-        sent_at=london(2026, 12, 1, 9, 0) if sent else None,
-        sent_to="pat@hestia.example",
-    )
-    if pdf:
-        letter.pdf.save(f"ack-{letter.pk}.pdf", ContentFile(pdf_bytes("Acknowledgement")))
-    return letter
 
 
 def test_the_complaint_page_shows_its_stage_and_what_was_submitted(hestia, received):
@@ -99,20 +83,22 @@ def test_the_timeline_is_dated_from_the_record(hestia, received):
 
 
 def test_only_sent_letters_are_listed_and_each_can_be_read_and_downloaded(hestia, received):
-    letter = sent_letter(received)
-    draft_letter = sent_letter(received, subject="Not sent yet", sent=False)
+    letter = acknowledgement_letter(received)
+    draft_letter = acknowledgement_letter(received, sent=False)
     page = hestia.get(f"/portal/complaints/{received.reference}/")
     assertContains(
         page,
         f'<a class="govuk-link" href="/portal/complaints/{received.reference}/letters/{letter.pk}/">'
-        "Acknowledgement of your super-complaint</a>",
+        f"Acknowledgement of super-complaint {received.reference}</a>",
         html=True,
     )
     assertContains(page, '<td class="govuk-table__cell">Tuesday 1 December 2026</td>', html=True)
-    assertNotContains(page, "Not sent yet")
+    assertNotContains(page, f"/letters/{draft_letter.pk}/")
 
     html = hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}/")
-    assertContains(html, '<p class="govuk-body">We acknowledge receipt.</p>', html=True)
+    assertContains(html, f"The reference of your complaint is {received.reference}.")
+    assertContains(html, "This letter acknowledges it, as regulation 5")
+    assert html.content.decode().count("<html") == 1  # the letter's fragment, not a second document
     assertContains(html, "Sent on Tuesday 1 December 2026.")
 
     pdf = hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}.pdf")
@@ -130,7 +116,7 @@ def test_only_sent_letters_are_listed_and_each_can_be_read_and_downloaded(hestia
         hestia.get(f"/portal/complaints/{received.reference}/letters/{draft_letter.pk}.pdf").status_code
         == 404
     )
-    no_pdf = sent_letter(received, subject="HTML only", pdf=False)
+    no_pdf = acknowledgement_letter(received, pdf=False)
     assert hestia.get(f"/portal/complaints/{received.reference}/letters/{no_pdf.pk}.pdf").status_code == 404
 
 
@@ -138,7 +124,7 @@ def test_a_letter_is_found_only_under_its_own_complaint(hestia, hestia_user, rec
     other = services.submit_complaint(
         complete_draft("Hestia", hestia_user, title="Another"), at=london(2026, 11, 27, 17)
     )
-    letter = sent_letter(other)
+    letter = acknowledgement_letter(other)
     assert hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}/").status_code == 404
 
 

@@ -1,14 +1,11 @@
 """Another body's drafts and complaints are not found: 404 on every portal address, never 403."""
 
 import pytest
-from django.core.files.base import ContentFile
 
 from accounts.models import Role
 from complaints import services
-from complaints.models import Letter, LetterKind
 from tests.builders import authority, london
-from tests.evidence.files import pdf_bytes
-from tests.portal.support import client_for, complete_draft, person
+from tests.portal.support import acknowledgement_letter, client_for, complete_draft, person
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +17,7 @@ def hestias(hestia_user):
     complaint = services.submit_complaint(
         complete_draft("Hestia", hestia_user, title="Hestia's complaint"), at=london(2026, 11, 27, 10)
     )
-    letter = Letter.objects.create(
-        complaint=complaint,
-        kind=LetterKind.ACKNOWLEDGEMENT,
-        subject="Acknowledgement",
-        body_html="<p>Acknowledged</p>",
-        sent_at=london(2026, 11, 30, 10),
-    )
-    letter.pdf.save("ack.pdf", ContentFile(pdf_bytes()))
+    letter = acknowledgement_letter(complaint)
     return draft, complaint, letter
 
 
