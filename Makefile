@@ -24,7 +24,7 @@ run: install frontend
 
 ## test: install what the tests need, start PostgreSQL, run the whole suite on PostgreSQL and SQLite
 test: install-dev system-deps frontend postgres
-	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
