@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import transaction
 
 # The audit trail refuses DELETE and TRUNCATE; this lets Django's flush between transactional and
 # live-server tests through, and nothing else (see tests/audit/guard.py).
@@ -34,3 +35,37 @@ def pytest_collection_modifyitems(config, items):
     calls are not async at all, so lift the guard, only in runs that include browser tests."""
     if any(item.get_closest_marker("browser") for item in items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _needs_a_committed_database(item) -> bool:
+    return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(scope="module")
+def _public_record_for_module(request, django_db_setup, django_db_blocker):
+    """The public record, loaded once for a module inside a transaction rolled back after it. Each
+    test still runs in its own savepoint inside it, so what a test adds is gone before the next.
+
+    A module with live-server tests gets nothing here: those tests commit their own copy, since the
+    database is emptied after each of them."""
+    from tests.builders import ensure_public_record
+
+    if any(_needs_a_committed_database(i) for i in request.session.items if i.module is request.module):
+        yield
+        return
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_public_record()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def public_record(request, _public_record_for_module):
+    """The shipped public record in the test database (see ``_public_record_for_module``)."""
+    from tests.builders import ensure_public_record
+
+    if _needs_a_committed_database(request.node):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    ensure_public_record()  # loaded already, except in a live-server module

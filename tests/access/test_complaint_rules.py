@@ -5,7 +5,7 @@ from access import rules
 from accounts.models import Membership, Role, User
 from complaints import services
 from complaints.models import SuperComplaint
-from tests.builders import authority, ensure_public_record, make_draft, org
+from tests.builders import authority, make_draft, org
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = dict.fromkeys(
@@ -14,8 +14,8 @@ CHECKLIST = dict.fromkeys(
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 def person(email, organisation, role):

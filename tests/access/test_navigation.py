@@ -3,14 +3,14 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Membership, Role, User
 from tests.accounts.support import force_verified_login, make_device
-from tests.builders import authority, ensure_public_record, org
+from tests.builders import authority, org
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 def signed_in(client, email, organisation, role):

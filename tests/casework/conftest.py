@@ -1,12 +1,6 @@
 import pytest
 
-from tests.builders import ensure_public_record
 from tests.casework.support import PEOPLE, make_person, signed_in
-
-
-@pytest.fixture
-def public_record(db):
-    ensure_public_record()
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ from audit.models import AuditEvent
 from complaints import services
 from complaints.models import ComplaintState, SuperComplaint
 from tests.accounts.support import force_verified_login, make_device
-from tests.builders import ensure_public_record, make_draft
+from tests.builders import make_draft
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    ensure_public_record()
+def admin_client(client, public_record):
     admin = User.objects.create_superuser("admin@example.org", "a-long-admin-password")
     force_verified_login(client, admin, make_device(admin))
     return client

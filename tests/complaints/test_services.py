@@ -15,7 +15,7 @@ from complaints.services import (
     StaleEdit,
 )
 from deadlines.rules import progress_report_periods
-from tests.builders import authority, ensure_public_record, london, make_draft, org
+from tests.builders import authority, london, make_draft, org
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,8 @@ FULL_CHECKLIST = dict.fromkeys(
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 def events(action):

@@ -6,14 +6,14 @@ from audit.models import AuditEvent
 from complaints.services import NotDesignated, submit_complaint
 from organisations.models import CriterionKind, Organisation, OrganisationKind
 from organisations.services import DesignationError, record_assessment, record_designation, record_revocation
-from tests.builders import ensure_public_record, london, make_draft, org
+from tests.builders import london, make_draft, org
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 def test_revocation_ends_the_right_to_complain_from_the_day_it_is_in_force():

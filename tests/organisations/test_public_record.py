@@ -9,14 +9,14 @@ from complaints.models import ComplaintState, SuperComplaint
 from organisations.models import Criterion, CriterionKind, Designation, Organisation, OrganisationKind
 from recommendations.models import AddresseeGroup, Recommendation
 from reports.models import Report
-from tests.builders import ensure_public_record, org
+from tests.builders import org
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 def count(kind):

@@ -1,12 +1,7 @@
 import pytest
 
-from tests.builders import ensure_public_record, org
+from tests.builders import org
 from tests.portal.support import client_for, person
-
-
-@pytest.fixture
-def public_record(db):
-    ensure_public_record()
 
 
 @pytest.fixture

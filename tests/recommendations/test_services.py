@@ -15,14 +15,14 @@ from recommendations.services import (
     flag_overdue_obligations,
     set_obligation_due,
 )
-from tests.builders import ensure_public_record, org
+from tests.builders import org
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from complaints import services as complaint_services
 from complaints.models import ComplaintState, SuperComplaint
 from reports.models import Report
 from reports.services import ReportError, create_report, exclude_passage, publish_report
-from tests.builders import authority, ensure_public_record, london, make_draft
+from tests.builders import authority, london, make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,8 @@ CHECKLIST = dict.fromkeys(
 
 
 @pytest.fixture(autouse=True)
-def public_record():
-    ensure_public_record()
+def _public_record(public_record):
+    """Every test here reads the shipped public record."""
 
 
 @pytest.fixture
