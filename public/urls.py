@@ -1,14 +1,48 @@
-"""Public pages. Included under i18n_patterns: English at the path, Welsh under /cy/."""
+"""Public pages. Included under i18n_patterns: English at the path, Welsh under /cy/.
 
-from django.urls import path
+The addresses are stable: a complaint's reference and an organisation's slug never change.
+"""
+
+from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
 from public import views
+from public.cache import cached_public_page as cached
+from public.feeds import ComplaintFeed, RegisterFeed
 
 app_name = "public"
 
+
+class ReferenceConverter:
+    """A super-complaint's reference: SC-2019-002."""
+
+    regex = "SC-[0-9]{4}-[0-9]{3,6}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", cached(views.HomeView.as_view()), name="home"),
+    path("super-complaints/", cached(views.register), name="register"),
+    path("super-complaints/<reference:reference>/", cached(views.complaint), name="complaint"),
+    path("super-complaints/<reference:reference>/report/", cached(views.report), name="report"),
+    path("super-complaints/<reference:reference>/report.pdf", cached(views.report_pdf), name="report_pdf"),
+    path(
+        "super-complaints/<reference:reference>/recommendations/",
+        cached(views.recommendations),
+        name="recommendations",
+    ),
+    path("super-complaints/<reference:reference>/feed.atom", cached(ComplaintFeed()), name="complaint_feed"),
+    path("feeds/super-complaints.atom", cached(RegisterFeed()), name="feed"),
+    path("organisations/<slug:slug>/", cached(views.organisation), name="organisation"),
+    path("designated-bodies/", cached(views.designated_bodies), name="designated_bodies"),
+    path("search/", cached(views.search), name="search"),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="public/accessibility.html"),

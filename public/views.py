@@ -1,21 +1,53 @@
-"""The public pages of the service shell: home, accessibility statement, privacy notice and cookies.
-The register pages build on the same base template."""
+"""The public pages: home, the register of super-complaints and everything on it (complaints,
+reports as HTML and PDF, the recommendation matrix), organisations, designated bodies and search;
+and the accessibility statement, privacy notice and cookies pages.
 
+Every register page reads through ``public.selectors`` (published-only) and is cached by
+``public.cache.cached_public_page`` (wrapped in ``public.urls``).
+"""
+
+from __future__ import annotations
+
+from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
+
+from organisations.models import OrganisationKind
+from public import selectors
+from public.search import search as run_search
+
+REGISTER_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 20
+LATEST_ACTIVITY = 6
 
 
 def latest_activity() -> list:
     """What has happened lately on the public record, newest first, for the home page.
 
-    Each item has ``title``, ``url``, ``date`` (a ``datetime.date``) and, optionally, ``date_label``
-    (shown instead of ``date`` where only the month is known: never invent a day) and ``summary``.
-    Empty until the register supplies it from its published-only selectors; the home page then
-    shows no "Latest activity" section at all.
+    Each item has ``title``, ``url``, ``date`` (a ``datetime.date``, or None where only the month is
+    known) and ``date_label`` (the month, shown instead: never invent a day) and ``summary``.
     """
-    return []
+    items = []
+    for event in selectors.activity(limit=LATEST_ACTIVITY):
+        date = event.date
+        items.append(
+            {
+                "title": event.title_html,
+                "url": event.url,
+                "date": date.as_date if date else None,
+                "date_label": str(date)
+                if date and date.is_month_only
+                else ("" if date else _("Date not known")),
+                "summary": event.summary,
+            }
+        )
+    return items
 
 
 class HomeView(TemplateView):
@@ -25,6 +57,205 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["latest_activity"] = latest_activity()
         return context
+
+
+# --- The register -------------------------------------------------------------------------------
+
+
+class RegisterFilters(forms.Form):
+    """The register's filters: a GET form that works without JavaScript."""
+
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), required=False)
+    body = forms.ChoiceField(label=gettext_lazy("Designated body"), required=False)
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year received"), required=False, coerce=int, empty_value=None
+    )
+    force = forms.ChoiceField(label=gettext_lazy("Police force"), required=False)
+
+    def __init__(self, *args, bodies, forces, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", _("Any stage"))] + [
+            (stage.value, stage.label) for stage in selectors.PUBLIC_STAGES
+        ]
+        self.fields["body"].choices = [("", _("Any designated body"))] + [(b.slug, b.name) for b in bodies]
+        self.fields["year"].choices = [("", _("Any year"))] + [(str(y), str(y)) for y in years]
+        self.fields["force"].choices = [("", _("Any police force"))] + [(f.slug, f.name) for f in forces]
+
+    def values(self) -> dict:
+        """The valid filters; a value the form does not offer is ignored, not an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "stage": data.get("stage") or "",
+            "body": data.get("body") or "",
+            "year": data.get("year"),
+            "force": data.get("force") or "",
+        }
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    filters = RegisterFilters(
+        request.GET or None,
+        bodies=list(selectors.designated_bodies()),
+        forces=list(selectors.forces()),
+        years=selectors.register_years(),
+    )
+    values = filters.values()
+    complaints = selectors.filter_register(selectors.register_complaints(), **values)
+    page_obj = Paginator(complaints, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(complaint, selectors.public_stage(complaint)) for complaint in page_obj.object_list]
+    return TemplateResponse(
+        request,
+        "public/register/list.html",
+        {
+            "filters": filters,
+            "filtered": any(value not in ("", None) for value in values.values()),
+            "page_obj": page_obj,
+            "rows": rows,
+            "nav_section": "register",
+        },
+    )
+
+
+def _record(reference: str, **options) -> selectors.ComplaintRecord:
+    record = selectors.complaint_record(reference, **options)
+    if record is None:
+        raise Http404(
+            _("No published super-complaint has the reference %(reference)s.") % {"reference": reference}
+        )
+    return record
+
+
+def complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    record = _record(reference)
+    return TemplateResponse(
+        request,
+        "public/register/complaint.html",
+        {"record": record, "complaint": record.complaint, "report": record.report, "nav_section": "register"},
+    )
+
+
+def _record_with_report(reference: str, **options) -> selectors.ComplaintRecord:
+    record = _record(reference, **options)
+    if record.report is None:
+        raise Http404(_("The report on this super-complaint has not been published."))
+    return record
+
+
+def report(request: HttpRequest, reference: str) -> HttpResponse:
+    record = _record_with_report(reference)
+    return TemplateResponse(
+        request,
+        "public/register/report.html",
+        {"record": record, "complaint": record.complaint, "report": record.report, "nav_section": "register"},
+    )
+
+
+def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The published report as a tagged PDF (PDF/UA-1), from the same data as the HTML page."""
+    record = _record_with_report(reference)
+    document = render_to_string(
+        "public/register/report_pdf.html",
+        {"record": record, "complaint": record.complaint, "report": record.report},
+        request=request,
+    )
+    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{record.complaint.reference}-report.pdf"'
+    return response
+
+
+def render_pdf(document: str) -> bytes:
+    """Tagged PDF/UA-1 with the document's language and title. Nothing is fetched: the document
+    carries its own CSS, and a fetcher allowing no protocol turns a stray URL into a missing
+    resource, never a request."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=document, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+
+
+def recommendations(request: HttpRequest, reference: str) -> HttpResponse:
+    record = _record_with_report(reference, with_recommendations=False)
+    matrix = selectors.recommendation_matrix(record.report, today=record.today)
+    return TemplateResponse(
+        request,
+        "public/register/recommendations.html",
+        {
+            "record": record,
+            "complaint": record.complaint,
+            "report": record.report,
+            "matrix": matrix,
+            "nav_section": "register",
+        },
+    )
+
+
+# --- Organisations ------------------------------------------------------------------------------
+
+
+def organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation(slug)
+    if organisation is None:
+        raise Http404(_("There is no organisation at this address."))
+    today = selectors.london_today()
+    kind = organisation.kind
+    context = {"organisation": organisation, "today": today, "nav_section": "organisations"}
+    if kind == OrganisationKind.DESIGNATED_BODY:
+        context["designations"] = list(organisation.designations.all())
+        context["complaints"] = [
+            (c, selectors.public_stage(c)) for c in selectors.complaints_by(organisation)
+        ]
+        context["nav_section"] = "designated_bodies"
+    else:
+        context["addressed"] = selectors.addressed_to(organisation, today=today)
+    if kind == OrganisationKind.FORCE:
+        context["local_policing_body"] = organisation.local_policing_body
+        context["complaints"] = [
+            (c, selectors.public_stage(c)) for c in selectors.complaints_concerning(organisation)
+        ]
+    elif kind == OrganisationKind.LOCAL_POLICING_BODY:
+        context["force"] = selectors.force_of(organisation)
+    elif kind == OrganisationKind.AUTHORITY:
+        context["actions"] = selectors.actions_of(organisation)
+    return TemplateResponse(request, "public/organisations/detail.html", context)
+
+
+def designated_bodies(request: HttpRequest) -> HttpResponse:
+    today = selectors.london_today()
+    return TemplateResponse(
+        request,
+        "public/organisations/designated_bodies.html",
+        {
+            "table": selectors.designation_table(today=today),
+            "today": today,
+            "nav_section": "designated_bodies",
+        },
+    )
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    results = run_search(query) if query else []
+    page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "public/search.html",
+        {
+            "query": query,
+            "results": page_obj.object_list,
+            "page_obj": page_obj,
+            "count": len(results),
+            "nav_section": "search",
+        },
+    )
+
+
+# --- Statements ---------------------------------------------------------------------------------
 
 
 def _duration(seconds: int) -> str:

@@ -1,0 +1,740 @@
+"""Reads for the public register pages, feeds and search.
+
+Every query on a domain model starts from a published-only selector
+(``SuperComplaint.objects.published()``, ``Report.objects.published()``,
+``Recommendation.objects.published()``, ``Obligation.objects.published()``,
+``Response.objects.published()``), so an unpublished record cannot reach a public page through a
+forgotten filter. Organisations and designations are public data and are read directly.
+
+Lists are read in a fixed number of queries whatever their length: related rows come through
+``select_related`` and ``prefetch_related``, never one query per row.
+
+What the public never sees, and so nothing here reads: contact details, authority positions, the
+eligibility checklist, notes and reasons, progress report contents (only how many were sent),
+letters, reg 8(3) exclusions, draft or embargoed reports, unpublished responses, internal notes on
+organisations and designations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from common.partial_dates import PartialDate
+from complaints.models import Complainant, ComplaintState, ForcesScope, SuperComplaint
+from deadlines.rules import to_london_date
+from organisations.models import Designation, Organisation, OrganisationKind
+from public.templatetags.localisation import is_welsh
+from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+from reports.models import DissentingOpinion, DmaAction, Report
+
+# States that say a report is out. While the report is under embargo the public sees the stage
+# before it, so the state change does not announce the report early (as the API does).
+AFTER_REPORT = frozenset({ComplaintState.REPORT_PUBLISHED, ComplaintState.MONITORING, ComplaintState.CLOSED})
+
+# The stages a complaint on the register can be in, in the order a complaint moves through them.
+PUBLIC_STAGES: tuple[ComplaintState, ...] = (
+    ComplaintState.ELIGIBLE,
+    ComplaintState.INVESTIGATING,
+    ComplaintState.REPORT_PUBLISHED,
+    ComplaintState.MONITORING,
+    ComplaintState.CLOSED,
+    ComplaintState.NOT_ELIGIBLE,
+    ComplaintState.WITHDRAWN,
+)
+
+
+def london_today() -> datetime.date:
+    """Today in London, where deadlines are counted."""
+    return to_london_date(timezone.now())
+
+
+# --- Base selectors -----------------------------------------------------------------------------
+
+
+def published_complaints() -> QuerySet[SuperComplaint]:
+    return SuperComplaint.objects.published()
+
+
+def published_reports() -> QuerySet[Report]:
+    """Reports out of embargo, on complaints that are on the register."""
+    return Report.objects.published().filter(complaint__in=published_complaints())
+
+
+def published_responses() -> QuerySet[Response]:
+    return Response.objects.published().order_by("submitted_at", "pk")
+
+
+def _complainants_prefetch() -> Prefetch:
+    return Prefetch(
+        "complainant_set",
+        queryset=Complainant.objects.select_related("body").order_by("position", "pk"),
+        to_attr="complainants_in_order",
+    )
+
+
+def _report_prefetch() -> Prefetch:
+    return Prefetch("report", queryset=Report.objects.published(), to_attr="published_report")
+
+
+def public_stage(complaint: SuperComplaint) -> ComplaintState:
+    """The stage the public may see. Needs ``published_report`` (see ``_report_prefetch``)."""
+    state = ComplaintState(complaint.state)
+    if state in AFTER_REPORT and getattr(complaint, "published_report", None) is None:
+        return ComplaintState.INVESTIGATING
+    return state
+
+
+def complaint_url(complaint: SuperComplaint) -> str:
+    return reverse("public:complaint", args=[complaint.reference])
+
+
+# --- The register -------------------------------------------------------------------------------
+
+
+def register_complaints() -> QuerySet[SuperComplaint]:
+    """The register, newest first, with what each row shows: four queries for a page of it."""
+    return (
+        published_complaints()
+        .select_related("eligibility")
+        .prefetch_related(_complainants_prefetch(), _report_prefetch())
+        .order_by("-received_on", "-pk")
+    )
+
+
+def filter_register(
+    complaints: QuerySet[SuperComplaint],
+    *,
+    stage: str = "",
+    body: str = "",
+    year: int | None = None,
+    force: str = "",
+) -> QuerySet[SuperComplaint]:
+    """Narrow the register.
+
+    ``stage`` is the public stage (see ``public_stage``); ``body`` a complainant's slug; ``year``
+    the year of receipt; ``force`` a force's slug, which finds the complaints naming that force and
+    those about all forces.
+    """
+    if stage:
+        report_out = Exists(published_reports().filter(complaint=OuterRef("pk")))
+        if stage in AFTER_REPORT:
+            complaints = complaints.filter(report_out, state=stage)
+        elif stage == ComplaintState.INVESTIGATING:
+            complaints = complaints.filter(Q(state=stage) | (Q(state__in=AFTER_REPORT) & ~report_out))
+        else:
+            complaints = complaints.filter(state=stage)
+    if body:
+        complaints = complaints.filter(
+            pk__in=Complainant.objects.filter(body__slug=body).values("complaint_id")
+        )
+    if year is not None:
+        # Receipt is ISO text (a month where the day is not known), so the year is its prefix.
+        complaints = complaints.filter(received_on__startswith=f"{year:04d}-")
+    if force:
+        is_force = Exists(Organisation.objects.filter(slug=force, kind=OrganisationKind.FORCE))
+        naming_it = SuperComplaint.forces.through.objects.filter(
+            organisation__slug=force, organisation__kind=OrganisationKind.FORCE
+        ).values("supercomplaint_id")
+        complaints = complaints.filter((Q(forces_scope=ForcesScope.ALL) & is_force) | Q(pk__in=naming_it))
+    return complaints
+
+
+def register_years() -> list[int]:
+    """The years in which complaints on the register were received, newest first (one query)."""
+    received = published_complaints().values_list("received_on", flat=True)
+    return sorted({day.year for day in received if day is not None}, reverse=True)
+
+
+def designated_bodies() -> QuerySet[Organisation]:
+    return Organisation.objects.designated_bodies().order_by("name", "pk")
+
+
+def forces() -> QuerySet[Organisation]:
+    return Organisation.objects.forces().order_by("name", "pk")
+
+
+# --- Responses and their timeliness -------------------------------------------------------------
+
+
+class Timeliness:
+    ON_TIME = "on_time"
+    LATE = "late"
+    NO_DEADLINE = "no_deadline"
+    OVERDUE = "overdue"
+    AWAITED = "awaited"
+    NOT_ADDRESSED = "not_addressed"
+
+
+@dataclass(frozen=True)
+class ResponseCell:
+    """Where one addressee stands on one recommendation.
+
+    ``responses`` are its published responses, oldest first. Whether the answer came on time is
+    judged on the first of them: submitted (London date) on or before the addressee's deadline.
+    No statute sets a deadline; where the report set none, there is no deadline to meet.
+    """
+
+    obligation: Obligation | None
+    responses: tuple[Response, ...]
+    today: datetime.date
+
+    @property
+    def response(self) -> Response | None:
+        """The latest published response: what the addressee says now."""
+        return self.responses[-1] if self.responses else None
+
+    @property
+    def submitted_on(self) -> datetime.date | None:
+        first = self.responses[0] if self.responses else None
+        return to_london_date(first.submitted_at) if first and first.submitted_at else None
+
+    @property
+    def due(self) -> datetime.date | None:
+        return self.obligation.due if self.obligation else None
+
+    @property
+    def timeliness(self) -> str:
+        if self.obligation is None:
+            return Timeliness.NOT_ADDRESSED
+        due = self.obligation.due
+        if self.responses:
+            submitted = self.submitted_on
+            if due is None or submitted is None:
+                return Timeliness.NO_DEADLINE
+            return Timeliness.ON_TIME if submitted <= due else Timeliness.LATE
+        if due is not None and due < self.today:
+            return Timeliness.OVERDUE
+        return Timeliness.AWAITED
+
+    @property
+    def status_label(self) -> str:
+        response = self.response
+        return str(response.get_status_display()) if response else ""
+
+    @property
+    def text(self) -> str:
+        """ "Accepted, on time", "No response yet", "Not addressed"."""
+        timeliness = self.timeliness
+        status = self.status_label
+        if timeliness == Timeliness.ON_TIME:
+            return _("%(status)s, on time") % {"status": status}
+        if timeliness == Timeliness.LATE:
+            return _("%(status)s, late") % {"status": status}
+        if timeliness == Timeliness.NO_DEADLINE:
+            return _("%(status)s, no deadline set") % {"status": status}
+        if timeliness == Timeliness.OVERDUE:
+            return _("No response yet, overdue")
+        if timeliness == Timeliness.AWAITED:
+            return _("No response yet")
+        return _("Not addressed")
+
+
+def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefetch:
+    """A recommendation's published obligations with their addressee and published responses."""
+    queryset = queryset if queryset is not None else Obligation.objects.published()
+    return Prefetch(
+        "obligations",
+        queryset=queryset.select_related("organisation", "via_group")
+        .prefetch_related(
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+        )
+        .order_by("organisation__name", "pk"),
+        to_attr="public_obligations",
+    )
+
+
+def cell_for(obligation: Obligation | None, today: datetime.date) -> ResponseCell:
+    responses = tuple(getattr(obligation, "published_responses", ())) if obligation else ()
+    return ResponseCell(obligation=obligation, responses=responses, today=today)
+
+
+@dataclass
+class RecommendationEntry:
+    recommendation: Recommendation
+    cells: list[ResponseCell]
+
+    @property
+    def groups(self) -> list[AddresseeGroup]:
+        return list(self.recommendation.addressee_groups.all())
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return list(self.recommendation.addressee_organisations.all())
+
+    @property
+    def responded(self) -> int:
+        return sum(1 for cell in self.cells if cell.responses)
+
+
+def report_recommendations(report: Report) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.published()
+        .filter(report=report)
+        .prefetch_related(
+            Prefetch("addressee_groups", queryset=AddresseeGroup.objects.order_by("name", "pk")),
+            Prefetch("addressee_organisations", queryset=Organisation.objects.order_by("name", "pk")),
+            obligations_prefetch(),
+        )
+        .order_by("position", "pk")
+    )
+
+
+# --- One complaint ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    label: str
+    date: PartialDate | None
+    detail: str = ""
+
+
+@dataclass
+class ComplaintRecord:
+    """Everything the public register shows of one complaint."""
+
+    complaint: SuperComplaint
+    stage: ComplaintState
+    complainants: list[Organisation]
+    features: list
+    forces: list[Organisation]
+    eligibility: object | None
+    progress_reports_sent: int
+    report: Report | None
+    recommendations: list[RecommendationEntry] = field(default_factory=list)
+    actions: list[DmaAction] = field(default_factory=list)
+    opinions: list[DissentingOpinion] = field(default_factory=list)
+    today: datetime.date = field(default_factory=london_today)
+
+    @property
+    def responses_published(self) -> int:
+        return sum(len(cell.responses) for entry in self.recommendations for cell in entry.cells)
+
+    @property
+    def timeline(self) -> list[TimelineEntry]:
+        complaint = self.complaint
+        entries = [TimelineEntry(_("Received by the Chief Inspector"), complaint.received_on)]
+        decision = self.eligibility
+        if decision is not None:
+            entries.append(
+                TimelineEntry(
+                    _("Eligibility decided: %(outcome)s") % {"outcome": decision.get_outcome_display()},
+                    decision.decided_on,
+                )
+            )
+        if self.progress_reports_sent:
+            # Only the number: what a progress report says is between the authorities and the body.
+            entries.append(
+                TimelineEntry(
+                    _("Progress reports sent to the complainant"),
+                    None,
+                    str(self.progress_reports_sent),
+                )
+            )
+        if complaint.state == ComplaintState.WITHDRAWN and complaint.withdrawn_at:
+            entries.append(
+                TimelineEntry(
+                    _("Withdrawn by the complainant"),
+                    PartialDate.from_date(to_london_date(complaint.withdrawn_at)),
+                )
+            )
+        if self.report is not None:
+            entries.append(TimelineEntry(_("Report published"), self.report.published_on))
+        return entries
+
+    @property
+    def public_record_notes(self) -> list[tuple[str, list[NoteLine]]]:
+        """Facts from the public record the service does not yet hold as structured data."""
+        if self.report is None:
+            return []
+        return public_record_notes(self.report.public_record_notes or {})
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    text: str  # as the public record gives it, in English
+    due: PartialDate | None = None
+    due_text: str = ""  # a due date the record gives in a form that is not a date
+
+
+def public_record_notes(notes: dict) -> list[tuple[str, list[NoteLine]]]:
+    """The report's ``public_record_notes`` as (heading, lines), in a fixed order."""
+    labelled = []
+    for key, heading in (
+        ("recommendation_addressees", _("Recommendations addressed to")),
+        ("dma_actions_for", _("Actions by the decision-making authorities")),
+        ("responses_known", _("Responses known from")),
+    ):
+        if notes.get(key):
+            labelled.append((heading, [NoteLine(str(item)) for item in notes[key]]))
+    deadlines = []
+    for item in notes.get("response_deadlines") or []:
+        text = ": ".join(str(part) for part in (item.get("addressee"), item.get("what")) if part)
+        due, due_text = None, ""
+        if item.get("due"):
+            try:
+                due = PartialDate.parse(str(item["due"]))
+            except ValueError:
+                due_text = str(item["due"])
+        deadlines.append(NoteLine(text, due, due_text))
+    if deadlines:
+        labelled.append((_("Response deadlines"), deadlines))
+    return labelled
+
+
+def complaint_record(
+    reference: str, *, today: datetime.date | None = None, with_recommendations: bool = True
+) -> ComplaintRecord | None:
+    """The complaint on the register with this reference, or None if there is none."""
+    complaint = (
+        published_complaints()
+        .filter(reference=reference)
+        .select_related("eligibility")
+        .annotate(sent_reports=Count("progress_reports", filter=Q(progress_reports__sent_at__isnull=False)))
+        .prefetch_related(
+            _complainants_prefetch(),
+            "features",
+            Prefetch("forces", queryset=Organisation.objects.order_by("name", "pk")),
+        )
+        .first()
+    )
+    if complaint is None:
+        return None
+    today = today or london_today()
+    report = (
+        published_reports()
+        .filter(complaint=complaint)
+        .prefetch_related(
+            Prefetch(
+                "actions", queryset=DmaAction.objects.select_related("authority").order_by("position", "pk")
+            ),
+            Prefetch(
+                "opinions", queryset=DissentingOpinion.objects.select_related("authority").order_by("pk")
+            ),
+        )
+        .first()
+    )
+    complaint.published_report = report
+    record = ComplaintRecord(
+        complaint=complaint,
+        stage=public_stage(complaint),
+        complainants=[c.body for c in complaint.complainants_in_order],
+        features=list(complaint.features.all()),
+        forces=list(complaint.forces.all()),
+        eligibility=getattr(complaint, "eligibility", None),
+        progress_reports_sent=complaint.sent_reports,
+        report=report,
+        today=today,
+    )
+    if report is not None:
+        record.actions = list(report.actions.all())
+        record.opinions = list(report.opinions.all())
+        if with_recommendations:
+            record.recommendations = [
+                RecommendationEntry(rec, [cell_for(o, today) for o in rec.public_obligations])
+                for rec in report_recommendations(report)
+            ]
+    return record
+
+
+# --- The recommendation × addressee matrix ------------------------------------------------------
+
+
+@dataclass
+class MatrixRow:
+    organisation: Organisation
+    cells: list[ResponseCell]
+
+
+@dataclass
+class Matrix:
+    recommendations: list[Recommendation]
+    rows: list[MatrixRow]
+
+
+def recommendation_matrix(report: Report, *, today: datetime.date) -> Matrix:
+    """One row per addressee, one column per recommendation: three queries whatever the size."""
+    recommendations = list(
+        Recommendation.objects.published()
+        .filter(report=report)
+        .prefetch_related(obligations_prefetch())
+        .order_by("position", "pk")
+    )
+    organisations: dict[int, Organisation] = {}
+    by_pair: dict[tuple[int, int], Obligation] = {}
+    for recommendation in recommendations:
+        for obligation in recommendation.public_obligations:
+            organisations[obligation.organisation_id] = obligation.organisation
+            by_pair[(obligation.organisation_id, recommendation.pk)] = obligation
+    ordered = sorted(organisations.values(), key=lambda o: (o.name.casefold(), o.pk))
+    rows = [
+        MatrixRow(
+            organisation,
+            [cell_for(by_pair.get((organisation.pk, rec.pk)), today) for rec in recommendations],
+        )
+        for organisation in ordered
+    ]
+    return Matrix(recommendations=recommendations, rows=rows)
+
+
+# --- Organisations ------------------------------------------------------------------------------
+
+
+def organisation(slug: str) -> Organisation | None:
+    return (
+        Organisation.objects.select_related("local_policing_body")
+        .prefetch_related(
+            Prefetch("designations", queryset=Designation.objects.order_by("in_force_from", "pk"))
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def force_of(local_policing_body: Organisation) -> Organisation | None:
+    """The force a local policing body holds to account (the reverse of ``local_policing_body``)."""
+    return Organisation.objects.filter(local_policing_body=local_policing_body).first()
+
+
+def complaints_by(body: Organisation) -> list[SuperComplaint]:
+    return list(
+        register_complaints().filter(pk__in=Complainant.objects.filter(body=body).values("complaint_id"))
+    )
+
+
+def complaints_concerning(force: Organisation) -> list[SuperComplaint]:
+    """Complaints on the register naming the force, or about every force."""
+    return list(filter_register(register_complaints(), force=force.slug))
+
+
+@dataclass
+class AddressedEntry:
+    obligation: Obligation
+    cell: ResponseCell
+
+    @property
+    def recommendation(self) -> Recommendation:
+        return self.obligation.recommendation
+
+    @property
+    def complaint(self) -> SuperComplaint:
+        return self.obligation.recommendation.report.complaint
+
+
+def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[AddressedEntry]:
+    """Every published recommendation addressed to the organisation (directly or through a
+    group), with its published responses: two queries whatever their number."""
+    obligations = (
+        Obligation.objects.published()
+        .filter(organisation=organisation)
+        .select_related("via_group", "recommendation__report__complaint")
+        .prefetch_related(
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+        )
+        .order_by(
+            "-recommendation__report__complaint__received_on",
+            "recommendation__report__complaint__pk",
+            "recommendation__position",
+            "recommendation__pk",
+        )
+    )
+    return [AddressedEntry(o, cell_for(o, today)) for o in obligations]
+
+
+def actions_of(authority: Organisation) -> list[DmaAction]:
+    """Further action a decision-making authority proposed in published reports (reg 8(1)(c))."""
+    return list(
+        DmaAction.objects.filter(report__in=published_reports(), authority=authority)
+        .select_related("report__complaint")
+        .order_by("-report__published_on", "position", "pk")
+    )
+
+
+@dataclass
+class DesignationRow:
+    body: Organisation
+    designation: Designation
+
+
+@dataclass
+class DesignationTable:
+    current: list[DesignationRow]
+    upcoming: list[DesignationRow]
+    past: list[DesignationRow]
+
+
+def designation_table(*, today: datetime.date) -> DesignationTable:
+    """Every designation, split into in force today, coming into force later, and ended: one query."""
+    table = DesignationTable([], [], [])
+    designations = Designation.objects.select_related("body").order_by("body__name", "in_force_from", "pk")
+    for designation in designations:
+        row = DesignationRow(designation.body, designation)
+        if designation.in_force_from > today:
+            table.upcoming.append(row)
+        elif designation.revoked_from is not None and designation.revoked_from <= today:
+            table.past.append(row)
+        else:
+            table.current.append(row)
+    return table
+
+
+# --- Activity: the register's changes, for the home page and the feeds ---------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One published event. ``date`` is when it happened, as precisely as the record knows it
+    (a month where that is all it knows); ``moment`` is when it became public on this service,
+    which the Atom feeds use, since a feed entry must carry a full time and no day is invented.
+    ``title`` is plain text (feeds); ``title_html`` marks English text on a Welsh page."""
+
+    kind: str
+    key: str
+    title: str
+    title_html: SafeString
+    url: str
+    date: PartialDate | None
+    moment: datetime.datetime
+    summary: str
+    complaint_reference: str
+
+    @property
+    def sort_key(self) -> tuple:
+        date = self.date
+        day_key = (date.year, date.month, date.day or 0) if date else (0, 0, 0)
+        return (day_key, self.moment)
+
+
+def localised_text(obj, field: str) -> tuple[str, str]:
+    """``obj.<field>`` in the page's language where it has a Welsh twin, and "en" when English
+    text stands in on a Welsh page."""
+    english = getattr(obj, field, "") or ""
+    if is_welsh():
+        welsh = getattr(obj, f"{field}_cy", "") or ""
+        if welsh.strip():
+            return welsh, ""
+        return english, "en"
+    return english, ""
+
+
+def _titled(template: str, obj, field: str, **values: str) -> tuple[str, SafeString]:
+    text, lang = localised_text(obj, field)
+    plain = template % {"title": text, **values}
+    shown = format_html('<span lang="{}">{}</span>', lang, text) if lang else escape(text)
+    html = mark_safe(
+        conditional_escape(template) % {"title": shown, **{k: escape(v) for k, v in values.items()}}
+    )
+    return plain, html
+
+
+def _midnight(date: PartialDate | None, fallback: datetime.datetime) -> datetime.datetime:
+    day = date.as_date if date else None
+    if day is None:
+        return fallback
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _bodies(complaint: SuperComplaint) -> str:
+    return ", ".join(localised_text(c.body, "name")[0] for c in complaint.complainants_in_order)
+
+
+def _complaint_activity(complaint: SuperComplaint) -> Activity:
+    decision = getattr(complaint, "eligibility", None)
+    public_since = complaint.public_since
+    if decision is not None and decision.decided_on is not None:
+        if decision.outcome == "eligible":
+            template = _("Eligible for investigation: %(title)s")
+        else:
+            template = _("Not eligible: %(title)s")
+        date = decision.decided_on
+        moment = public_since if not complaint.is_historical else _midnight(date, public_since)
+        kind = "decision"
+    else:
+        template = _("Super-complaint received: %(title)s")
+        date = complaint.received_on
+        moment = _midnight(date, public_since) if complaint.is_historical else public_since
+        kind = "received"
+    title, title_html = _titled(template, complaint, "title")
+    return Activity(
+        kind=kind,
+        key=f"complaint-{complaint.pk}",
+        title=title,
+        title_html=title_html,
+        url=complaint_url(complaint),
+        date=date,
+        moment=moment,
+        summary=_("Made by %(bodies)s.") % {"bodies": _bodies(complaint)},
+        complaint_reference=complaint.reference,
+    )
+
+
+def _report_activity(report: Report) -> Activity:
+    complaint = report.complaint
+    public_at = max(filter(None, [report.published_at, report.embargo_until]), default=None)
+    moment = public_at or _midnight(report.published_on, complaint.public_since)
+    title, title_html = _titled(_("Report published: %(title)s"), report, "title")
+    return Activity(
+        kind="report",
+        key=f"report-{report.pk}",
+        title=title,
+        title_html=title_html,
+        url=reverse("public:report", args=[complaint.reference]),
+        date=report.published_on,
+        moment=moment,
+        summary=_("The report on super-complaint %(reference)s.") % {"reference": complaint.reference},
+        complaint_reference=complaint.reference,
+    )
+
+
+def _response_activity(response: Response) -> Activity:
+    obligation = response.obligation
+    recommendation = obligation.recommendation
+    complaint = recommendation.report.complaint
+    moment = response.published_at or response.submitted_at
+    title, title_html = _titled(
+        _("Response published: %(title)s on %(recommendation)s"),
+        obligation.organisation,
+        "name",
+        recommendation=recommendation.reference,
+    )
+    return Activity(
+        kind="response",
+        key=f"response-{response.pk}",
+        title=title,
+        title_html=title_html,
+        url=f"{complaint_url(complaint)}#{recommendation.reference}",
+        date=PartialDate.from_date(to_london_date(moment)),
+        moment=moment,
+        summary=_("%(status)s. Recommendation %(recommendation)s.")
+        % {"status": response.get_status_display(), "recommendation": recommendation.reference},
+        complaint_reference=complaint.reference,
+    )
+
+
+def activity(*, complaint: SuperComplaint | None = None, limit: int = 50) -> list[Activity]:
+    """The latest published events, newest first: complaints entering the register, reports
+    published, responses published. Four queries, for the whole register or one complaint."""
+    complaints = (
+        published_complaints().select_related("eligibility").prefetch_related(_complainants_prefetch())
+    )
+    reports = published_reports().select_related("complaint")
+    responses = Response.objects.published().select_related(
+        "obligation__organisation", "obligation__recommendation__report__complaint"
+    )
+    if complaint is not None:
+        complaints = complaints.filter(pk=complaint.pk)
+        reports = reports.filter(complaint=complaint)
+        responses = responses.filter(obligation__recommendation__report__complaint=complaint)
+    events: list[Activity] = [_complaint_activity(c) for c in complaints]
+    events += [_report_activity(r) for r in reports]
+    events += [_response_activity(r) for r in responses.order_by("-published_at", "-pk")[:limit]]
+    events.sort(key=lambda event: event.sort_key, reverse=True)
+    return events[:limit]

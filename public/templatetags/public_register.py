@@ -1,0 +1,92 @@
+"""Template helpers for the register pages: dates that may be known only to the month, and long
+texts with a Welsh twin shown as paragraphs."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import formats
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from common.partial_dates import PartialDate
+from public.selectors import localised_text
+
+register = template.Library()
+
+
+@register.filter
+def partial_date(value: PartialDate | datetime.date | None) -> SafeString:
+    """``<time datetime="2021-05-26">26 May 2021</time>``, or ``<time datetime="2021-08">August
+    2021</time>`` where only the month is known (a valid HTML month string), or "Date not known"."""
+    if value is None or value == "":
+        return format_html("{}", _("Date not known"))
+    if isinstance(value, datetime.datetime):
+        raise TypeError("partial_date takes a date, not a moment: convert to a London date first")
+    if isinstance(value, datetime.date):
+        value = PartialDate.from_date(value)
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), str(value))
+
+
+# html-validate's recommended rules (which the project keeps) cap a <title> at 70 characters.
+TITLE_LIMIT = 70
+
+
+@register.filter
+def fit_title(value: str) -> str:
+    """Shorten a page title at a word so that, with " – Police super-complaints" after it, the
+    whole <title> fits in 70 characters. The page's <h1> still gives it in full."""
+    value = " ".join(str(value).split())
+    budget = TITLE_LIMIT - len(" – " + _("Police super-complaints"))
+    if len(value) <= budget:
+        return value
+    cut = value[: budget - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,:;–-") + "…"
+
+
+@register.filter
+def long_date(value: datetime.date | None) -> SafeString:
+    if value is None:
+        return format_html("{}", _("Date not known"))
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value, "j F Y")
+    )
+
+
+def _lines(paragraph: str) -> SafeString:
+    return mark_safe("<br>".join(escape(line) for line in paragraph.split("\n")))
+
+
+@register.simple_tag
+def localised_paragraphs(obj, field: str, css_class: str = "govuk-body") -> SafeString:
+    """A long text as GOV.UK paragraphs: Welsh on a Welsh page where there is a Welsh version, else
+    English marked ``lang="en"`` on a Welsh page. Escaped; blank lines separate paragraphs."""
+    text, lang = localised_text(obj, field)
+    if not text.strip():
+        return mark_safe("")
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    lang_attr = format_html(' lang="{}"', lang) if lang else ""
+    return format_html_join(
+        "\n",
+        '<p class="{}"{}>{}</p>',
+        ((css_class, lang_attr, _lines(p)) for p in paragraphs),
+    )
+
+
+@register.simple_tag
+def text_lang(obj, field: str) -> str:
+    """``lang="en"`` where ``obj.<field>`` is shown in English on a Welsh page, else nothing."""
+    _text, lang = localised_text(obj, field)
+    return format_html(' lang="{}"', lang) if lang else ""
+
+
+@register.simple_tag
+def localised_plain(obj, field: str) -> str:
+    """The text to show for ``obj.<field>`` (Welsh twin on a Welsh page if filled in), unescaped:
+    for places that carry the language attribute themselves (``text_lang``)."""
+    text, _lang = localised_text(obj, field)
+    return text

@@ -1,0 +1,295 @@
+"""Registers built through the services for the public page tests.
+
+``published_case`` makes a complaint the public may read everything about: decided eligible,
+investigated, its report published with actions, a dissenting opinion, recommendations with
+deadlines and published responses. ``seed_unpublished`` adds one of each thing the public must
+never see, each carrying a marker string that must appear on no public page, feed, PDF or search
+result.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from complaints import services as complaints
+from complaints.models import ProgressReport, SuperComplaint
+from organisations.models import Designation, Organisation
+from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
+from recommendations.services import add_recommendation, expand_addressees
+from reports.services import add_action, add_opinion, create_report, exclude_passage, publish_report
+from tests.builders import authority, ensure_public_record, london, make_draft, org
+
+# Every marker starts with this; nothing on the public record contains it.
+MARK = "XQJZ"
+
+CHECKLIST = dict.fromkeys(
+    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
+)
+
+
+def received(title: str, *, body: str = "Hestia", at: datetime.datetime | None = None) -> SuperComplaint:
+    return complaints.submit_complaint(make_draft(body, title=title), at=at or london(2026, 1, 5, 9))
+
+
+def assessing(title: str, *, reasons: str = "Meets regulation 4", **kwargs) -> SuperComplaint:
+    complaint = complaints.acknowledge_complaint(received(title, **kwargs))
+    for short in ("HMICFRS", "IOPC", "College"):
+        complaints.record_position(
+            complaint, authority=authority(short), position="eligible", reasons=reasons
+        )
+    return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+def decided(
+    title: str,
+    *,
+    body: str = "Hestia",
+    outcome: str = "eligible",
+    forces: list[str] | None = None,
+    at: datetime.datetime | None = None,
+    decided_at: datetime.datetime | None = None,
+    position_reasons: str = "Meets regulation 4",
+    checklist_notes: str = "",
+    decision_reasons: str = "It meets regulation 4 and repeats no other complaint.",
+    contact: str = "",
+    features: int = 3,
+) -> SuperComplaint:
+    """A complaint through its eligibility decision, which puts it on the register."""
+    draft = make_draft(body, title=title, features=features)
+    if contact:
+        draft.contact_name, draft.contact_email, draft.contact_phone = (
+            contact,
+            f"{contact}@example.org",
+            contact,
+        )
+        draft.harm_explanation = draft.evidence_summary = contact
+        draft.save()
+        draft.evidence_items.update(description=contact)
+    if forces:
+        draft.forces_scope = "named"
+        draft.save(update_fields=["forces_scope"])
+        draft.forces.set([org(name) for name in forces])
+    complaint = complaints.acknowledge_complaint(
+        complaints.submit_complaint(draft, at=at or london(2026, 1, 5, 9))
+    )
+    for short in ("HMICFRS", "IOPC", "College"):
+        complaints.record_position(
+            complaint, authority=authority(short), position=outcome, reasons=position_reasons
+        )
+    complaints.decide_eligibility(
+        complaint,
+        outcome=outcome,
+        reasons=decision_reasons,
+        checklist=CHECKLIST,
+        repeat_finding="not_a_repeat",
+        checklist_notes=checklist_notes,
+        at=decided_at or london(2026, 2, 2, 10),
+    )
+    return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+def investigating(title: str, **kwargs) -> SuperComplaint:
+    complaint = decided(title, **kwargs)
+    return complaints.start_investigation(complaint, lead_authority=authority("HMICFRS"))
+
+
+def publish_response(
+    obligation: Obligation,
+    *,
+    status: str,
+    submitted: datetime.datetime,
+    published: datetime.datetime | None = None,
+    reasons: str = "",
+    action_plan: str = "",
+) -> Response:
+    """A published response. No service publishes responses yet, so the test writes the row."""
+    return Response.objects.create(
+        obligation=obligation,
+        state=ResponseState.PUBLISHED,
+        status=status,
+        reasons=reasons,
+        action_plan=action_plan,
+        submitted_at=submitted,
+        published_at=published or submitted,
+    )
+
+
+@dataclass
+class Case:
+    complaint: SuperComplaint
+    report: object
+    recommendations: list
+
+
+def published_case(
+    title: str = "Police response to missing children", *, body: str = "Missing People"
+) -> Case:
+    """A complaint with a published report: two recommendations, one to the Home Office and the
+    NPCC with a deadline of 1 June 2026, one to Kent Police without one; actions, a dissent, and
+    published responses (the Home Office on time, the NPCC late)."""
+    complaint = investigating(title, body=body, forces=["Kent Police", "Essex Police"])
+    complaints.send_progress_report(
+        complaint.progress_reports.get(period=1),
+        steps_taken="Steps taken, never public",
+        steps_proposed="Steps proposed, never public",
+        at=london(2026, 4, 1, 12),
+    )
+    report = create_report(
+        complaint,
+        title="Still missing",
+        title_cy="Yn dal ar goll",
+        steps_taken="We read 400 case files.\n\nWe visited six forces.",
+        findings_summary="Forces do not record repeat missing episodes consistently.",
+        conclusions="The harm is significant.",
+    )
+    add_action(
+        report,
+        reference="Action 1",
+        authority=authority("College"),
+        text="Update the guidance on missing children.",
+    )
+    add_opinion(report, authority=authority("IOPC"), text="The IOPC would have gone further on training.")
+    first = add_recommendation(
+        report,
+        label="Recommendation 1",
+        text="Record every missing episode the same way.",
+        organisations=[org("Home Office"), org("National Police Chiefs' Council")],
+        default_due=datetime.date(2026, 6, 1),
+    )
+    second = add_recommendation(
+        report,
+        label="Recommendation 2",
+        text="Train call handlers on repeat episodes.",
+        organisations=[org("Kent Police")],
+    )
+    second.text_cy = "Hyfforddi trinwyr galwadau."
+    second.save(update_fields=["text_cy"])
+    for recommendation in (first, second):
+        expand_addressees(recommendation)
+    publish_report(report, at=london(2026, 5, 1, 9))
+    home_office = Obligation.objects.get(recommendation=first, organisation=org("Home Office"))
+    npcc = Obligation.objects.get(recommendation=first, organisation=org("National Police Chiefs' Council"))
+    publish_response(
+        home_office,
+        status=ResponseStatus.ACCEPTED,
+        submitted=london(2026, 6, 1, 23, 30),  # the last hour of the deadline day, London time
+        reasons="We accept it in full.",
+    )
+    publish_response(
+        npcc,
+        status=ResponseStatus.PARTIALLY_ACCEPTED,
+        submitted=london(2026, 6, 2, 0, 30),  # half an hour late
+        reasons="Partly, for cost reasons.",
+    )
+    return Case(SuperComplaint.objects.get(pk=complaint.pk), report, [first, second])
+
+
+@dataclass
+class Seeded:
+    draft: SuperComplaint
+    received: SuperComplaint
+    assessing: SuperComplaint
+    embargoed: SuperComplaint
+    investigating: SuperComplaint
+    not_eligible: SuperComplaint
+    withdrawn: SuperComplaint
+
+
+def seed_unpublished() -> Seeded:
+    """One of each thing the public must not see, beside the public record.
+
+    Where no service writes a field yet (draft progress-report text, draft and submitted but
+    unpublished responses, internal notes on organisations), the test writes it directly: the point
+    is that the read side never shows it, however it got there.
+    """
+    ensure_public_record()
+    draft = make_draft(title=f"{MARK}-draft-title")
+    draft.features.update(text=f"{MARK}-draft-feature")
+    draft.subject = f"{MARK}-draft-subject"
+    draft.save(update_fields=["subject"])
+    got = received(f"{MARK}-received-title")
+    being_assessed = assessing(f"{MARK}-assessing-title", reasons=f"{MARK}-authority-position")
+
+    # On the register, with its internal record full of markers.
+    embargoed = investigating(
+        "Complaint with an embargoed report",
+        position_reasons=f"{MARK}-position-on-public-complaint",
+        checklist_notes=f"{MARK}-checklist-notes",
+        decision_reasons=f"{MARK}-decision-reasons",
+        contact=f"{MARK}-contact",
+    )
+    report = create_report(
+        embargoed,
+        title=f"{MARK}-embargoed-report",
+        findings_summary=f"{MARK}-embargoed-findings",
+        conclusions=f"{MARK}-embargoed-conclusions",
+        steps_taken=f"{MARK}-embargoed-steps",
+    )
+    add_action(report, reference="Action 1", authority=authority("HMICFRS"), text=f"{MARK}-embargoed-action")
+    add_opinion(report, authority=authority("IOPC"), text=f"{MARK}-embargoed-opinion")
+    recommendation = add_recommendation(
+        report,
+        label="Recommendation 1",
+        text=f"{MARK}-embargoed-recommendation",
+        organisations=[org("Home Office")],
+    )
+    expand_addressees(recommendation)
+    publish_report(report, embargo_until=timezone.now() + datetime.timedelta(days=365))
+
+    # A passage excluded from Hestia's published report (reg 8(3)).
+    hestia = SuperComplaint.objects.get(reference="SC-2019-002")
+    exclude_passage(
+        hestia.report, ground="safety", passage=f"{MARK}-excluded-passage", note=f"{MARK}-exclusion-note"
+    )
+
+    # An investigation with one progress report sent and the next one drafted, not sent.
+    under_investigation = investigating("Complaint under investigation")
+    complaints.send_progress_report(
+        under_investigation.progress_reports.get(period=1),
+        steps_taken=f"{MARK}-sent-steps-taken",
+        steps_proposed=f"{MARK}-sent-steps-proposed",
+    )
+    ProgressReport.objects.filter(complaint=under_investigation, period=2).update(
+        steps_taken=f"{MARK}-unsent-steps-taken", steps_proposed=f"{MARK}-unsent-steps-proposed"
+    )
+
+    not_eligible = decided(
+        "Complaint found not eligible",
+        outcome="not_eligible",
+        decision_reasons=f"{MARK}-not-eligible-reasons",
+        position_reasons=f"{MARK}-not-eligible-position",
+    )
+    withdrawn = complaints.withdraw_complaint(
+        investigating("Complaint later withdrawn"), reason=f"{MARK}-withdrawal-reason"
+    )
+
+    # Responses to Hestia's first recommendation that are not published.
+    obligation = Obligation.objects.get(recommendation__reference="SC-2019-002-R1")
+    Response.objects.create(
+        obligation=obligation,
+        state=ResponseState.DRAFT,
+        status=ResponseStatus.NOT_ACCEPTED,
+        reasons=f"{MARK}-draft-response",
+        action_plan=f"{MARK}-draft-action-plan",
+    )
+    Response.objects.create(
+        obligation=obligation,
+        state=ResponseState.SUBMITTED,
+        status=ResponseStatus.ACCEPTED,
+        reasons=f"{MARK}-submitted-response",
+        submitted_at=london(2021, 7, 1, 12),
+    )
+    Organisation.objects.filter(slug="hestia").update(notes=f"{MARK}-organisation-notes")
+    Designation.objects.filter(body__slug="hestia").update(notes=f"{MARK}-designation-notes")
+    return Seeded(
+        draft=draft,
+        received=got,
+        assessing=being_assessed,
+        embargoed=SuperComplaint.objects.get(pk=embargoed.pk),
+        investigating=SuperComplaint.objects.get(pk=under_investigation.pk),
+        not_eligible=not_eligible,
+        withdrawn=SuperComplaint.objects.get(pk=withdrawn.pk),
+    )

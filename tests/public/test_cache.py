@@ -1,0 +1,215 @@
+"""Public pages are cached, per language, served the same to everyone, and purged when something
+is published; the content security policy nonce stays per request."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.messages import constants, get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.cache import cache
+
+from accounts.models import User
+from audit.services import record_event
+from complaints import services as complaints
+from public import cache as page_cache_module
+from public import views
+from recommendations.models import Obligation, ResponseStatus
+from reports.services import create_report, publish_report
+from tests.builders import london
+from tests.public.seed import investigating, publish_response, published_case
+
+pytestmark = [pytest.mark.usefixtures("public_record"), pytest.mark.usefixtures("page_cache")]
+
+
+def nonce_of(response) -> str:
+    return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+
+
+def without_nonce(response) -> str:
+    return response.content.decode().replace(nonce_of(response), "NONCE")
+
+
+def test_a_page_is_stored_and_served_again_with_a_fresh_nonce(client):
+    first = client.get("/super-complaints/")
+    second = client.get("/super-complaints/")
+
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
+    assert without_nonce(first) == without_nonce(second)
+    assert nonce_of(first) != nonce_of(second)
+    # The page's one inline script carries this response's nonce, so it runs under the policy.
+    assert f'<script nonce="{nonce_of(second)}">' in second.content.decode()
+    assert len(second.cookies) == 0
+
+
+def test_each_language_has_its_own_copy(client):
+    client.get("/super-complaints/")
+    welsh = client.get("/cy/super-complaints/")
+
+    assert welsh["X-Public-Cache"] == "miss"
+    assert '<html lang="cy"' in welsh.content.decode()
+    assert client.get("/cy/super-complaints/")["X-Public-Cache"] == "hit"
+
+
+def test_every_query_string_has_its_own_copy(client):
+    client.get("/super-complaints/")
+
+    assert client.get("/super-complaints/?year=2019")["X-Public-Cache"] == "miss"
+    assert client.get("/search/?q=stalking")["X-Public-Cache"] == "miss"
+    assert client.get("/search/?q=stalking")["X-Public-Cache"] == "hit"
+
+
+def test_a_signed_in_person_gets_the_same_page(client):
+    anonymous = client.get("/super-complaints/SC-2019-002/")
+    user = User.objects.create_user(email="reader@example.org", password="a long password 123")
+    client.force_login(user)
+    signed_in = client.get("/super-complaints/SC-2019-002/")
+
+    assert signed_in["X-Public-Cache"] == "hit"
+    assert without_nonce(signed_in) == without_nonce(anonymous)
+
+
+def test_a_page_with_a_message_waiting_is_neither_served_from_nor_stored_in_the_cache(rf):
+    view = page_cache_module.cached_public_page(views.register)
+
+    def request(with_message: bool):
+        request = rf.get("/super-complaints/")
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        if with_message:
+            request._messages.add(constants.SUCCESS, "You have signed out")
+        return request
+
+    view(request(with_message=False))  # stored
+    with_message = request(with_message=True)
+    response = view(with_message)
+    assert "X-Public-Cache" not in response
+    assert "You have signed out" in [str(m) for m in get_messages(with_message)]
+
+
+def test_publishing_a_report_purges_the_pages(client, django_capture_on_commit_callbacks):
+    complaint = investigating("Police response to fraud", body="Galop")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = create_report(complaint, title="Fraud report")
+    url = f"/super-complaints/{complaint.reference}/"
+    assert "Fraud report" not in client.get(url).content.decode()
+    assert client.get(url)["X-Public-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_report(report)
+
+    fresh = client.get(url)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert "Fraud report" in fresh.content.decode()
+
+
+def test_publishing_a_response_purges_the_pages(client, django_capture_on_commit_callbacks):
+    case = published_case()
+    url = f"/super-complaints/{case.complaint.reference}/recommendations/"
+    assert "No response yet" in client.get(url).content.decode()
+    obligation = Obligation.objects.get(recommendation=case.recommendations[1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_response(obligation, status=ResponseStatus.ACCEPTED, submitted=london(2026, 6, 10, 9))
+
+    fresh = client.get(url)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert "Accepted, no deadline set" in fresh.content.decode()
+
+
+def test_a_complaint_entering_the_register_purges_the_pages(client, django_capture_on_commit_callbacks):
+    client.get("/super-complaints/")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = investigating("Police response to flooding", body="Galop")
+
+    fresh = client.get("/super-complaints/")
+    assert fresh["X-Public-Cache"] == "miss"
+    assert complaint.reference in fresh.content.decode()
+
+
+def test_nothing_is_purged_before_the_transaction_commits(client, django_capture_on_commit_callbacks):
+    client.get("/super-complaints/")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        complaints.withdraw_complaint(investigating("Withdrawn soon", body="Galop"), reason="Resolved")
+
+    assert client.get("/super-complaints/")["X-Public-Cache"] == "hit"
+    assert len(callbacks) > 0
+
+
+def test_a_change_recorded_in_the_audit_trail_purges_the_pages(django_capture_on_commit_callbacks):
+    """Services record every change, bulk writes included (which send no save signals)."""
+    state = page_cache_module.current_state()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(action="test.bulk_change")
+    assert page_cache_module.current_state()["version"] != state["version"]
+    # An access event (someone read sensitive material) changes nothing public.
+    state = page_cache_module.current_state()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(action="test.read", kind="access")
+    assert page_cache_module.current_state()["version"] == state["version"]
+
+
+def test_the_version_lapses_at_the_end_of_an_embargo_and_at_london_midnight(
+    django_capture_on_commit_callbacks,
+):
+    now = london(2026, 7, 15, 10, 0)
+    page_cache_module.purge()
+    assert page_cache_module.current_state(now)["valid_until"] == london(2026, 7, 16, 0, 0)
+
+    complaint = investigating("Police response to drones", body="Galop")
+    report = create_report(complaint, title="Drones")
+    publish_report(report, embargo_until=london(2026, 7, 15, 14, 30))
+    page_cache_module.purge()
+    state = page_cache_module.current_state(now)
+    assert state["valid_until"] == london(2026, 7, 15, 14, 30)
+    assert page_cache_module.current_state(london(2026, 7, 15, 14, 29))["version"] == state["version"]
+    assert page_cache_module.current_state(london(2026, 7, 15, 14, 30))["version"] != state["version"]
+
+
+def test_a_page_is_kept_no_longer_than_the_setting(client, settings, monkeypatch):
+    stored = {}
+    original = cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("public-page:"):
+            stored[key] = timeout
+        return original(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    settings.PUBLIC_CACHE_SECONDS = 120
+    client.get("/designated-bodies/")
+
+    assert list(stored.values()) == [120]
+
+
+def test_the_cache_can_be_turned_off(client, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+
+    assert "X-Public-Cache" not in client.get("/super-complaints/")
+    assert "X-Public-Cache" not in client.get("/super-complaints/")
+
+
+def test_a_not_found_page_is_not_stored(client):
+    assert client.get("/super-complaints/SC-2099-001/").status_code == 404
+    assert client.get("/super-complaints/SC-2099-001/").status_code == 404
+    assert not any(key for key in getattr(cache, "_cache", {}) if "public-page:" in str(key))
+
+
+def test_the_pdf_is_cached_as_it_is(client):
+    first = client.get("/super-complaints/SC-2019-002/report.pdf")
+    second = client.get("/super-complaints/SC-2019-002/report.pdf")
+
+    assert second["X-Public-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Disposition"] == 'inline; filename="SC-2019-002-report.pdf"'
+    assert second["Content-Type"] == "application/pdf"
+
+
+def test_the_feed_is_cached_with_its_last_modified_header(client):
+    first = client.get("/feeds/super-complaints.atom")
+    second = client.get("/feeds/super-complaints.atom")
+
+    assert second["X-Public-Cache"] == "hit"
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert second["Content-Type"] == "application/atom+xml; charset=utf-8"

@@ -1,0 +1,251 @@
+"""A complaint's page on the public register: stage, timeline, complainants, features, decision,
+progress reports, the report, every recommendation with every addressee's response and whether it
+came on time, and the facts the public record gives."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+
+from public import selectors
+from recommendations.models import Obligation
+from recommendations.services import set_obligation_due
+from tests.builders import org
+from tests.public.pages import get, main, squash, tables, text
+from tests.public.seed import investigating, published_case
+
+pytestmark = pytest.mark.usefixtures("public_record")
+
+HESTIA = "/super-complaints/SC-2019-002/"
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pin London's today, which decides whether an unanswered deadline has passed."""
+    day = datetime.date(2026, 7, 15)
+    monkeypatch.setattr(selectors, "london_today", lambda: day)
+    return day
+
+
+def section(html: str, heading: str) -> str:
+    """The HTML after an <h2> with this text, up to the next <h2>."""
+    match = re.search(rf"<h2[^>]*>{re.escape(heading)}</h2>(.*?)(?=<h2|$)", html, re.S)
+    assert match, f"no section {heading!r}"
+    return match.group(1)
+
+
+def summary(html: str) -> dict[str, str]:
+    rows = re.findall(
+        r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value"[^>]*>(.*?)</dd>',
+        html,
+        re.S,
+    )
+    return {text(key): text(value) for key, value in rows}
+
+
+def test_hestias_complaint_shows_its_record(client):
+    html = main(get(client, HESTIA))
+
+    assert (
+        text(re.search(r"<h1.*?</h1>", html, re.S).group(0)) == "Police response to victims of modern slavery"
+    )
+    first_summary = html[: html.index("</dl>")]
+    assert summary(first_summary) == {
+        "Reference": "SC-2019-002",
+        "Stage": "Report published",
+        "Complainant": "Hestia",
+        "Received": "31 May 2019",
+        "Forces concerned": "All forces in England and Wales",
+    }
+    assert '<a class="govuk-link" href="/organisations/hestia/">Hestia</a>' in html
+    assert '<time datetime="2019-05-31">31 May 2019</time>' in html
+    features = re.findall(r"<li>(.*?)</li>", section(html, "Features of policing complained of"), re.S)
+    assert len(features) == 6
+    assert text(features[0]).startswith("non-specialist police officers fail to recognise the signs")
+    assert text(features[5]) == "the adequacy of training provided to frontline officers"
+
+
+def test_timeline_is_dated_and_never_invents_a_day(client):
+    hestia = main(get(client, HESTIA))
+    timeline = [text(item) for item in re.findall(r"<li>(.*?)</li>", section(hestia, "Timeline"), re.S)]
+    assert timeline == [
+        "Received by the Chief Inspector 31 May 2019",
+        "Eligibility decided: Eligible Date not known",
+        "Report published 26 May 2021",
+    ]
+
+    # Received and published known only to the month (SC-2020-001 received March 2020).
+    month_only = main(get(client, "/super-complaints/SC-2020-001/"))
+    assert '<time datetime="2020-03">March 2020</time>' in month_only
+    assert "1 March 2020" not in month_only
+    duty = main(get(client, "/super-complaints/SC-2019-001/"))
+    assert '<time datetime="2021-08">August 2021</time>' in duty
+
+
+def test_eligibility_decision_shows_outcome_date_and_who_decided(client):
+    stalking = main(get(client, "/super-complaints/SC-2022-001/"))
+
+    assert summary(section(stalking, "Eligibility decision")) == {
+        "Decision": "Eligible",
+        "Decided": "26 January 2023",
+        "Decided by": "As given in the public record",
+    }
+    assert summary(stalking[: stalking.index("</dl>")])["On behalf of"] == "National Stalking Consortium"
+
+
+def test_hestias_report_with_findings_actions_and_links(client):
+    html = main(get(client, HESTIA))
+    report = section(html, "The report")
+
+    assert summary(report) == {
+        "Title": "The hidden victims: report on Hestia's super-complaint on the police response to victims of modern slavery",
+        "Published": "26 May 2021",
+    }
+    assert "Title not yet verified" not in report
+    assert "The police response to modern slavery has improved since 2017" in text(report)
+    assert [text(a) for a in re.findall(r"<li><strong>.*?</li>", report, re.S)] == [
+        "Action 1, College of Policing: Review and update its Authorised Professional Practice on modern slavery "
+        "(Major investigation and public protection) as soon as possible, and amend relevant content in other "
+        "guidance as part of its regular updating processes.",
+        "Action 2, His Majesty's Inspectorate of Constabulary and Fire & Rescue Services: Consider how inspection "
+        "activity can be used to further promote improvements in the investigation of modern slavery cases.",
+    ]
+    assert 'href="/super-complaints/SC-2019-002/report/"' in report
+    assert 'href="/super-complaints/SC-2019-002/report.pdf"' in report
+    assert 'href="/super-complaints/SC-2019-002/recommendations/"' in report
+
+
+def test_every_addressee_of_hestias_recommendations_is_listed_with_where_it_stands(client):
+    html = main(get(client, HESTIA))
+    responses = tables(section(html, "Recommendations and responses"))
+
+    assert [t.caption for t in responses] == [
+        "Responses to Recommendation 1",
+        "Responses to Chief constable recommendations (paraphrase)",
+    ]
+    assert responses[0].texts() == [
+        ["Addressee", "Deadline", "Response"],
+        ["Home Office", "No deadline set", "No response yet"],
+    ]
+    forces = responses[1].texts()[1:]
+    assert len(forces) == 43
+    assert forces[0] == ["Avon and Somerset Constabulary", "No deadline set", "No response yet"]
+    assert all(row[1:] == ["No deadline set", "No response yet"] for row in forces)
+    # 43 rows sit in a details component, so the page stays short.
+    assert "0 of 43 addressees have responded: show each one" in text(html)
+    assert squash(html).count("Text not yet verified") == 2
+
+
+def test_facts_from_the_public_record_are_shown_as_such(client):
+    hestia = main(get(client, HESTIA))
+    notes = section(hestia, "From the public record")
+
+    assert "have not yet been entered as structured records" in text(notes)
+    assert summary(notes) == {
+        "Recommendations addressed to": "chief constables local policing bodies Home Office",
+        "Responses known from": "APCC NPCC Warwickshire Police and Crime Commissioner",
+    }
+    stalking = summary(section(main(get(client, "/super-complaints/SC-2022-001/")), "From the public record"))
+    assert stalking["Response deadlines"] == (
+        "chief constables: publish an action plan on the force website explaining what the force will do "
+        "locally in response to each recommendation: by 22 November 2024 "
+        "chief constables: items dated in the report: by 27 March 2025"
+    )
+
+
+def test_an_unverified_title_is_flagged(client):
+    html = main(get(client, "/super-complaints/SC-2020-001/"))
+
+    assert '<strong class="govuk-tag govuk-tag--yellow">Title not yet verified</strong>' in html
+    assert "it has not yet been checked against the published report" in text(html)
+
+
+def test_responses_say_whether_they_came_on_time(client, today):
+    case = published_case()
+    kent = Obligation.objects.get(recommendation=case.recommendations[1], organisation=org("Kent Police"))
+    html = main(get(client, f"/super-complaints/{case.complaint.reference}/"))
+    first, second = tables(section(html, "Recommendations and responses"))
+
+    assert first.texts() == [
+        ["Addressee", "Deadline", "Response"],
+        ["Home Office", "1 June 2026", "Accepted, on time Submitted 1 June 2026 We accept it in full."],
+        [
+            "National Police Chiefs' Council",
+            "1 June 2026",
+            "Partially accepted, late Submitted 2 June 2026 Partly, for cost reasons.",
+        ],
+    ]
+    assert second.texts()[1] == ["Kent Police", "No deadline set", "No response yet"]
+
+    set_obligation_due(kent, due=datetime.date(2026, 7, 15))
+    html = main(get(client, f"/super-complaints/{case.complaint.reference}/"))
+    assert tables(section(html, "Recommendations and responses"))[1].texts()[1] == [
+        "Kent Police",
+        "15 July 2026",
+        "No response yet",
+    ]
+    set_obligation_due(kent, due=datetime.date(2026, 7, 14))
+    html = main(get(client, f"/super-complaints/{case.complaint.reference}/"))
+    assert tables(section(html, "Recommendations and responses"))[1].texts()[1] == [
+        "Kent Police",
+        "14 July 2026",
+        "No response yet, overdue",
+    ]
+
+
+def test_a_complaint_made_through_the_service(client):
+    case = published_case()
+    html = main(get(client, f"/super-complaints/{case.complaint.reference}/"))
+
+    head = summary(html[: html.index("</dl>")])
+    assert head["Forces concerned"] == "Essex Police Kent Police"
+    assert head["Complainant"] == "Missing People"
+    assert summary(section(html, "Eligibility decision")) == {
+        "Decision": "Eligible",
+        "Decided": "2 February 2026",
+        "Decided by": "The decision-making authorities, agreeing",
+    }
+    assert text(section(html, "Investigation")).startswith(
+        "1 progress report has been sent to the complainant."
+    )
+    timeline = [text(item) for item in re.findall(r"<li>(.*?)</li>", section(html, "Timeline"), re.S)]
+    assert timeline == [
+        "Received by the Chief Inspector 5 January 2026",
+        "Eligibility decided: Eligible 2 February 2026",
+        "Progress reports sent to the complainant 1",
+        "Report published 1 May 2026",
+    ]
+    assert "Steps taken, never public" not in html
+
+
+def test_a_complaint_under_investigation_has_no_report_yet(client):
+    complaint = investigating("Police response to hate crime", body="Galop")
+    html = main(get(client, f"/super-complaints/{complaint.reference}/"))
+
+    assert summary(html[: html.index("</dl>")])["Stage"] == "Being investigated"
+    assert "The report" not in html
+    assert text(section(html, "Investigation")).startswith(
+        "0 progress reports have been sent to the complainant."
+    )
+    get(client, f"/super-complaints/{complaint.reference}/report/", status=404)
+    get(client, f"/super-complaints/{complaint.reference}/report.pdf", status=404)
+    get(client, f"/super-complaints/{complaint.reference}/recommendations/", status=404)
+
+
+@pytest.mark.parametrize(
+    "url", ["/super-complaints/SC-2099-001/", "/super-complaints/sc-2019-002/", "/super-complaints/2019-002/"]
+)
+def test_unknown_references_are_not_found(client, url):
+    get(client, url, status=404)
+
+
+def test_the_complaint_links_its_atom_feed(client):
+    html = get(client, HESTIA)
+
+    assert (
+        '<link rel="alternate" type="application/atom+xml" href="/super-complaints/SC-2019-002/feed.atom" '
+        'title="Changes to super-complaint SC-2019-002">'
+    ) in html
+    assert '<link rel="alternate" type="application/atom+xml" href="/feeds/super-complaints.atom"' in html
