@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Path, Query, Router, Status
 from pydantic import StringConstraints
 
 from api import schemas, selectors
+from public.selectors import filter_register
 
 api = NinjaAPI(
     title="Police super-complaints",
@@ -74,7 +75,7 @@ def list_super_complaints(
     ``body``: a designated body's slug (complaints it made). ``force``: a force's slug (complaints
     naming it, and those about all forces).
     """
-    complaints = selectors.filter_complaints(
+    complaints = filter_register(
         selectors.published_complaints(), stage=stage, body=body, year=year, force=force
     )
     return _page(complaints, limit, offset, selectors.complaint_data)

@@ -14,28 +14,28 @@ from __future__ import annotations
 import datetime
 from typing import Any, cast
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import translation
 
 from complaints.models import (
     Complainant,
-    ComplaintState,
-    ForcesScope,
     ProgressReport,
     SuperComplaint,
 )
 from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation, OrganisationKind
+from public.selectors import public_stage
 from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
 from reports.models import Report
 
-# States that say a report is out. While the report is embargoed the public sees the stage before it.
-_AFTER_REPORT = frozenset({ComplaintState.REPORT_PUBLISHED, ComplaintState.MONITORING, ComplaintState.CLOSED})
-
 
 def public_complaint_path(reference: str) -> str:
-    """The complaint's page on the public register."""
-    return f"/super-complaints/{reference}/"
+    """The complaint's page on the public register (its English address, whatever the request's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("public:complaint", args=[reference])
 
 
 # --- Super-complaints ------------------------------------------------------------------------------
@@ -65,51 +65,6 @@ def published_complaints() -> QuerySet[SuperComplaint]:
         )
         .order_by("received_on", "pk")
     )
-
-
-def filter_complaints(
-    complaints: QuerySet[SuperComplaint],
-    *,
-    stage: str | None = None,
-    body: str | None = None,
-    year: int | None = None,
-    force: str | None = None,
-) -> QuerySet[SuperComplaint]:
-    """Narrow the register. ``stage`` is the public stage (see ``public_stage``); ``force`` finds
-    the complaints naming that force and those about all forces.
-
-    The subqueries only narrow the published set they are given; nothing is read out of them.
-    """
-    if stage:
-        report_out = Exists(Report.objects.published().filter(complaint=OuterRef("pk")))
-        if stage in _AFTER_REPORT:
-            complaints = complaints.filter(report_out, state=stage)
-        elif stage == ComplaintState.INVESTIGATING:
-            complaints = complaints.filter(Q(state=stage) | (Q(state__in=_AFTER_REPORT) & ~report_out))
-        else:
-            complaints = complaints.filter(state=stage)
-    if body:
-        complaints = complaints.filter(
-            pk__in=Complainant.objects.filter(body__slug=body).values("complaint_id")
-        )
-    if year is not None:
-        # Receipt is stored as ISO text (a month where the day is unknown), so the year is its prefix.
-        complaints = complaints.filter(received_on__startswith=f"{year:04d}-")
-    if force:
-        # "All forces" matches only a slug that is a force: an unknown slug finds nothing.
-        is_force = Exists(Organisation.objects.filter(slug=force, kind=OrganisationKind.FORCE))
-        naming_it = SuperComplaint.forces.through.objects.filter(
-            organisation__slug=force, organisation__kind=OrganisationKind.FORCE
-        ).values("supercomplaint_id")
-        complaints = complaints.filter((Q(forces_scope=ForcesScope.ALL) & is_force) | Q(pk__in=naming_it))
-    return complaints
-
-
-def public_stage(complaint: SuperComplaint) -> str:
-    """The stage the public may see: before an embargoed report is out, the investigation."""
-    if complaint.state in _AFTER_REPORT and getattr(complaint, "published_report", None) is None:
-        return ComplaintState.INVESTIGATING.value
-    return complaint.state
 
 
 def complaint_data(complaint: SuperComplaint) -> dict[str, Any]:
