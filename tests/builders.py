@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from audit.context import SYSTEM, acting_as
-from complaints.models import ForcesScope, SuperComplaint
+from complaints import services
+from complaints.models import EligibilityDecision, ForcesScope, SuperComplaint
 from complaints.public_record import load_public_record
 from organisations.models import Organisation, OrganisationKind
 
@@ -54,3 +55,20 @@ def make_draft(
         )
     complaint.evidence_items.create(description="Research report, March 2019")
     return complaint
+
+
+# Every requirement of SI 2018/748 reg 4 met, as an eligibility decision's checklist.
+REG4_MET = dict.fromkeys(EligibilityDecision.REG4_CHECKLIST, True)
+
+
+def received(title: str, *, body: str = "Hestia", at: datetime.datetime | None = None) -> SuperComplaint:
+    """A complaint made through the service and received (Monday 5 January 2026 by default)."""
+    return services.submit_complaint(make_draft(body, title=title), at=at or london(2026, 1, 5, 9))
+
+
+def assessing(title: str, *, reasons: str = "Meets regulation 4", **kwargs: object) -> SuperComplaint:
+    """A received complaint, acknowledged, with all three authorities finding it eligible."""
+    complaint = services.acknowledge_complaint(received(title, **kwargs))  # type: ignore[arg-type]
+    for short in ("HMICFRS", "IOPC", "College"):
+        services.record_position(complaint, authority=authority(short), position="eligible", reasons=reasons)
+    return SuperComplaint.objects.get(pk=complaint.pk)

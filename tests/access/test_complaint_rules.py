@@ -8,9 +8,6 @@ from complaints.models import SuperComplaint
 from tests.builders import authority, make_draft, org
 
 pytestmark = pytest.mark.django_db
-CHECKLIST = dict.fromkeys(
-    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
-)
 
 
 @pytest.fixture(autouse=True)

@@ -14,30 +14,23 @@ from organisations.models import Organisation
 from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
 from recommendations.services import add_recommendation, expand_addressees, set_obligation_due
 from reports.services import create_report, exclude_passage, publish_report
-from tests.builders import authority, ensure_public_record, london, make_draft, org
+from tests.builders import (
+    REG4_MET,
+    assessing,
+    authority,
+    ensure_public_record,
+    london,
+    make_draft,
+    org,
+    received,
+)
 
 # Every marker starts with this; nothing on the public record contains it.
 MARK = "ZQXV"
 
-CHECKLIST = dict.fromkeys(
-    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
-)
 # make_draft's contact: never public, even once the complaint is.
 CONTACT_NAME = "Pat Example"
 CONTACT_EMAIL = "pat@example.org"
-
-
-def received(title: str, *, body: str = "Hestia", at: datetime.datetime | None = None) -> SuperComplaint:
-    return complaints.submit_complaint(make_draft(body, title=title), at=at or london(2026, 1, 5, 9))
-
-
-def assessing(title: str, *, reasons: str = "Meets regulation 4", **kwargs) -> SuperComplaint:
-    complaint = complaints.acknowledge_complaint(received(title, **kwargs))
-    for short in ("HMICFRS", "IOPC", "College"):
-        complaints.record_position(
-            complaint, authority=authority(short), position="eligible", reasons=reasons
-        )
-    return SuperComplaint.objects.get(pk=complaint.pk)
 
 
 def made_public(
@@ -66,7 +59,7 @@ def made_public(
         complaint,
         outcome="eligible",
         reasons="It meets regulation 4 and repeats no other complaint.",
-        checklist=CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="not_a_repeat",
         checklist_notes=checklist_notes,
     )

@@ -15,13 +15,9 @@ from complaints.services import (
     StaleEdit,
 )
 from deadlines.rules import progress_report_periods
-from tests.builders import authority, london, make_draft, org
+from tests.builders import REG4_MET, authority, london, make_draft, org
 
 pytestmark = pytest.mark.django_db
-
-FULL_CHECKLIST = dict.fromkeys(
-    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
-)
 
 
 @pytest.fixture(autouse=True)
@@ -191,7 +187,7 @@ def test_the_whole_life_of_a_complaint():
         complaint,
         outcome="eligible",
         reasons="Meets reg 4",
-        checklist=FULL_CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="not_a_repeat",
     )
     complaint = services.start_investigation(
@@ -241,7 +237,7 @@ def test_the_decision_waits_for_all_three_positions():
     services.record_position(complaint, authority=authority("IOPC"), position="eligible", reasons="Yes")
     with pytest.raises(ComplaintError, match=r"Still to record: College, HMICFRS\."):
         services.decide_eligibility(
-            complaint, outcome="eligible", reasons="", checklist=FULL_CHECKLIST, repeat_finding="not_a_repeat"
+            complaint, outcome="eligible", reasons="", checklist=REG4_MET, repeat_finding="not_a_repeat"
         )
 
 
@@ -252,7 +248,7 @@ def test_agreed_authorities_decide_and_the_reg_7_clock_starts(django_capture_on_
             complaint,
             outcome="eligible",
             reasons="Meets reg 4; not a repeat",
-            checklist=FULL_CHECKLIST,
+            checklist=REG4_MET,
             repeat_finding="not_a_repeat",
             at=london(2026, 12, 1, 15),
         )
@@ -270,13 +266,13 @@ def test_disagreeing_authorities_need_the_chief_inspector():
     complaint = assessed(("eligible", "not_eligible", "eligible"))
     with pytest.raises(ComplaintError, match="only the Chief Inspector can decide"):
         services.decide_eligibility(
-            complaint, outcome="eligible", reasons="", checklist=FULL_CHECKLIST, repeat_finding="not_a_repeat"
+            complaint, outcome="eligible", reasons="", checklist=REG4_MET, repeat_finding="not_a_repeat"
         )
     decision = services.decide_eligibility(
         complaint,
         outcome="not_eligible",
         reasons="Merely repeats SC-2019-002",
-        checklist=FULL_CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="repeats_investigated",
         related_complaint=SuperComplaint.objects.get(reference="SC-2019-002"),
         by_chief_inspector=True,
@@ -295,7 +291,7 @@ def test_agreed_authorities_cannot_be_overridden():
             complaint,
             outcome="not_eligible",
             reasons="No",
-            checklist=FULL_CHECKLIST,
+            checklist=REG4_MET,
             repeat_finding="not_a_repeat",
             by_chief_inspector=True,
         )
@@ -305,15 +301,15 @@ def test_agreed_authorities_cannot_be_overridden():
     ("checklist", "repeat", "related", "message"),
     [
         (
-            {**FULL_CHECKLIST, "includes_evidence": False},
+            {**REG4_MET, "includes_evidence": False},
             "not_a_repeat",
             False,
             "requirement of regulation 4",
         ),
-        (FULL_CHECKLIST, "repeats_under_investigation", True, "merely repeats"),
-        (FULL_CHECKLIST, "repeats_investigated", True, "merely repeats"),
-        (FULL_CHECKLIST, "repeats_investigated", False, "Name the earlier complaint"),
-        (FULL_CHECKLIST, "material_change", True, "material change of circumstances"),
+        (REG4_MET, "repeats_under_investigation", True, "merely repeats"),
+        (REG4_MET, "repeats_investigated", True, "merely repeats"),
+        (REG4_MET, "repeats_investigated", False, "Name the earlier complaint"),
+        (REG4_MET, "material_change", True, "material change of circumstances"),
     ],
 )
 def test_an_eligible_decision_must_respect_reg_4_and_reg_6(checklist, repeat, related, message):
@@ -337,7 +333,7 @@ def test_material_change_with_description_can_be_eligible():
         complaint,
         outcome=Position.ELIGIBLE,
         reasons="New evidence since 2021",
-        checklist=FULL_CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding=RepeatFinding.MATERIAL_CHANGE,
         related_complaint=SuperComplaint.objects.get(reference="SC-2019-002"),
         material_change="New legislation in 2025 changed the duties of forces.",
@@ -362,7 +358,7 @@ def eligible(told):
         complaint,
         outcome="eligible",
         reasons="ok",
-        checklist=FULL_CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="not_a_repeat",
         at=told,
     )
@@ -479,7 +475,7 @@ def test_a_complaint_reaches_the_public_register_only_with_its_eligibility_decis
         complaint,
         outcome="eligible",
         reasons="ok",
-        checklist=FULL_CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="not_a_repeat",
         at=london(2026, 12, 1, 12),
     )

@@ -6,13 +6,10 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from audit.models import AuditEvent
 from complaints import services
 from complaints.models import ComplaintState
-from tests.builders import authority, london
+from tests.builders import REG4_MET, authority, london
 from tests.portal.support import acknowledgement_letter, complete_draft
 
 pytestmark = pytest.mark.django_db
-CHECKLIST = dict.fromkeys(
-    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
-)
 
 
 @pytest.fixture
@@ -30,7 +27,7 @@ def investigated(complaint):
         complaint,
         outcome="eligible",
         reasons="Meets regulation 4",
-        checklist=CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="not_a_repeat",
         at=london(2027, 1, 15, 12, 0),
     )

@@ -20,27 +20,19 @@ from organisations.models import Designation, Organisation
 from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
 from recommendations.services import add_recommendation, expand_addressees
 from reports.services import add_action, add_opinion, create_report, exclude_passage, publish_report
-from tests.builders import authority, ensure_public_record, london, make_draft, org
+from tests.builders import (
+    REG4_MET,
+    assessing,
+    authority,
+    ensure_public_record,
+    london,
+    make_draft,
+    org,
+    received,
+)
 
 # Every marker starts with this; nothing on the public record contains it.
 MARK = "XQJZ"
-
-CHECKLIST = dict.fromkeys(
-    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
-)
-
-
-def received(title: str, *, body: str = "Hestia", at: datetime.datetime | None = None) -> SuperComplaint:
-    return complaints.submit_complaint(make_draft(body, title=title), at=at or london(2026, 1, 5, 9))
-
-
-def assessing(title: str, *, reasons: str = "Meets regulation 4", **kwargs) -> SuperComplaint:
-    complaint = complaints.acknowledge_complaint(received(title, **kwargs))
-    for short in ("HMICFRS", "IOPC", "College"):
-        complaints.record_position(
-            complaint, authority=authority(short), position="eligible", reasons=reasons
-        )
-    return SuperComplaint.objects.get(pk=complaint.pk)
 
 
 def decided(
@@ -83,7 +75,7 @@ def decided(
         complaint,
         outcome=outcome,
         reasons=decision_reasons,
-        checklist=CHECKLIST,
+        checklist=REG4_MET,
         repeat_finding="not_a_repeat",
         checklist_notes=checklist_notes,
         at=decided_at or london(2026, 2, 2, 10),

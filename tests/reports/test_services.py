@@ -7,13 +7,9 @@ from complaints import services as complaint_services
 from complaints.models import ComplaintState, SuperComplaint
 from reports.models import Report
 from reports.services import ReportError, create_report, exclude_passage, publish_report
-from tests.builders import authority, london, make_draft
+from tests.builders import REG4_MET, authority, london, make_draft
 
 pytestmark = pytest.mark.django_db
-
-CHECKLIST = dict.fromkeys(
-    ["in_writing", "sets_out_features", "explains_harm", "includes_evidence", "names_contact"], True
-)
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +26,7 @@ def investigated():
             complaint, authority=authority(short), position="eligible", reasons="ok"
         )
     complaint_services.decide_eligibility(
-        complaint, outcome="eligible", reasons="ok", checklist=CHECKLIST, repeat_finding="not_a_repeat"
+        complaint, outcome="eligible", reasons="ok", checklist=REG4_MET, repeat_finding="not_a_repeat"
     )
     return complaint_services.start_investigation(
         SuperComplaint.objects.get(pk=complaint.pk), lead_authority=authority("HMICFRS")
