@@ -7,6 +7,8 @@ MANAGE := $(PY) manage.py
 PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supercomplaints
 SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
+# The domain apps, type-checked with django-stubs.
+TYPED_APPS := organisations deadlines complaints reports recommendations audit access
 
 .PHONY: run test install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
@@ -26,6 +28,7 @@ run: install frontend
 test: install-dev system-deps frontend postgres
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy $(TYPED_APPS)
 	DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -74,7 +77,7 @@ fmt: install-dev
 	$(VENV)/bin/ruff format .
 
 typecheck: install-dev
-	$(VENV)/bin/mypy organisations deadlines complaints reports recommendations audit access
+	$(VENV)/bin/mypy $(TYPED_APPS)
 
 bench: install-dev frontend
 	$(PY) bench/run.py

@@ -6,7 +6,7 @@ per (user, organisation, role). The rules themselves live in ``access.rules``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -32,9 +32,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = EmailUserManager()
+    objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.email = self.email.strip().lower()

@@ -55,7 +55,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 def run_service_action(
-    modeladmin: admin.ModelAdmin, request: Any, queryset: Any, service: Any, error: type
+    modeladmin: admin.ModelAdmin, request: Any, queryset: Any, service: Any, error: type[Exception]
 ) -> None:
     """Apply a service to each selected object, reporting each refusal in plain words."""
     done = 0

@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import total_ordering
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -85,7 +85,14 @@ def validate_partial_date(value: Any) -> None:
         ) from None
 
 
-class PartialDateField(models.CharField):
+if TYPE_CHECKING:
+    # For the type checker: what the field accepts, and what it gives back.
+    _CharField = models.CharField[PartialDate | datetime.date | str | None, PartialDate | None]
+else:
+    _CharField = models.CharField
+
+
+class PartialDateField(_CharField):
     """A date that may be known only to the month, stored as ISO text."""
 
     description = _("Date, or month when the day is not known")
@@ -101,7 +108,7 @@ class PartialDateField(models.CharField):
         return name, path, args, kwargs
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> PartialDate | None:
-        if value in (None, ""):
+        if not value:
             return None
         return PartialDate.parse(value)
 

@@ -37,8 +37,7 @@ class ProgressReportInline(admin.TabularInline):
     model = ProgressReport
     extra = 0
     can_delete = False
-    readonly_fields = ["period", "period_start", "due", "sent_at", "overdue_flagged_on"]
-    fields = readonly_fields
+    fields = readonly_fields = ("period", "period_start", "due", "sent_at", "overdue_flagged_on")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -7,6 +7,7 @@ complaint from one state to another.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.partial_dates import PartialDateField
+
+if TYPE_CHECKING:
+    from organisations.models import Organisation
 
 
 class ComplaintState(models.TextChoices):
@@ -95,7 +99,7 @@ class SuperComplaint(models.Model):
     title_cy = models.CharField(_("title in Welsh"), max_length=300, blank=True)
     subject = models.TextField(blank=True, help_text=_("A summary of what the complaint is about."))
     subject_cy = models.TextField(_("subject in Welsh"), blank=True)
-    complainants = models.ManyToManyField(
+    complainants: models.ManyToManyField[Organisation, Complainant] = models.ManyToManyField(
         "organisations.Organisation", related_name="super_complaints", through="Complainant"
     )
     on_behalf_of = models.CharField(max_length=200, blank=True)

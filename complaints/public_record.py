@@ -99,7 +99,7 @@ def _load_report(complaint: Any, entry: dict[str, Any], data: dict[str, Any]) ->
     record_event(
         action="report.loaded_from_public_record",
         obj=report,
-        after={"title": report.title, "published_on": report.published_on.isoformat(), "state": report.state},
+        after={"title": report.title, "published_on": data["published"], "state": report.state},
     )
     for position, action in enumerate(data.get("dma_actions", []), start=1):
         DmaAction.objects.create(

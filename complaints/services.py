@@ -448,12 +448,12 @@ def _schedule_progress_reports(complaint: SuperComplaint, *, upto: datetime.date
         needed += 1
         periods = progress_report_periods(complaint.told_investigation_on, needed)
     changed = 0
-    for deadline in periods:
-        report = existing.get(deadline.period)
+    for number, deadline in enumerate(periods, start=1):
+        report = existing.get(number)
         if report is None:
             ProgressReport.objects.create(
                 complaint=complaint,
-                period=deadline.period,
+                period=number,
                 period_start=deadline.start,
                 due=deadline.due,
                 explanation=deadline.explanation,
@@ -595,8 +595,9 @@ def recompute_deadlines(complaint: SuperComplaint) -> bool:
                 complaint.acknowledgement_due = due
                 complaint.save(update_fields=["acknowledgement_due"])
                 changed = True
-        if complaint.state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING):
-            changed |= _schedule_progress_reports(complaint, upto=complaint.told_investigation_on) > 0
+        told = complaint.told_investigation_on
+        if told and complaint.state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING):
+            changed |= _schedule_progress_reports(complaint, upto=told) > 0
         if changed:
             record_event(
                 action="complaint.deadlines_recomputed",

@@ -8,8 +8,7 @@ class DesignationInline(admin.TabularInline):
     model = Designation
     extra = 0
     can_delete = False
-    fields = ["instrument", "in_force_from", "revocation_instrument", "revoked_from"]
-    readonly_fields = fields
+    fields = readonly_fields = ("instrument", "in_force_from", "revocation_instrument", "revoked_from")
 
     def has_add_permission(self, request, obj=None):
         return False
