@@ -125,3 +125,27 @@ def assert_valid_html(html: str, *, name: str = "page.html") -> None:
                 f"{name}:{line}:{error.get('column', 0)} [{error['ruleId']}] {error['message']}\n    {source}"
             )
         pytest.fail(f"html-validate found {len(errors)} error(s):\n" + "\n".join(report), pytrace=False)
+
+
+def untranslated_welsh(flag: str, sources: tuple[str, ...]) -> list[str]:
+    """Entries of the Welsh catalogue that come from ``sources`` (path prefixes) and are untranslated
+    (``flag="--untranslated"``) or fuzzy (``"--only-fuzzy"``), each with the places it comes from."""
+    import re
+    import subprocess
+
+    output = subprocess.run(
+        ["msgattrib", flag, "--no-wrap", str(ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = []
+    for block in output.split("\n\n"):
+        references = [
+            ref for line in block.splitlines() if line.startswith("#: ") for ref in line[3:].split()
+        ]
+        ours = [ref for ref in references if ref.startswith(sources)]
+        msgid = re.search(r'^msgid "(.*)"$', block, flags=re.M)
+        if ours and msgid and msgid.group(1):
+            found.append(f"{msgid.group(1)} ({', '.join(ours)})")
+    return found

@@ -23,7 +23,7 @@ from django.utils import translation
 from config.urls import urlpatterns as project_urlpatterns
 from public import views as public_views
 from public.templatetags.localisation import localised_value
-from tests.helpers import ROOT, assert_valid_html, html_problems
+from tests.helpers import ROOT, assert_valid_html, html_problems, untranslated_welsh
 
 # path, English <h1>, Welsh <h1>, English <title>, Welsh <title>
 PAGES = [
@@ -529,28 +529,9 @@ SHELL_SOURCES = (
 )
 
 
-def _untranslated_entries_for_our_files(flag: str) -> list[str]:
-    output = subprocess.run(
-        ["msgattrib", flag, "--no-wrap", str(ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    ours = []
-    for block in output.split("\n\n"):
-        references = [
-            ref for line in block.splitlines() if line.startswith("#: ") for ref in line[3:].split()
-        ]
-        mine = [ref for ref in references if ref.startswith(SHELL_SOURCES)]
-        msgid = re.search(r'^msgid "(.*)"$', block, flags=re.M)
-        if mine and msgid and msgid.group(1):
-            ours.append(f"{msgid.group(1)} ({', '.join(mine)})")
-    return ours
-
-
 def test_every_string_of_the_public_shell_has_a_welsh_translation():
-    assert _untranslated_entries_for_our_files("--untranslated") == []
-    assert _untranslated_entries_for_our_files("--only-fuzzy") == []
+    assert untranslated_welsh("--untranslated", SHELL_SOURCES) == []
+    assert untranslated_welsh("--only-fuzzy", SHELL_SOURCES) == []
 
 
 def test_compiled_welsh_catalogue_matches_its_source(tmp_path):

@@ -4,7 +4,6 @@ English content marked lang="en" where there is none, and Welsh dates."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from django.utils import translation
@@ -12,7 +11,7 @@ from django.utils import translation
 from complaints.models import ComplaintState, DecidedBy, Feature, ForcesScope, Position, SuperComplaint
 from organisations.models import ForceKind, LocalPolicingBodyKind, Organisation, OrganisationKind
 from recommendations.models import ResponseStatus
-from tests.helpers import ROOT
+from tests.helpers import untranslated_welsh
 from tests.public.pages import get, main, squash, tables, text
 from tests.public.seed import published_case
 
@@ -34,28 +33,9 @@ REGISTER_SOURCES = (
 )
 
 
-def _untranslated(flag: str) -> list[str]:
-    output = subprocess.run(
-        ["msgattrib", flag, "--no-wrap", str(ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po")],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    found = []
-    for block in output.split("\n\n"):
-        references = [
-            ref for line in block.splitlines() if line.startswith("#: ") for ref in line[3:].split()
-        ]
-        ours = [ref for ref in references if ref.startswith(REGISTER_SOURCES)]
-        msgid = re.search(r'^msgid "(.*)"$', block, flags=re.M)
-        if ours and msgid and msgid.group(1):
-            found.append(f"{msgid.group(1)} ({', '.join(ours)})")
-    return found
-
-
 def test_every_string_of_the_register_has_a_welsh_translation():
-    assert _untranslated("--untranslated") == []
-    assert _untranslated("--only-fuzzy") == []
+    assert untranslated_welsh("--untranslated", REGISTER_SOURCES) == []
+    assert untranslated_welsh("--only-fuzzy", REGISTER_SOURCES) == []
 
 
 @pytest.mark.parametrize(
