@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from complaints import selectors, services
-from complaints.models import ComplaintState
+from complaints.models import ComplaintState, SuperComplaint
 from tests.builders import authority, london
 from tests.casework.support import FULL_CHECKLIST, received
 from tests.helpers import assert_valid_html
@@ -40,7 +40,7 @@ def eligible_told_on(at, body="Hestia", title="Police response to victims"):
         repeat_finding="not_a_repeat",
         at=at,
     )
-    return services.SuperComplaint.objects.get(pk=complaint.pk)
+    return SuperComplaint.objects.get(pk=complaint.pk)
 
 
 def text(response) -> str:
@@ -99,7 +99,7 @@ def test_a_sent_progress_report_moves_the_deadline_to_the_next_period(client_for
 
 def test_a_deadline_due_today_says_so(client_for, today):
     complaint = received(at=london(2026, 11, 27, 10, 0))
-    services.SuperComplaint.objects.filter(pk=complaint.pk).update(acknowledgement_due=SATURDAY)
+    SuperComplaint.objects.filter(pk=complaint.pk).update(acknowledgement_due=SATURDAY)
     assert deadline_rows(client_for("team").get("/casework/")) == [
         f"{complaint.reference} Police response to victims Acknowledgement SI 2018/748 regulation 5 "
         "Due today Saturday 28 November 2026"
@@ -159,7 +159,7 @@ def test_the_dashboard_costs_the_same_queries_for_one_complaint_as_for_many(
     client_for, today, django_assert_max_num_queries
 ):
     team = client_for("team")
-    services.SuperComplaint.objects.filter(is_historical=True).update(state=ComplaintState.CLOSED)
+    SuperComplaint.objects.filter(is_historical=True).update(state=ComplaintState.CLOSED)
     received(at=london(2026, 11, 27, 10, 0))
     team.get("/casework/")  # the first request of a session does more (session, device)
     with CaptureQueriesContext(connection) as one:

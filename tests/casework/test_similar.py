@@ -3,6 +3,7 @@
 import pytest
 
 from complaints import services
+from complaints.models import SuperComplaint
 from complaints.selectors import complaint_terms, rank_by_similarity, similar_complaints
 from tests.builders import london, make_draft
 
@@ -54,7 +55,7 @@ def test_limit_and_no_shared_word(public_record):
     assert len(similar_complaints(complaint, limit=2)) == 2
     unrelated = services.submit_complaint(make_draft("Liberty", title="Zzyzx quux"))
     unrelated.features.all().delete()
-    services.SuperComplaint.objects.filter(pk=unrelated.pk).update(subject="Frobnication")
+    SuperComplaint.objects.filter(pk=unrelated.pk).update(subject="Frobnication")
     unrelated.refresh_from_db()
     assert similar_complaints(unrelated) == []
 

@@ -1,0 +1,60 @@
+"""Every change to a super-complaint goes through one of these functions, one module per stage.
+
+Each one: checks the move is allowed (raising a ``ComplaintError`` with a plain-words message if
+not), does nothing if the complaint is already there, writes inside one transaction with the row
+locked, records the audit event in that transaction, and sends notifications after commit.
+"""
+
+from complaints.services.acknowledgement import acknowledge_complaint
+from complaints.services.base import (
+    ComplaintError,
+    IncompleteComplaint,
+    InvalidTransition,
+    NotDesignated,
+    StaleEdit,
+    check_version,
+    next_reference,
+)
+from complaints.services.clocks import flag_overdue, recompute_deadlines
+from complaints.services.closure import (
+    begin_monitoring,
+    close_complaint,
+    mark_report_published,
+    withdraw_complaint,
+)
+from complaints.services.eligibility import (
+    decide_eligibility,
+    positions_agree,
+    record_position,
+    start_assessment,
+)
+from complaints.services.investigation import send_progress_report, start_investigation
+from complaints.services.records import import_historical_complaint
+from complaints.services.submission import correct_receipt, submission_problems, submit_complaint
+
+__all__ = [
+    "ComplaintError",
+    "IncompleteComplaint",
+    "InvalidTransition",
+    "NotDesignated",
+    "StaleEdit",
+    "acknowledge_complaint",
+    "begin_monitoring",
+    "check_version",
+    "close_complaint",
+    "correct_receipt",
+    "decide_eligibility",
+    "flag_overdue",
+    "import_historical_complaint",
+    "mark_report_published",
+    "next_reference",
+    "positions_agree",
+    "recompute_deadlines",
+    "record_position",
+    "send_progress_report",
+    "start_assessment",
+    "start_investigation",
+    "submission_problems",
+    "submit_complaint",
+    "withdraw_complaint",
+]
