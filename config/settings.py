@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "reports",
     "recommendations",
     "evidence",
+    "outbox",
+    # Above the domain apps: coordinates several of them
+    "operations",
     # Interface apps
     "access",
     "public",
