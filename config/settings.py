@@ -56,6 +56,16 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name at least one host.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The service's own address. Every absolute link (feeds, e-mails, password-reset links) is built
+# from it, never from the request's Host header, which a client chooses.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set, e.g. https://super-complaints.example.org.")
+if not SITE_URL.startswith(("https://", "http://")) or SITE_URL.count("/") != 2:
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} must be a scheme and host only, e.g. https://example.org."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -13,11 +13,16 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "super-complaints.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "SITE_URL": "https://super-complaints.example.org",
 }
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "SITE_URL"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -43,6 +48,9 @@ def test_check_deploy_reports_nothing_with_production_like_variables():
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name at least one host"),
         ({"DATABASE_URL": "nosuchdb://x"}, "nosuchdb"),
         ({"DJANGO_HSTS_SECONDS": "a year"}, "DJANGO_HSTS_SECONDS='a year' is not a whole number"),
+        ({"SITE_URL": ""}, "SITE_URL must be set"),
+        ({"SITE_URL": "https://example.org/path"}, "must be a scheme and host only"),
+        ({"SITE_URL": "example.org"}, "must be a scheme and host only"),
     ],
 )
 def test_bad_values_fail_loudly_at_start_up(override, message):
