@@ -7,10 +7,12 @@ MANAGE := $(PY) manage.py
 PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supercomplaints
 SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
+# Two processes, one per core; a module's tests stay together so its fixtures load once.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # The domain apps, type-checked with django-stubs.
 TYPED_APPS := organisations deadlines complaints reports recommendations audit access
 
-.PHONY: run test install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
+.PHONY: run test test-fast checks install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
 ## run: install, migrate, load the public record, create demo accounts, serve on 127.0.0.1:8000
 run: export DJANGO_DEBUG ?= 1
@@ -24,13 +26,22 @@ run: install frontend
 	$(MANAGE) db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000
 
-## test: install what the tests need, start PostgreSQL, run the whole suite on PostgreSQL and SQLite
-test: install-dev system-deps frontend postgres
+## test: install what the tests need, start PostgreSQL, run the checks and the whole suite on
+## PostgreSQL and on SQLite
+test: install-dev system-deps frontend postgres checks
+	DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+## test-fast: the loop while working: the checks and the suite on SQLite only, no system installs
+test-fast: install-dev frontend checks
+	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+## checks: migrations in step with the models, lint, formatting, types (also in .pre-commit-config.yaml)
+checks: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings_test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(TYPED_APPS)
-	DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
-	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed-base: requirements/base.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

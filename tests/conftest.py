@@ -37,6 +37,18 @@ def pytest_collection_modifyitems(config, items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English. A request under /cy/ leaves Welsh active in the thread that
+    served it, and with the suite split across processes any test may follow one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _needs_a_committed_database(item) -> bool:
     return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
 

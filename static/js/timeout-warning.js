@@ -154,6 +154,8 @@ function start(root) {
     }
   });
   schedule();
+  // Lets a test (or a curious person in the inspector) see that the timers are running.
+  root.setAttribute("data-timeout-warning-started", "");
 }
 
 document.querySelectorAll('[data-module="app-timeout-warning"]').forEach(start);

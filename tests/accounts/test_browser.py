@@ -93,6 +93,8 @@ def test_timeout_warning_offers_to_stay_signed_in_then_signs_out(
     expect(notice).to_contain_text(re.compile(r"we will sign you out at \d{1,2}:\d\d[ap]m"))
     dialog = page.get_by_role("dialog", name="You’re about to be signed out")
     expect(dialog).to_be_hidden()
+    # Moving the clock before the module has set its timers would move it past nothing.
+    expect(page.locator("[data-timeout-warning-started]")).to_have_count(1)
 
     page.clock.fast_forward("28:01")
     expect(dialog).to_be_visible()
