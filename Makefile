@@ -8,7 +8,7 @@ PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supercomplaints
 SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
 # The domain apps, type-checked with django-stubs.
-TYPED_APPS := organisations deadlines complaints reports recommendations audit access
+TYPED_APPS := organisations deadlines complaints reports recommendations audit access outbox
 
 .PHONY: run test install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
@@ -20,6 +20,7 @@ run: install frontend
 	$(MANAGE) load_public_record
 	$(MANAGE) create_demo_accounts
 	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) send_outbox
 	@echo "Task worker starting in the background; site on http://127.0.0.1:8000/"
 	$(MANAGE) db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000

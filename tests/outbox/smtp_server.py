@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import socketserver
 import threading
+import time
 from email.message import Message
 
 
@@ -46,6 +47,7 @@ class _Handler(socketserver.StreamRequestHandler):
                     if line in (b".\r\n", b".\n", b""):
                         break
                     lines.append(line[1:] if line.startswith(b"..") else line)
+                time.sleep(server.delay)
                 server.received.append((sender, recipients, email.message_from_bytes(b"".join(lines))))
                 self._reply("250 OK queued")
             elif verb == "QUIT":
@@ -61,8 +63,9 @@ class _TCPServer(socketserver.ThreadingTCPServer):
 
 
 class SMTPServer:
-    def __init__(self, *, refusing: bool) -> None:
+    def __init__(self, *, refusing: bool, delay: float = 0.0) -> None:
         self.refusing = refusing
+        self.delay = delay
         self.connections = 0
         self.received: list[tuple[str, list[str], Message]] = []
         self._server = _TCPServer(("127.0.0.1", 0), _Handler)
