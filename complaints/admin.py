@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from common.admin import AuditedAdmin, run_service_action
 from complaints import letters, services
@@ -106,7 +107,8 @@ def _send_letters_due(complaint):
         raise
     except Exception as error:
         raise letters.LetterError(
-            f"The letter could not be written ({error}). Send it again with “Send the letters due”."
+            _("The letter could not be written (%(error)s). Send it again with “Send the letters due”.")
+            % {"error": error}
         ) from error
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from common.site import absolute_url
 from complaints.models import ComplaintState, Letter, SuperComplaint
 from deadlines.calendar import long_date
+from deadlines.rules import to_london_date
 from organisations.models import Organisation
 from outbox.models import Message
 from outbox.services import Attachment, enqueue_message
@@ -39,8 +40,6 @@ def _day(value: Any) -> str:
     if value is None:
         return ""
     day = getattr(value, "as_date", value)
-    if callable(day):
-        day = day()
     if isinstance(day, datetime.date):
         return long_date(day)
     return str(value)
@@ -122,7 +121,7 @@ def eligibility_decided(complaint: SuperComplaint) -> None:
 
 def complaint_withdrawn(complaint: SuperComplaint) -> None:
     """The body is told its withdrawal is recorded; the team is told the complaint was withdrawn."""
-    withdrawn_on = _day(complaint.withdrawn_at.date()) if complaint.withdrawn_at else ""
+    withdrawn_on = _day(to_london_date(complaint.withdrawn_at)) if complaint.withdrawn_at else ""
     _to_body(
         complaint,
         "complaint_withdrawn",

@@ -116,14 +116,18 @@ def test_a_double_enqueue_writes_one_row_and_sends_once(public_record, django_ca
 
 def test_a_service_run_twice_writes_its_messages_once(public_record, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = services.withdraw_complaint(submit(), reason="We will resubmit with new evidence.")
+        # 00:30 BST on Monday 1 June is still 31 May in UTC: the notice gives the London day.
+        complaint = services.withdraw_complaint(
+            submit(), reason="We will resubmit with new evidence.", at=london(2026, 6, 1, 0, 30)
+        )
         services.withdraw_complaint(complaint, reason="Again")
     withdrawn = [m for m in mail.outbox if "withdraw" in m.subject]
     assert [(m.to, m.subject) for m in withdrawn] == [
         (["pat@example.org"], f"Super-complaint {complaint.reference}: withdrawal recorded"),
         (["team@super-complaints.test"], f"Super-complaint {complaint.reference} has been withdrawn"),
     ]
-    assert "withdrew its super-complaint" in withdrawn[0].body
+    assert "withdrew its super-complaint" in " ".join(withdrawn[0].body.split())
+    assert "on Monday 1 June 2026. It will not be taken any further." in " ".join(withdrawn[0].body.split())
     assert "We will resubmit with new evidence." in withdrawn[1].body
 
 
