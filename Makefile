@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Two processes, one per core; a module's tests stay together so its fixtures load once.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # The domain apps, type-checked with django-stubs.
-TYPED_APPS := organisations deadlines complaints reports recommendations audit access
+TYPED_APPS := organisations deadlines complaints reports recommendations audit access outbox
 
 .PHONY: run test test-fast checks install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
@@ -22,6 +22,7 @@ run: install frontend
 	$(MANAGE) load_public_record
 	$(MANAGE) create_demo_accounts
 	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) send_outbox
 	@echo "Task worker starting in the background; site on http://127.0.0.1:8000/"
 	$(MANAGE) db_worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000

@@ -40,7 +40,6 @@ from complaints.models import (
     ForcesScope,
     Letter,
     LetterKind,
-    Position,
     SuperComplaint,
 )
 from complaints.services import (
@@ -54,6 +53,7 @@ from complaints.services import (
 )
 from deadlines.calendar import long_date
 from organisations.models import Organisation, OrganisationKind
+from outbox.selectors import messages_about
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +269,7 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "decision": decision,
             "progress_reports": complaint.progress_reports.order_by("period"),
             "letters": all_letters,
+            "outbox_messages": messages_about(complaint),
             "timeline": _timeline(
                 complaint,
                 [p["position"] for p in positions if p["position"]],
@@ -337,12 +338,16 @@ def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _send(request: HttpRequest, send: Callable[[SuperComplaint], Letter], complaint: SuperComplaint) -> None:
+def _send(
+    request: HttpRequest,
+    send: Callable[[SuperComplaint], Letter | list[Letter]],
+    complaint: SuperComplaint,
+) -> None:
     """Send a letter after its step has committed, and say how it went. The step stands if the
     letter fails: the complaint page then offers to send it again."""
     complaint = SuperComplaint.objects.get(pk=complaint.pk)
     try:
-        letter = send(complaint)
+        sent = send(complaint)
     except Exception:
         logger.exception("Letter for %s could not be sent", complaint.reference)
         messages.warning(
@@ -351,13 +356,16 @@ def _send(request: HttpRequest, send: Callable[[SuperComplaint], Letter], compla
             % {"step": _done_message(complaint)},
         )
         return
-    if letter.kind == LetterKind.ACKNOWLEDGEMENT:
-        sent = _("The acknowledgement letter was e-mailed to %(to)s, with its PDF.") % {
-            "to": letter.sent_to or _("nobody: the complaint has no contact e-mail address")
-        }
-    else:
-        sent = _("The decision letter was sent: the body can read it in its portal, and has been e-mailed.")
-    messages.success(request, f"{_done_message(complaint)} {sent}")
+    for letter in sent if isinstance(sent, list) else [sent]:
+        if letter.kind == LetterKind.ACKNOWLEDGEMENT:
+            said = _("The acknowledgement letter was e-mailed to %(to)s, with its PDF.") % {
+                "to": letter.sent_to or _("nobody: the complaint has no contact e-mail address")
+            }
+        else:
+            said = _(
+                "The decision letter was sent: the body can read it in its portal, and has been e-mailed."
+            )
+        messages.success(request, f"{_done_message(complaint)} {said}")
 
 
 def _done_message(complaint: SuperComplaint) -> str:
@@ -565,11 +573,5 @@ def send_letters(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint(request, reference)
     if not rules.is_super_complaints_team(request.user):
         raise PermissionDenied(_("Only the HMICFRS super-complaints team sends letters."))
-    senders: dict[str, Callable[[SuperComplaint], Letter]] = {
-        LetterKind.ACKNOWLEDGEMENT.value: letters.send_acknowledgement_letter,
-        Position.ELIGIBLE.value: letters.send_decision_letter,
-        Position.NOT_ELIGIBLE.value: letters.send_decision_letter,
-    }
-    for kind in letters.letters_due(complaint):
-        _send(request, senders[kind], complaint)
+    _send(request, letters.send_letters_due, complaint)
     return redirect("casework:complaint", reference=complaint.reference)

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from common.admin import AuditedAdmin, run_service_action
-from complaints import services
+from complaints import letters, services
 from complaints.models import (
     AuthorityPosition,
     EligibilityDecision,
@@ -69,11 +70,16 @@ class SuperComplaintAdmin(AuditedAdmin):
         "created_by",
     ]
     inlines = [FeatureInline, EvidenceInline, PositionInline, ProgressReportInline]
-    actions = ["acknowledge", "start_assessment", "begin_monitoring", "close"]
+    actions = ["acknowledge", "send_letters_due", "start_assessment", "begin_monitoring", "close"]
 
-    @admin.action(description="Acknowledge (reg 5)")
+    # The admin sends what the casework pages send: acknowledging sends the acknowledgement letter.
+    @admin.action(description="Acknowledge (reg 5) and send the acknowledgement letter")
     def acknowledge(self, request, queryset):
-        run_service_action(self, request, queryset, services.acknowledge_complaint, services.ComplaintError)
+        run_service_action(self, request, queryset, _acknowledge_and_send, services.ComplaintError)
+
+    @admin.action(description="Send the letters due")
+    def send_letters_due(self, request, queryset):
+        run_service_action(self, request, queryset, _send_letters_due, services.ComplaintError)
 
     @admin.action(description="Start the eligibility assessment (reg 6)")
     def start_assessment(self, request, queryset):
@@ -86,6 +92,24 @@ class SuperComplaintAdmin(AuditedAdmin):
     @admin.action(description="Close")
     def close(self, request, queryset):
         run_service_action(self, request, queryset, services.close_complaint, services.ComplaintError)
+
+
+def _acknowledge_and_send(complaint):
+    complaint = services.acknowledge_complaint(complaint)
+    _send_letters_due(complaint)
+
+
+def _send_letters_due(complaint):
+    # As on the casework page, the step stands if its letter cannot be written; say so plainly.
+    try:
+        letters.send_letters_due(SuperComplaint.objects.get(pk=complaint.pk))
+    except services.ComplaintError:
+        raise
+    except Exception as error:
+        raise letters.LetterError(
+            _("The letter could not be written (%(error)s). Send it again with “Send the letters due”.")
+            % {"error": error}
+        ) from error
 
 
 @admin.register(Harm)

@@ -2,11 +2,11 @@
 
 A letter is generated (its HTML rendered from ``complaints/letters/<kind>.html`` and its PDF from
 that HTML, tagged PDF/UA-1), then sent: stamped with the moment and the address it went to, and,
-for the acknowledgement, e-mailed with the PDF attached. Once sent a letter never changes, so the
+for the acknowledgement, written to the outbox as an e-mail with the PDF attached. Once sent a letter never changes, so the
 body always sees exactly what it was sent (``Letter`` keeps both renditions).
 
 Only the acknowledgement e-mails its letter. The eligibility decision already e-mails the body
-through ``complaints.tasks`` when it commits (``decide_eligibility``); the decision letter is sent
+through the outbox when it commits (``decide_eligibility``); the decision letter is sent
 in the same request and shown in the body's portal, so the body gets one e-mail per decision, not
 two (docs/decisions/0010-casework.md).
 """
@@ -15,29 +15,24 @@ from __future__ import annotations
 
 import datetime
 import html
-import logging
 import re
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from audit.services import record_event
+from complaints import notifications
 from complaints.models import ComplaintState, DecidedBy, Letter, LetterKind, Position, SuperComplaint
 from complaints.services import ComplaintError
 from deadlines.calendar import long_date
 from deadlines.rules import to_london_date
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = "complaints/letters"
 # The kinds of letter this module can write so far; progress reports and the report come later.
@@ -162,8 +157,8 @@ def send_letter(letter: Letter, *, email: bool = True, at: datetime.datetime | N
     """Send a letter to the complaint's contact individual (SI 2018/748 reg 4(3) names them).
 
     Side effects: stamps ``sent_at`` and ``sent_to`` (the body then sees it in its portal), records
-    ``letter.sent``, and after commit, with ``email``, e-mails it with the PDF attached. Sending
-    twice does nothing the second time.
+    ``letter.sent``, and with ``email`` writes to the outbox an e-mail of it with the PDF attached
+    (sent after commit). Sending twice does nothing the second time.
     """
     at = at or timezone.now()
     with transaction.atomic():
@@ -188,8 +183,7 @@ def send_letter(letter: Letter, *, email: bool = True, at: datetime.datetime | N
             },
         )
         if email and letter.sent_to:
-            letter_id = letter.pk
-            transaction.on_commit(lambda: email_letter.enqueue(letter_id))
+            notifications.letter_sent(letter, text=letter_text(letter), filename=pdf_filename(letter))
     return letter
 
 
@@ -236,6 +230,20 @@ def letters_due(complaint: SuperComplaint) -> list[str]:
     return due
 
 
+def send_letters_due(complaint: SuperComplaint) -> list[Letter]:
+    """Send every letter the record calls for that has not been sent (``letters_due``), as the
+    step that called for it would have: the acknowledgement e-mailed with its PDF, the decision
+    letter to the portal. Idempotent. A ``LetterError`` or a failure to write a PDF propagates,
+    leaving the letters already sent as sent."""
+    sent = []
+    for kind in letters_due(complaint):
+        if kind == LetterKind.ACKNOWLEDGEMENT:
+            sent.append(send_acknowledgement_letter(complaint))
+        else:
+            sent.append(send_decision_letter(complaint))
+    return sent
+
+
 def letter_fragment(letter: Letter) -> SafeString:
     """The letter's content without its document shell, to show inside a page of the service.
 
@@ -259,26 +267,6 @@ def letter_text(letter: Letter) -> str:
         elif paragraphs and paragraphs[-1]:
             paragraphs.append("")
     return "\n".join(paragraphs).strip() + "\n"
-
-
-@task()
-def email_letter(letter_id: int) -> None:
-    """E-mail a sent letter to the address it was sent to: text, HTML and the PDF attached."""
-    letter = Letter.objects.select_related("complaint").get(pk=letter_id)
-    if not letter.sent_to:
-        return
-    body = render_to_string(
-        f"{TEMPLATE_DIR}/email.txt",
-        {"letter": letter, "complaint": letter.complaint, "text": letter_text(letter)},
-    )
-    message = EmailMultiAlternatives(
-        subject=letter.subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[letter.sent_to]
-    )
-    message.attach_alternative(letter.body_html, "text/html")
-    with letter.pdf.open("rb") as handle:
-        message.attach(pdf_filename(letter), handle.read(), "application/pdf")
-    message.send()
-    logger.info("Letter %s e-mailed", letter.pk)
 
 
 def pdf_filename(letter: Letter) -> str:

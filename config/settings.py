@@ -209,6 +209,19 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="super-complaints@localhost")
+# The authorities' super-complaints team hears of new complaints, withdrawals and positions awaited
+# at its shared mailbox, not at each staff user's address (docs/decisions/0012-outbox.md).
+CASEWORK_TEAM_EMAIL = env.str(
+    "CASEWORK_TEAM_EMAIL", default="super-complaints-team@localhost" if DEBUG else ""
+).strip()
+if not CASEWORK_TEAM_EMAIL or "@" not in CASEWORK_TEAM_EMAIL:
+    raise ImproperlyConfigured(
+        "CASEWORK_TEAM_EMAIL must be the super-complaints team's e-mail address, e.g. team@example.org."
+    )
+# The outbox retries a message that could not be sent, waiting 1, 2, 4... minutes (doubling from
+# OUTBOX_RETRY_SECONDS, at most 6 hours), and after OUTBOX_MAX_ATTEMPTS leaves it failed for staff.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 

@@ -6,6 +6,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("SITE_URL", "https://super-complaints.test")
+os.environ.setdefault("CASEWORK_TEAM_EMAIL", "team@super-complaints.test")
 
 from config.settings import *  # noqa: F403
 

@@ -78,9 +78,3 @@ def next_reference(year: int) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"SC-{year}-{counter.last:03d}"
-
-
-def _notify(kind: str, complaint_id: int) -> None:
-    from complaints import tasks
-
-    tasks.send_complaint_email.enqueue(kind, complaint_id)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event, snapshot
+from complaints import notifications
 from complaints.models import (
     ComplaintState,
     SuperComplaint,
@@ -29,7 +30,8 @@ def withdraw_complaint(
     """Record that the body withdrew its complaint.
 
     Non-statutory: the regulations have no withdrawal procedure, but bodies do withdraw. Possible
-    from receipt until the report. Records ``complaint.withdrawn``.
+    from receipt until the report. Records ``complaint.withdrawn``, and writes to the outbox a
+    notice to the body that its withdrawal is recorded and one to the super-complaints team.
     """
     if not reason.strip():
         raise ComplaintError(_("Give a reason for withdrawing the complaint."))
@@ -48,6 +50,7 @@ def withdraw_complaint(
             before=before,
             after={"state": complaint.state, "reason": reason, "statutory": False},
         )
+        notifications.complaint_withdrawn(complaint)
     return complaint
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event, snapshot
+from complaints import notifications
 from complaints.models import (
     AuthorityPosition,
     ComplaintState,
@@ -25,7 +26,6 @@ from complaints.services.base import (
     _check_transition,
     _locked,
     _move,
-    _notify,
 )
 from complaints.services.investigation import _schedule_progress_reports
 from deadlines.rules import to_london_date
@@ -57,7 +57,9 @@ def record_position(
     """Record one authority's position on eligibility (SI 2018/748 reg 6(1)).
 
     The first position recorded opens the assessment. An authority may change its position until
-    the decision is made. Records ``complaint.position_recorded`` with the previous position.
+    the decision is made. Records ``complaint.position_recorded`` with the previous position, and
+    tells the super-complaints team (through the outbox, once per authority) whose position is
+    still awaited.
     """
     if authority.kind != OrganisationKind.AUTHORITY:
         raise ComplaintError(_("Only a decision-making authority records a position on eligibility."))
@@ -94,6 +96,13 @@ def record_position(
                 "position": position,
                 "reasons": reasons,
             },
+        )
+        authorities = list(Organisation.objects.of_kind(OrganisationKind.AUTHORITY).order_by("name"))
+        recorded = set(complaint.positions.values_list("authority_id", flat=True))
+        notifications.positions_awaited(
+            complaint,
+            recorded=[a for a in authorities if a.pk in recorded],
+            awaited=[a for a in authorities if a.pk not in recorded],
         )
     return record
 
@@ -132,7 +141,7 @@ def decide_eligibility(
     Side effects: the state becomes eligible or not eligible; if eligible, the body is taken to be
     told on the London date of ``at`` (the decision letter goes out then, reg 6(5)), which starts
     the reg 7 clock and stores the first progress report's due date; records
-    ``complaint.eligibility_decided``; after commit, notifies the body.
+    ``complaint.eligibility_decided``; writes the body's notice to the outbox (sent after commit).
     """
     at = at or timezone.now()
     if outcome not in Position.values:
@@ -204,7 +213,7 @@ def decide_eligibility(
                 "reasons": reasons,
             },
         )
-        transaction.on_commit(lambda: _notify("eligibility_decided", complaint.pk))
+        notifications.eligibility_decided(complaint)
     return decision
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event, snapshot
+from complaints import notifications
 from complaints.models import (
     ComplaintState,
     ForcesScope,
@@ -21,7 +22,6 @@ from complaints.services.base import (
     _check_transition,
     _locked,
     _move,
-    _notify,
     next_reference,
 )
 from complaints.services.clocks import recompute_deadlines
@@ -61,7 +61,8 @@ def submit_complaint(complaint: SuperComplaint, *, at: datetime.datetime | None 
 
     Side effects: stamps the moment and London date of receipt, gives the complaint its
     reference, stores the reg 5 acknowledgement due date, records ``complaint.submitted``, and
-    after commit e-mails the contact. Submitting twice does nothing the second time.
+    writes to the outbox a message to the contact and one to the super-complaints team (sent
+    after commit). Submitting twice does nothing the second time.
     """
     at = at or timezone.now()
     with transaction.atomic():
@@ -102,7 +103,7 @@ def submit_complaint(complaint: SuperComplaint, *, at: datetime.datetime | None 
                 complaint, ["state", "reference", "received_at", "received_on", "acknowledgement_due"]
             ),
         )
-        transaction.on_commit(lambda: _notify("complaint_received", complaint.pk))
+        notifications.complaint_received(complaint)
     return complaint
 
 

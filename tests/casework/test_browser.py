@@ -141,6 +141,10 @@ def test_the_team_acknowledges_the_authorities_agree_and_the_decision_letter_is_
             "link", name=f"Super-complaint {complaint.reference} will be investigated", exact=True
         )
     ).to_be_visible()
+    # The outbox's messages, each with its state (issue 7).
+    sent = team.locator("#messages ~ table").first
+    for subject in (f"Super-complaint {complaint.reference} received", "Acknowledgement of super-complaint"):
+        expect(sent.get_by_role("row", name=re.compile(f"^{subject}.* Sent "))).to_have_count(1)
     assert_accessible(team)
 
     complaint.refresh_from_db()

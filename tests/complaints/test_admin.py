@@ -78,3 +78,49 @@ def test_the_admin_needs_the_second_factor(client):
     response = client.get("/admin/complaints/supercomplaint/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_acknowledging_in_the_admin_sends_the_letter_the_casework_page_sends(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from outbox.selectors import messages_about
+
+    complaint = services.submit_complaint(make_draft())
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/complaints/supercomplaint/",
+            {"action": "acknowledge", "_selected_action": [complaint.pk]},
+        )
+    letter = complaint.letters.get()
+    assert (letter.kind, letter.sent_to) == ("acknowledgement", "pat@example.org")
+    assert [m.dedupe_key for m in messages_about(complaint)][-1] == f"letter:{letter.pk}"
+    [message] = mail.outbox
+    assert message.attachments[0][0] == f"{complaint.reference}-acknowledgement.pdf"
+
+
+def test_the_admin_sends_a_letter_that_failed(admin_client, monkeypatch):
+    from complaints import letters
+
+    complaint = services.submit_complaint(make_draft())
+
+    def broken(document):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(letters, "render_pdf", broken)
+    response = admin_client.post(
+        "/admin/complaints/supercomplaint/",
+        {"action": "acknowledge", "_selected_action": [complaint.pk]},
+        follow=True,
+    )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ACKNOWLEDGED  # the step stands
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("The letter could not be written (no fonts)" in m for m in messages), messages
+    monkeypatch.undo()
+    admin_client.post(
+        "/admin/complaints/supercomplaint/",
+        {"action": "send_letters_due", "_selected_action": [complaint.pk]},
+    )
+    assert complaint.letters.get().sent_at is not None

@@ -55,10 +55,13 @@ def test_hestia_received_friday_31_may_2019_is_acknowledged_by_thursday_6_june(
     assert complaint.reference == "SC-2019-003"  # two 2019 complaints are already on the public record
     assert complaint.received_on.isoformat() == "2019-05-31"
     assert complaint.acknowledgement_due == datetime.date(2019, 6, 6)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["pat@example.org"]
-    assert "SC-2019-003" in mail.outbox[0].subject
+    # The contact is told, and (since the outbox, issue 7) the super-complaints team too.
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["pat@example.org"], "Super-complaint SC-2019-003 received"),
+        (["team@super-complaints.test"], "New super-complaint SC-2019-003 to acknowledge"),
+    ]
     assert "Thursday 6 June 2019" in mail.outbox[0].body
+    assert "Acknowledge it by the end of Thursday 6 June 2019 (regulation 5)." in mail.outbox[1].body
 
 
 def test_receipt_just_after_midnight_london_time_on_a_saturday_is_a_saturday_receipt():

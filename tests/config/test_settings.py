@@ -14,6 +14,7 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:///:memory:",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "SITE_URL": "https://super-complaints.example.org",
+    "CASEWORK_TEAM_EMAIL": "super-complaints@example.org",
 }
 
 
@@ -21,7 +22,7 @@ def manage(*args, env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "SITE_URL"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "SITE_URL", "CASEWORK_"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -51,6 +52,7 @@ def test_check_deploy_reports_nothing_with_production_like_variables():
         ({"SITE_URL": ""}, "SITE_URL must be set"),
         ({"SITE_URL": "https://example.org/path"}, "must be a scheme and host only"),
         ({"SITE_URL": "example.org"}, "must be a scheme and host only"),
+        ({"CASEWORK_TEAM_EMAIL": ""}, "CASEWORK_TEAM_EMAIL must be"),
     ],
 )
 def test_bad_values_fail_loudly_at_start_up(override, message):

@@ -59,7 +59,8 @@ def test_submitting_stamps_receipt_reference_and_due_date_and_emails_the_contact
         response, f"/portal/complaints/{complaint.reference}/submitted/", fetch_redirect_response=False
     )
     assert complaint.acknowledgement_due == acknowledgement_due(complaint.received_at).due
-    assert [m.to for m in mail.outbox] == [["pat@hestia.example"]]
+    # The contact, then the super-complaints team (issue 7).
+    assert [m.to for m in mail.outbox] == [["pat@hestia.example"], ["team@super-complaints.test"]]
     assert mail.outbox[0].subject == f"Super-complaint {complaint.reference} received"
 
     page = hestia.get(response["Location"])
