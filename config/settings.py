@@ -4,6 +4,7 @@ Every value that differs between machines comes from the environment, read by he
 loudly at start-up on a value they cannot understand. Secrets come only from the environment.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -65,6 +66,54 @@ if not SITE_URL.startswith(("https://", "http://")) or SITE_URL.count("/") != 2:
     raise ImproperlyConfigured(
         f"SITE_URL={SITE_URL!r} must be a scheme and host only, e.g. https://example.org."
     )
+
+
+def env_audit_keys(name: str) -> dict[str, str]:
+    """``id:secret,id:secret`` from the environment: the keys of the audit chain, by id."""
+    raw = env.str(name, default="")
+    keys: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key_id, sep, secret = item.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                f"{name}: each key is id:secret, the id 1 to 32 letters, digits, - or _ ({key_id!r} is not)."
+            )
+        if len(secret) < 32:
+            raise ImproperlyConfigured(
+                f"{name}: the secret of key {key_id!r} must be at least 32 characters."
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"{name}: key {key_id!r} is listed twice.")
+        keys[key_id] = secret
+    return keys
+
+
+# The audit chain is keyed (HMAC-SHA256) with secrets kept outside the database, so someone who can
+# write to the database cannot forge an event that verifies. Rotate by adding a key and pointing
+# AUDIT_HMAC_KEY_ID at it; keep the old keys listed so older events still verify.
+AUDIT_HMAC_KEYS = env_audit_keys("AUDIT_HMAC_KEYS")
+if not AUDIT_HMAC_KEYS:
+    if DEBUG:
+        AUDIT_HMAC_KEYS = {"dev": "dev-only-audit-key-do-not-use-in-production"}
+    else:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEYS must be set, as id:secret (or DJANGO_DEBUG=1 for local development)."
+        )
+AUDIT_HMAC_KEY_ID = env.str("AUDIT_HMAC_KEY_ID", default="")
+if not AUDIT_HMAC_KEY_ID:
+    if len(AUDIT_HMAC_KEYS) > 1:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEY_ID must name the current key when AUDIT_HMAC_KEYS has several."
+        )
+    AUDIT_HMAC_KEY_ID = next(iter(AUDIT_HMAC_KEYS))
+if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:
+    raise ImproperlyConfigured(
+        f"AUDIT_HMAC_KEY_ID={AUDIT_HMAC_KEY_ID!r} is not one of the keys in AUDIT_HMAC_KEYS."
+    )
+# Signed checkpoints of the chain head (manage.py audit_checkpoint) are written here, outside the
+# database. In production this is a directory the web process can read but not write.
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
+
 
 INSTALLED_APPS = [
     "django.contrib.admin",
