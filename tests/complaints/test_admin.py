@@ -78,3 +78,24 @@ def test_the_admin_needs_the_second_factor(client):
     response = client.get("/admin/complaints/supercomplaint/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_viewing_a_complaint_in_the_admin_is_an_access(admin_client):
+    complaint = services.submit_complaint(make_draft())
+    assert not AuditEvent.objects.filter(kind="access").exists()
+
+    response = admin_client.get(f"/admin/complaints/supercomplaint/{complaint.pk}/change/")
+
+    assert response.status_code == 200
+    assert list(
+        AuditEvent.objects.filter(kind="access").values_list(
+            "action", "object_type", "object_id", "actor_label"
+        )
+    ) == [
+        (
+            "complaints.supercomplaint.viewed_in_admin",
+            "complaints.supercomplaint",
+            str(complaint.pk),
+            "admin@example.org",
+        )
+    ]
