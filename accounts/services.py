@@ -140,3 +140,41 @@ def record_sign_out(*, user: User, reason: str) -> None:
     """Side effects: audit event ``account.signed_out`` with why (``"user"`` or ``"timeout"``)."""
     with transaction.atomic():
         _record_event(action="account.signed_out", obj=user, after={"reason": reason})
+
+
+def record_sign_in_failed(*, email: str, user: User | None, step: str, address: str, paused: bool) -> None:
+    """A failed sign-in: ``step`` is ``"password"`` or ``"code"``; ``paused`` when it was refused
+    because sign-in is paused. ``user`` is the account the address belongs to, if any.
+
+    Side effects: audit event ``account.sign_in_failed`` (the e-mail address as typed, the client
+    address; never the password or code).
+    """
+    with transaction.atomic():
+        _record_event(
+            action="account.sign_in_failed",
+            obj=user,
+            after={"email": email[:254], "step": step, "address": address, "paused": paused},
+        )
+
+
+def record_locked_out(*, email: str, user: User | None, address: str) -> None:
+    """Sign-in paused after too many failures (accounts.lockout).
+
+    Side effects: audit event ``account.locked_out``.
+    """
+    with transaction.atomic():
+        _record_event(action="account.locked_out", obj=user, after={"email": email[:254], "address": address})
+
+
+def record_password_reset_request(*, email: str, user: User | None, address: str, throttled: str) -> None:
+    """Someone asked for a password-reset link. ``throttled`` is ``""`` when a link was sent (if
+    the account exists), else which limit held it back (``"account"`` or ``"address"``).
+
+    Side effects: audit event ``account.password_reset_requested``.
+    """
+    with transaction.atomic():
+        _record_event(
+            action="account.password_reset_requested",
+            obj=user,
+            after={"email": email[:254], "address": address, "throttled": throttled},
+        )

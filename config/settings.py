@@ -215,11 +215,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sign-in protection: a short lock-out per user and address, so an attacker cannot lock a real
-# user out for long.
+# Sign-in protection (accounts.lockout): short pauses, so an attacker cannot lock a real user out
+# for long. AXES_FAILURE_LIMIT failures for one account from one address, the account limit from
+# every address together, the address limit for every account tried from it (spraying).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env_int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", 10)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours: fifteen minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.SignInAttemptsHandler"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
@@ -262,7 +267,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="super-complaints@loc
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rate-limit counters (common.ratelimit); shared by every web process when it is Redis.
+    "ratelimit": env.cache(
+        "RATELIMIT_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://ratelimit")
+    ),
+}
+# How many proxies in front of the service append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
+# Password-reset requests: per address submitted and per client address, each per hour.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 # Public register pages are cached whole and purged when anything public changes (public/cache.py);
 # this is the longest a page is kept. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
