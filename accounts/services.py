@@ -178,3 +178,51 @@ def record_password_reset_request(*, email: str, user: User | None, address: str
             obj=user,
             after={"email": email[:254], "address": address, "throttled": throttled},
         )
+
+
+# TOTP fields that are secret: named in the audit trail when they change, never with their value.
+SECRET_DEVICE_FIELDS = frozenset({"key"})
+
+
+def record_totp_device_saved(*, device: TOTPDevice, created: bool, changed: list[str]) -> None:
+    """A device added or changed outside ``add_totp_device`` (the admin). Call it inside the
+    transaction that saved the device.
+
+    Side effects: audit event ``account.totp_device_added`` or ``account.totp_device_changed``,
+    naming the changed fields and the values of those that are not secret.
+    """
+    with transaction.atomic():
+        if created:
+            _record_event(
+                action="account.totp_device_added",
+                obj=device.user,
+                after={"device": device.persistent_id, "name": device.name, "confirmed": device.confirmed},
+            )
+            return
+        _record_event(
+            action="account.totp_device_changed",
+            obj=device.user,
+            after={
+                "device": device.persistent_id,
+                "fields": sorted(changed),
+                **{
+                    name: getattr(device, name)
+                    for name in changed
+                    if name not in SECRET_DEVICE_FIELDS and name != "user"
+                },
+            },
+        )
+
+
+def remove_totp_device(*, device: TOTPDevice) -> None:
+    """Remove an authenticator app: codes from it stop working at once.
+
+    Side effects: audit event ``account.totp_device_removed``; the device row is deleted.
+    """
+    with transaction.atomic():
+        _record_event(
+            action="account.totp_device_removed",
+            obj=device.user,
+            before={"device": device.persistent_id, "name": device.name, "confirmed": device.confirmed},
+        )
+        device.delete()
