@@ -168,3 +168,15 @@ def test_the_api_is_rate_limited_per_address_with_a_json_429(client, public_reco
         "retry_after": wait,
     }
     assert client.get("/api/v1/super-complaints", REMOTE_ADDR="127.0.0.5").status_code == 200
+
+
+def test_the_refusal_pages_are_valid_html(client, public_record, settings):
+    from tests.helpers import assert_valid_html
+
+    settings.SEARCH_RATE_LIMIT_PER_MINUTE = 1
+    client.get("/search/", {"q": "one"})
+    assert_valid_html(client.get("/search/", {"q": "two"}).content.decode(), name="429.html")
+    too_large = client.generic(
+        "POST", "/account/sign-in/", b"", CONTENT_LENGTH="999999999", **{"wsgi.input": UnreadableBody()}
+    )
+    assert_valid_html(too_large.content.decode(), name="413.html")
