@@ -78,3 +78,13 @@ def _fresh_rate_limits():
 
     caches["ratelimit"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request under /cy/ leaves Welsh active in the thread (LocaleMiddleware never switches it
+    back), which made later tests that read translated text depend on the order they ran in."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
