@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,14 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The link's scheme and host come from SITE_URL, never from the request's Host header,
+        # which the person asking (or an attacker asking for someone else) chooses.
+        scheme, _, host = settings.SITE_URL.partition("://")
+        kwargs["domain_override"] = host
+        kwargs["use_https"] = scheme == "https"
+        super().save(*args, **kwargs)
 
     def get_users(self, email: str) -> Iterator[User]:
         # Unlike Django's form, this includes active accounts that have no password yet: an

@@ -106,3 +106,27 @@ class SessionLifetimeMiddleware:
             seconds_left=int(ends - moment),
             by_absolute_limit=absolute_end < idle_end,
         )
+
+
+class PrivateResponsesMiddleware:
+    """Marks every response to a signed-in person ``Cache-Control: private, no-store``.
+
+    One place, not a decorator per view: portal and casework pages, letters and their PDFs,
+    evidence downloads and the admin all carry personal data, and a view that forgot its decorator
+    would let a shared proxy or the browser's disk cache keep a copy. Goes right after
+    SecurityMiddleware, so it sees the final response whichever middleware or view made it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Without a session cookie nobody is signed in; asking request.user then would touch the
+        # session and add "Vary: Cookie" to public pages.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response.headers["Cache-Control"] = "private, no-store"
+                response.headers.pop("Expires", None)
+        return response

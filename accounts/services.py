@@ -140,3 +140,89 @@ def record_sign_out(*, user: User, reason: str) -> None:
     """Side effects: audit event ``account.signed_out`` with why (``"user"`` or ``"timeout"``)."""
     with transaction.atomic():
         _record_event(action="account.signed_out", obj=user, after={"reason": reason})
+
+
+def record_sign_in_failed(*, email: str, user: User | None, step: str, address: str, paused: bool) -> None:
+    """A failed sign-in: ``step`` is ``"password"`` or ``"code"``; ``paused`` when it was refused
+    because sign-in is paused. ``user`` is the account the address belongs to, if any.
+
+    Side effects: audit event ``account.sign_in_failed`` (the e-mail address as typed, the client
+    address; never the password or code).
+    """
+    with transaction.atomic():
+        _record_event(
+            action="account.sign_in_failed",
+            obj=user,
+            after={"email": email[:254], "step": step, "address": address, "paused": paused},
+        )
+
+
+def record_locked_out(*, email: str, user: User | None, address: str) -> None:
+    """Sign-in paused after too many failures (accounts.lockout).
+
+    Side effects: audit event ``account.locked_out``.
+    """
+    with transaction.atomic():
+        _record_event(action="account.locked_out", obj=user, after={"email": email[:254], "address": address})
+
+
+def record_password_reset_request(*, email: str, user: User | None, address: str, throttled: str) -> None:
+    """Someone asked for a password-reset link. ``throttled`` is ``""`` when a link was sent (if
+    the account exists), else which limit held it back (``"account"`` or ``"address"``).
+
+    Side effects: audit event ``account.password_reset_requested``.
+    """
+    with transaction.atomic():
+        _record_event(
+            action="account.password_reset_requested",
+            obj=user,
+            after={"email": email[:254], "address": address, "throttled": throttled},
+        )
+
+
+# TOTP fields that are secret: named in the audit trail when they change, never with their value.
+SECRET_DEVICE_FIELDS = frozenset({"key"})
+
+
+def record_totp_device_saved(*, device: TOTPDevice, created: bool, changed: list[str]) -> None:
+    """A device added or changed outside ``add_totp_device`` (the admin). Call it inside the
+    transaction that saved the device.
+
+    Side effects: audit event ``account.totp_device_added`` or ``account.totp_device_changed``,
+    naming the changed fields and the values of those that are not secret.
+    """
+    with transaction.atomic():
+        if created:
+            _record_event(
+                action="account.totp_device_added",
+                obj=device.user,
+                after={"device": device.persistent_id, "name": device.name, "confirmed": device.confirmed},
+            )
+            return
+        _record_event(
+            action="account.totp_device_changed",
+            obj=device.user,
+            after={
+                "device": device.persistent_id,
+                "fields": sorted(changed),
+                **{
+                    name: getattr(device, name)
+                    for name in changed
+                    if name not in SECRET_DEVICE_FIELDS and name != "user"
+                },
+            },
+        )
+
+
+def remove_totp_device(*, device: TOTPDevice) -> None:
+    """Remove an authenticator app: codes from it stop working at once.
+
+    Side effects: audit event ``account.totp_device_removed``; the device row is deleted.
+    """
+    with transaction.atomic():
+        _record_event(
+            action="account.totp_device_removed",
+            obj=device.user,
+            before={"device": device.persistent_id, "name": device.name, "confirmed": device.confirmed},
+        )
+        device.delete()

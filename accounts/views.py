@@ -44,6 +44,8 @@ from access import rules
 from access.decorators import is_verified
 from accounts import forms, services
 from accounts.middleware import ENDED_REASON, session_lifetime
+from common import ratelimit
+from common.ratelimit import client_address
 
 # Who is half-way through signing in: their id, the backend that checked the password, a hash
 # that changes with the password, when step 1 passed and where to go afterwards.
@@ -198,7 +200,7 @@ class SecurityCodeView(View):
                 break
         if device is None:
             # Counted by django-axes with the password failures of the same address and IP.
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request, step="code")
             if getattr(request, "axes_locked_out", False):
                 return sign_in_paused(request)
             form.add_error(
@@ -282,7 +284,62 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
 # Password reset: Django's views, with our forms and GOV.UK templates. The link works once (its
 # token is made from the password hash and last sign-in, both of which change) and for at most
 # PASSWORD_RESET_TIMEOUT seconds (one hour).
-password_reset = auth_views.PasswordResetView.as_view(
+RESET_LIMIT_BY_ACCOUNT = "password-reset-account"
+RESET_LIMIT_BY_ADDRESS = "password-reset-address"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, rate-limited per e-mail address asked for and per client address.
+
+    Both limits count what was typed, whether or not an account has that address, so neither
+    tells anyone who has an account. Past the limit for one e-mail address the page is the usual
+    "Check your email" and no e-mail goes out; past the limit for the client address the page says
+    plainly to wait. Every request is on the audit trail.
+    """
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        address = client_address(request)
+        hour = 60 * 60
+        wait = ratelimit.hit(
+            ratelimit.Limit(RESET_LIMIT_BY_ADDRESS, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, hour), address
+        )
+        if wait:
+            form = self.get_form()
+            email = form.cleaned_data["email"] if form.is_valid() else ""
+            services.record_password_reset_request(
+                email=email, user=_active_account(email), address=address, throttled="address"
+            )
+            response = render(
+                request,
+                "accounts/password_reset_paused.html",
+                {"minutes": math.ceil(wait / 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: forms.PasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        email = form.cleaned_data["email"]
+        address = client_address(self.request)
+        limit = ratelimit.Limit(RESET_LIMIT_BY_ACCOUNT, settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT, 60 * 60)
+        throttled = "account" if ratelimit.hit(limit, email) else ""
+        services.record_password_reset_request(
+            email=email, user=_active_account(email), address=address, throttled=throttled
+        )
+        if throttled:
+            # The same page as when a link is sent: the limit must not reveal whether it would be.
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def _active_account(email: str) -> Any:
+    if not email:
+        return None
+    return get_user_model()._default_manager.filter(email__iexact=email, is_active=True).first()
+
+
+password_reset = PasswordResetView.as_view(
     form_class=forms.PasswordResetForm,
     template_name="accounts/password_reset_form.html",
     email_template_name="accounts/email/password_reset.txt",

@@ -4,12 +4,20 @@ The serialisation is fixed: changing it would make every stored hash disagree, s
 new chain version, not an edit here. Every value in it is text, a whole number, null or JSON that
 has already been round-tripped through the database's JSON type, so PostgreSQL and SQLite give
 back exactly what was hashed.
+
+Events carry a ``key_id``. A keyed event's hash is HMAC-SHA256 under the secret of that id
+(``settings.AUDIT_HMAC_KEYS``, kept outside the database), and its serialisation covers the key id
+too, so someone who can write to the database but does not hold the key cannot make a row that
+checks out. Events written before the chain was keyed have no key id and keep their plain SHA-256
+hash; they cannot be rewritten unseen either, because the first keyed event links to the last of
+them under the key. Once one event is keyed, an unkeyed event after it is a forgery.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,8 +40,38 @@ def canonical_timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+class UnknownKeyError(LookupError):
+    """An event names a key id that is not configured in ``AUDIT_HMAC_KEYS``."""
+
+
+def audit_keys() -> dict[str, bytes]:
+    """Every configured key by id: the current one signs, all of them verify (rotation)."""
+    from django.conf import settings
+
+    return {key_id: secret.encode("utf-8") for key_id, secret in settings.AUDIT_HMAC_KEYS.items()}
+
+
+def current_key_id() -> str:
+    from django.conf import settings
+
+    return str(settings.AUDIT_HMAC_KEY_ID)
+
+
+def sign(message: bytes, key_id: str) -> str:
+    """HMAC-SHA256 of ``message`` under the key ``key_id``, as hexadecimal."""
+    try:
+        key = audit_keys()[key_id]
+    except KeyError:
+        raise UnknownKeyError(key_id) from None
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
 def canonical_bytes(event: AuditEvent, *, sequence: int | None = None) -> bytes:
-    """The bytes an event's hash covers: every stored field except the hash itself."""
+    """The bytes an event's hash covers: every stored field except the hash itself.
+
+    An unkeyed event (written before the chain was keyed) is serialised exactly as it was then,
+    without a ``key_id`` member, so its stored hash still checks out.
+    """
     payload: dict[str, Any] = {
         "sequence": event.sequence if sequence is None else sequence,
         "occurred_at": canonical_timestamp(event.occurred_at),
@@ -51,13 +89,20 @@ def canonical_bytes(event: AuditEvent, *, sequence: int | None = None) -> bytes:
         "request_id": event.request_id,
         "prev_hash": event.prev_hash,
     }
+    if event.key_id is not None:
+        payload["key_id"] = event.key_id
     return json.dumps(
         payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
 
 def compute_hash(event: AuditEvent, *, sequence: int | None = None) -> str:
-    return hashlib.sha256(canonical_bytes(event, sequence=sequence)).hexdigest()
+    """The event's hash: keyed (HMAC-SHA256) when it has a key id, plain SHA-256 when it predates
+    keying. Raises ``UnknownKeyError`` for a key id that is not configured."""
+    message = canonical_bytes(event, sequence=sequence)
+    if event.key_id is None:
+        return hashlib.sha256(message).hexdigest()
+    return sign(message, event.key_id)
 
 
 @dataclass(frozen=True)
@@ -85,9 +130,10 @@ def verify_chain(events: Iterable[AuditEvent], *, hash_lookup: HashLookup | None
     something is wrong, to say whether an event was deleted, inserted or moved.
     """
     previous: AuditEvent | None = None
+    keyed_since: int | None = None
     count = 0
     for event in events:
-        problems = _problems(event, previous, hash_lookup)
+        problems = _key_problems(event, keyed_since) or _problems(event, previous, hash_lookup)
         if problems:
             return Verification(
                 count=count,
@@ -95,9 +141,30 @@ def verify_chain(events: Iterable[AuditEvent], *, hash_lookup: HashLookup | None
                 bad_sequence=event.sequence,
                 problems=tuple(problems),
             )
+        if keyed_since is None and event.key_id is not None:
+            keyed_since = event.sequence
         previous = event
         count += 1
     return Verification(count=count, head=previous.hash if previous else GENESIS)
+
+
+def _key_problems(event: AuditEvent, keyed_since: int | None) -> list[str]:
+    """Problems only a keyed chain can name: a missing key, or a row made without the key."""
+    if event.key_id is None:
+        if keyed_since is not None:
+            return [
+                f"it has no key, but the chain is keyed from event {keyed_since} on "
+                "(forged by someone without the key)"
+            ]
+        return []
+    if event.key_id not in audit_keys():
+        return [f"it names key {event.key_id!r}, which is not configured in AUDIT_HMAC_KEYS"]
+    if compute_hash(event) != event.hash and event.hash == hashlib.sha256(canonical_bytes(event)).hexdigest():
+        return [
+            f"it carries a plain SHA-256 hash, not one made with key {event.key_id!r} "
+            "(forged by someone without the key)"
+        ]
+    return []
 
 
 def _problems(event: AuditEvent, previous: AuditEvent | None, hash_lookup: HashLookup | None) -> list[str]:

@@ -1,8 +1,8 @@
 """The audit trail: one append-only, hash-chained row per change or access to sensitive material.
 
 Rows are written only by ``audit.services`` and never changed: the database refuses UPDATE, DELETE
-and TRUNCATE on this table (migration 0002), and each row's ``hash`` covers its contents and the
-previous row's hash, so ``manage.py verify_audit`` can show that nothing was edited, removed,
+and TRUNCATE on this table (migration 0002), and each row's ``hash`` is keyed with a secret held outside the database and covers its contents
+and the previous row's hash, so ``manage.py verify_audit`` can show that nothing was edited, removed,
 inserted or reordered since. See docs/decisions/0003-audit-trail.md.
 """
 
@@ -52,6 +52,10 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
+    # Which secret of AUDIT_HMAC_KEYS keyed the hash. Null only for events written before the chain
+    # was keyed, whose hash is plain SHA-256 (see audit.chain). Null, not blank, so that adding the
+    # column is a plain ALTER TABLE ADD COLUMN on SQLite too and the table keeps its triggers.
+    key_id = models.CharField(_("key id"), max_length=32, null=True, blank=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()

@@ -22,7 +22,7 @@ from django.db import connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from audit.chain import GENESIS, compute_hash
+from audit.chain import GENESIS, compute_hash, current_key_id
 from audit.context import Actor, current_actor, current_request_id
 from audit.models import AuditEvent
 
@@ -88,6 +88,7 @@ def record_event(
         event.sequence = last.sequence + 1 if last else 1
         event.prev_hash = last.hash if last else GENESIS
         event.occurred_at = now
+        event.key_id = current_key_id()
         event.hash = compute_hash(event)
         event.save(using=using)
     return event

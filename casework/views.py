@@ -326,6 +326,8 @@ def acknowledge(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(complaint_url)
         _send(request, letters.send_acknowledgement_letter, complaint)
         return redirect(complaint_url)
+    # The page names the complainants' contact: an access to personal data, on the audit trail.
+    record_access(action="complaint.viewed_to_acknowledge", obj=complaint)
     return render(
         request,
         "casework/acknowledge.html",
@@ -546,6 +548,8 @@ def letter_detail(request: HttpRequest, reference: str, letter_id: int) -> HttpR
     <style>, so only its content is shown here; the PDF is the printable copy."""
     complaint = _complaint(request, reference)
     letter = get_object_or_404(complaint.letters, pk=letter_id)
+    # A letter is addressed to the complaint's contact by name: an access to personal data.
+    record_access(action="letter.viewed", obj=letter)
     return render(
         request,
         "casework/letter.html",
@@ -558,6 +562,7 @@ def letter_detail(request: HttpRequest, reference: str, letter_id: int) -> HttpR
 def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> FileResponse:
     complaint = _complaint(request, reference)
     letter = get_object_or_404(complaint.letters.exclude(pdf=""), pk=letter_id)
+    record_access(action="letter.pdf_downloaded", obj=letter)
     return FileResponse(
         letter.pdf.open("rb"),
         as_attachment=True,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from audit.services import record_event
+from audit.services import record_access, record_event
 
 
 def _label(obj: Any) -> str:
@@ -19,8 +20,19 @@ class AuditedAdmin(admin.ModelAdmin):
     """A model admin whose saves and deletes record audit events in the same transaction.
 
     Fields listed in ``readonly_fields`` include any state: states move only through services,
-    offered here as admin actions.
+    offered here as admin actions. Set ``records_access`` where the change page shows personal data:
+    each view of it is then an access event too.
     """
+
+    records_access = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.records_access and request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                record_access(action=f"{_label(obj)}.viewed_in_admin", obj=obj)
+        return response
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         fields = list(form.changed_data) if change else [f.name for f in obj._meta.concrete_fields]

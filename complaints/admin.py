@@ -46,6 +46,7 @@ class ProgressReportInline(admin.TabularInline):
 
 @admin.register(SuperComplaint)
 class SuperComplaintAdmin(AuditedAdmin):
+    records_access = True  # the change page shows the complaint's contact
     list_display = ["reference", "title", "state", "received_on", "acknowledgement_due"]
     list_filter = ["state", "is_historical"]
     search_fields = ["reference", "title", "subject"]

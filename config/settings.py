@@ -4,6 +4,7 @@ Every value that differs between machines comes from the environment, read by he
 loudly at start-up on a value they cannot understand. Secrets come only from the environment.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -66,6 +67,54 @@ if not SITE_URL.startswith(("https://", "http://")) or SITE_URL.count("/") != 2:
         f"SITE_URL={SITE_URL!r} must be a scheme and host only, e.g. https://example.org."
     )
 
+
+def env_audit_keys(name: str) -> dict[str, str]:
+    """``id:secret,id:secret`` from the environment: the keys of the audit chain, by id."""
+    raw = env.str(name, default="")
+    keys: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key_id, sep, secret = item.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", key_id):
+            raise ImproperlyConfigured(
+                f"{name}: each key is id:secret, the id 1 to 32 letters, digits, - or _ ({key_id!r} is not)."
+            )
+        if len(secret) < 32:
+            raise ImproperlyConfigured(
+                f"{name}: the secret of key {key_id!r} must be at least 32 characters."
+            )
+        if key_id in keys:
+            raise ImproperlyConfigured(f"{name}: key {key_id!r} is listed twice.")
+        keys[key_id] = secret
+    return keys
+
+
+# The audit chain is keyed (HMAC-SHA256) with secrets kept outside the database, so someone who can
+# write to the database cannot forge an event that verifies. Rotate by adding a key and pointing
+# AUDIT_HMAC_KEY_ID at it; keep the old keys listed so older events still verify.
+AUDIT_HMAC_KEYS = env_audit_keys("AUDIT_HMAC_KEYS")
+if not AUDIT_HMAC_KEYS:
+    if DEBUG:
+        AUDIT_HMAC_KEYS = {"dev": "dev-only-audit-key-do-not-use-in-production"}
+    else:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEYS must be set, as id:secret (or DJANGO_DEBUG=1 for local development)."
+        )
+AUDIT_HMAC_KEY_ID = env.str("AUDIT_HMAC_KEY_ID", default="")
+if not AUDIT_HMAC_KEY_ID:
+    if len(AUDIT_HMAC_KEYS) > 1:
+        raise ImproperlyConfigured(
+            "AUDIT_HMAC_KEY_ID must name the current key when AUDIT_HMAC_KEYS has several."
+        )
+    AUDIT_HMAC_KEY_ID = next(iter(AUDIT_HMAC_KEYS))
+if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:
+    raise ImproperlyConfigured(
+        f"AUDIT_HMAC_KEY_ID={AUDIT_HMAC_KEY_ID!r} is not one of the keys in AUDIT_HMAC_KEYS."
+    )
+# Signed checkpoints of the chain head (manage.py audit_checkpoint) are written here, outside the
+# database. In production this is a directory the web process can read but not write.
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -101,6 +150,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.PrivateResponsesMiddleware",
+    "common.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,9 +161,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "common.security.RequestBodyLimitMiddleware",
     "audit.middleware.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.security.RateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -165,16 +218,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sign-in protection: a short lock-out per user and address, so an attacker cannot lock a real
-# user out for long.
+# Sign-in protection (accounts.lockout): short pauses, so an attacker cannot lock a real user out
+# for long. AXES_FAILURE_LIMIT failures for one account from one address, the account limit from
+# every address together, the address limit for every account tried from it (spraying).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env_int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", 10)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours: fifteen minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.SignInAttemptsHandler"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_paused"
+# A second factor's secret is shown only when the device is created (accounts/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
@@ -203,6 +263,10 @@ MEDIA_URL = "/media/"
 EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_SIZE", 25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Whole request bodies, refused with 413 before they are read (common.security): anonymous visitors
+# only send small forms; people signed in with both factors may upload one evidence file.
+ANONYMOUS_MAX_BODY_SIZE = env_int("ANONYMOUS_MAX_BODY_SIZE", 64 * 1024)
+SIGNED_IN_MAX_BODY_SIZE = EVIDENCE_MAX_FILE_SIZE + 1024 * 1024
 
 # E-mail: console in development, any Django backend through EMAIL_URL in production.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -225,7 +289,21 @@ OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rate-limit counters (common.ratelimit); shared by every web process when it is Redis.
+    "ratelimit": env.cache(
+        "RATELIMIT_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://ratelimit")
+    ),
+}
+# Requests a minute from one address to the public search and to the JSON API (429 beyond).
+SEARCH_RATE_LIMIT_PER_MINUTE = env_int("SEARCH_RATE_LIMIT_PER_MINUTE", 30)
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# How many proxies in front of the service append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
+# Password-reset requests: per address submitted and per client address, each per hour.
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 # Public register pages are cached whole and purged when anything public changes (public/cache.py);
 # this is the longest a page is kept. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
@@ -241,6 +319,11 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+if SECURE:
+    # __Host-: the browser accepts these only over HTTPS, for the whole site, from this host and no
+    # subdomain, so a sibling host cannot plant or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE

@@ -1,12 +1,16 @@
 """Test settings: the production settings, with only what tests need overridden."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("SITE_URL", "https://super-complaints.test")
 os.environ.setdefault("CASEWORK_TEAM_EMAIL", "team@super-complaints.test")
+os.environ.setdefault("AUDIT_HMAC_KEYS", "test-2026:test-only-audit-key-" + "k" * 32)
+# Each test process writes its checkpoints to a directory of its own.
+os.environ.setdefault("AUDIT_CHECKPOINT_DIR", tempfile.mkdtemp(prefix="audit-checkpoints-"))
 
 from config.settings import *  # noqa: F403
 

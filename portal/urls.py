@@ -3,6 +3,7 @@ designations officers. English only, outside the i18n patterns."""
 
 from django.urls import path
 
+import common.converters  # noqa: F401  (registers <reference:>)
 from portal.views import complaints, designations, drafts
 
 app_name = "portal"
@@ -33,11 +34,11 @@ urlpatterns = [
     # Evidence files, of a draft or of a submitted complaint
     path("evidence/<int:item_pk>/download/", complaints.evidence_download, name="evidence_download"),
     # Submitted complaints
-    path("complaints/<str:reference>/", complaints.detail, name="complaint"),
-    path("complaints/<str:reference>/submitted/", complaints.confirmation, name="confirmation"),
-    path("complaints/<str:reference>/withdraw/", complaints.withdraw, name="withdraw"),
-    path("complaints/<str:reference>/letters/<int:letter_pk>/", complaints.letter, name="letter"),
-    path("complaints/<str:reference>/letters/<int:letter_pk>.pdf", complaints.letter_pdf, name="letter_pdf"),
+    path("complaints/<reference:reference>/", complaints.detail, name="complaint"),
+    path("complaints/<reference:reference>/submitted/", complaints.confirmation, name="confirmation"),
+    path("complaints/<reference:reference>/withdraw/", complaints.withdraw, name="withdraw"),
+    path("complaints/<reference:reference>/letters/<int:letter_pk>/", complaints.letter, name="letter"),
+    path("complaints/<reference:reference>/letters/<int:letter_pk>.pdf", complaints.letter_pdf, name="letter_pdf"),
     # Designations (Home Office)
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),

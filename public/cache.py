@@ -2,8 +2,8 @@
 
 Pages are stored whole in the default cache (``CACHES``: local memory by default, Redis or
 Memcached through ``CACHE_URL`` when several web processes run), under a key made of a *version*,
-the active language and the full path with its query string. Purging changes the version, so every
-stored page is left to expire at once, in every process sharing the cache.
+the active language and the full address (scheme, host, path and query string). Purging changes
+the version, so every stored page is left to expire at once, in every process sharing the cache.
 
 The version also lapses by itself at the next moment the public register changes without anyone
 saving anything: the end of a report's embargo, and midnight in London (when a response deadline
@@ -92,8 +92,12 @@ def current_state(now: datetime.datetime | None = None) -> dict[str, Any]:
 
 
 def page_key(request: HttpRequest, version: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{version}:{translation.get_language()}:{path}"
+    # Scheme and host are part of the key: a request with an odd Host header or port (whatever
+    # reaches the view through ALLOWED_HOSTS) is stored apart, so it can never poison the page
+    # everyone else is served.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public-page:{version}:{translation.get_language()}:{digest}"
 
 
 def _has_messages(request: HttpRequest) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from common.site import absolute_url
 from complaints.models import SuperComplaint
 from public import selectors
 from public.selectors import Activity
@@ -62,8 +64,10 @@ class _ActivityFeed(Feed):
             return event.summary
         return _("%(date)s. %(summary)s") % {"date": event.date, "summary": event.summary}
 
+    # Every link is made absolute from SITE_URL here: left relative, Django's Feed would prefix the
+    # request's Host header, which the client chooses (and the page cache would keep).
     def item_link(self, item: Entry) -> str:
-        return item.activity.url
+        return absolute_url(item.activity.url)
 
     def item_guid(self, item: Entry) -> str:
         return item.id
@@ -79,7 +83,7 @@ class _ActivityFeed(Feed):
 
 
 def _origin(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    return str(settings.SITE_URL)
 
 
 class RegisterFeed(_ActivityFeed):
@@ -93,10 +97,10 @@ class RegisterFeed(_ActivityFeed):
         return _("Super-complaints entering the register, reports published and responses published.")
 
     def link(self) -> str:
-        return reverse("public:register")
+        return absolute_url(reverse("public:register"))
 
     def feed_url(self) -> str:
-        return reverse("public:feed")
+        return absolute_url(reverse("public:feed"))
 
     def items(self, obj: Subject) -> list[Entry]:
         return _entries(obj, selectors.activity(limit=50))
@@ -121,10 +125,10 @@ class ComplaintFeed(_ActivityFeed):
         return _("Changes to the super-complaint on the public register.")
 
     def link(self, obj: Subject) -> str:
-        return selectors.complaint_url(obj.complaint)
+        return absolute_url(selectors.complaint_url(obj.complaint))
 
     def feed_url(self, obj: Subject) -> str:
-        return reverse("public:complaint_feed", args=[obj.complaint.reference])
+        return absolute_url(reverse("public:complaint_feed", args=[obj.complaint.reference]))
 
     def items(self, obj: Subject) -> list[Entry]:
         return _entries(obj, selectors.activity(complaint=obj.complaint, limit=100))

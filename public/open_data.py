@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from api import selectors
+from common.site import absolute_url
 
 app_name = "open_data"
 
@@ -94,7 +95,7 @@ def complaint_rows(request: HttpRequest) -> Iterator[dict[str, Any]]:
             "progress_reports_sent": data["progress_reports_sent"],
             "report_title": report.get("title"),
             "report_published": report.get("published"),
-            "url": request.build_absolute_uri(data["url"]),
+            "url": absolute_url(data["url"]),
         }
 
 

@@ -3,29 +3,15 @@
 The addresses are stable: a complaint's reference and an organisation's slug never change.
 """
 
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.generic import TemplateView
 
+import common.converters  # noqa: F401  (registers <reference:>)
 from public import views
 from public.cache import cached_public_page as cached
 from public.feeds import ComplaintFeed, RegisterFeed
 
 app_name = "public"
-
-
-class ReferenceConverter:
-    """A super-complaint's reference: SC-2019-002."""
-
-    regex = "SC-[0-9]{4}-[0-9]{3,6}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ReferenceConverter, "reference")
 
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),

@@ -81,3 +81,13 @@ def public_record(request, _public_record_for_module):
     else:
         request.getfixturevalue("db")
     ensure_public_record()  # loaded already, except in a live-server module
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in a cache of their own; each test starts with none spent."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    yield
+

@@ -190,6 +190,8 @@ def _sent_letter(complaint: SuperComplaint, letter_pk: int) -> Any:
 @complaint_view
 def letter(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) -> HttpResponse:
     sent = _sent_letter(complaint, letter_pk)
+    # A letter is addressed to the complaint's contact by name: an access to personal data.
+    record_access(action="letter.viewed", obj=sent)
     return render(
         request,
         "portal/complaint/letter.html",
@@ -202,6 +204,7 @@ def letter_pdf(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) 
     sent = _sent_letter(complaint, letter_pk)
     if not sent.pdf:
         raise Http404("This letter has no PDF.")
+    record_access(action="letter.pdf_downloaded", obj=sent)
     return FileResponse(
         sent.pdf.open("rb"),
         as_attachment=True,

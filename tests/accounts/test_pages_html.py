@@ -46,7 +46,7 @@ def test_password_reset_pages_are_valid_html(client):
     _check(client.get("/account/password-reset/"), "password_reset_form")
     client.post("/account/password-reset/", {"email": "pat@example.org"})
     _check(client.get("/account/password-reset/sent/"), "password_reset_done")
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"https://super-complaints\.test(\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
     _check(client.get(form_url), "password_reset_confirm")
     _check(
@@ -57,3 +57,9 @@ def test_password_reset_pages_are_valid_html(client):
     )
     _check(client.get("/account/password-reset/done/"), "password_reset_complete")
     _check(client.get(link, follow=True), "password_reset_invalid_link")
+
+
+def test_password_reset_paused_page_is_valid_html(client, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 1
+    client.post("/account/password-reset/", {"email": "pat@example.org"})
+    _check(client.post("/account/password-reset/", {"email": "pat@example.org"}), "password_reset_paused")

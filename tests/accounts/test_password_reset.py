@@ -19,7 +19,7 @@ from tests.accounts.support import force_verified_login, make_device, make_user
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.access.urls")]
 
 NEW_PASSWORD = "a brand new passphrase 42"
-LINK = re.compile(r"http://testserver(/account/password-reset/[^/\s]+/[^/\s]+/)")
+LINK = re.compile(r"https://super-complaints\.test(/account/password-reset/[^/\s]+/[^/\s]+/)")
 
 
 @pytest.fixture

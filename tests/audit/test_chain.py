@@ -52,10 +52,18 @@ def test_canonical_serialisation_is_sorted_compact_utf8_json_with_utc_microsecon
     assert compute_hash(event) == hashlib.sha256(CANONICAL.encode("utf-8")).hexdigest() == CANONICAL_HASH
 
 
-def test_every_stored_field_but_the_hash_is_covered():
-    covered = set(json.loads(canonical_bytes(fixed_event())))
+def test_every_stored_field_but_the_hash_is_covered_by_a_keyed_event():
+    event = fixed_event()
+    event.key_id = "test-2026"
+    covered = set(json.loads(canonical_bytes(event)))
     stored = {field.attname for field in AuditEvent._meta.concrete_fields}
     assert stored - covered == {"hash"}
+
+
+def test_an_event_from_before_keying_is_serialised_as_it_was_then():
+    covered = set(json.loads(canonical_bytes(fixed_event())))
+    stored = {field.attname for field in AuditEvent._meta.concrete_fields}
+    assert stored - covered == {"hash", "key_id"}
 
 
 def test_naive_timestamp_is_refused():

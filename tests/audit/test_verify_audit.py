@@ -13,7 +13,7 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection
 
-from audit.chain import GENESIS, compute_hash
+from audit.chain import GENESIS, compute_hash, current_key_id
 from audit.models import AuditEvent
 from audit.services import record_event
 from tests.audit.guard import tamper
@@ -151,6 +151,8 @@ def test_inserted_event_is_found_even_when_forged_with_a_good_hash_and_link(trai
         action="complaint.found_ineligible",
         after={"state": "closed"},
         prev_hash=first.hash,
+        # A forger who holds the audit key (see the keyed tests for one who does not).
+        key_id=current_key_id(),
     )
     forged.hash = compute_hash(forged)
     forged.save()
@@ -163,7 +165,11 @@ def test_inserted_event_is_found_even_when_forged_with_a_good_hash_and_link(trai
 
 def test_event_appended_with_a_link_into_the_past_is_an_insertion(trail):
     forged = AuditEvent(
-        sequence=5, occurred_at=trail[-1].occurred_at, action="complaint.withdrawn", prev_hash=trail[1].hash
+        sequence=5,
+        occurred_at=trail[-1].occurred_at,
+        action="complaint.withdrawn",
+        prev_hash=trail[1].hash,
+        key_id=current_key_id(),
     )
     forged.hash = compute_hash(forged)
     forged.save()

@@ -124,3 +124,24 @@ def test_the_admin_sends_a_letter_that_failed(admin_client, monkeypatch):
         {"action": "send_letters_due", "_selected_action": [complaint.pk]},
     )
     assert complaint.letters.get().sent_at is not None
+
+
+def test_viewing_a_complaint_in_the_admin_is_an_access(admin_client):
+    complaint = services.submit_complaint(make_draft())
+    assert not AuditEvent.objects.filter(kind="access").exists()
+
+    response = admin_client.get(f"/admin/complaints/supercomplaint/{complaint.pk}/change/")
+
+    assert response.status_code == 200
+    assert list(
+        AuditEvent.objects.filter(kind="access").values_list(
+            "action", "object_type", "object_id", "actor_label"
+        )
+    ) == [
+        (
+            "complaints.supercomplaint.viewed_in_admin",
+            "complaints.supercomplaint",
+            str(complaint.pk),
+            "admin@example.org",
+        )
+    ]

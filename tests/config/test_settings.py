@@ -15,6 +15,7 @@ PRODUCTION = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "SITE_URL": "https://super-complaints.example.org",
     "CASEWORK_TEAM_EMAIL": "super-complaints@example.org",
+    "AUDIT_HMAC_KEYS": "2026:Xq7vN2pL9bR4tW8yK3mZ6cF1hJ5sD0gA",
 }
 
 
@@ -22,7 +23,7 @@ def manage(*args, env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "SITE_URL", "CASEWORK_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "SITE_URL", "CASEWORK_", "AUDIT_"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -53,6 +54,14 @@ def test_check_deploy_reports_nothing_with_production_like_variables():
         ({"SITE_URL": "https://example.org/path"}, "must be a scheme and host only"),
         ({"SITE_URL": "example.org"}, "must be a scheme and host only"),
         ({"CASEWORK_TEAM_EMAIL": ""}, "CASEWORK_TEAM_EMAIL must be"),
+        ({"AUDIT_HMAC_KEYS": ""}, "AUDIT_HMAC_KEYS must be set"),
+        ({"AUDIT_HMAC_KEYS": "2026:short"}, "the secret of key '2026' must be at least 32 characters"),
+        ({"AUDIT_HMAC_KEYS": "no id here"}, "each key is id:secret"),
+        (
+            {"AUDIT_HMAC_KEYS": "a:" + "x" * 32 + ",b:" + "y" * 32},
+            "AUDIT_HMAC_KEY_ID must name the current key",
+        ),
+        ({"AUDIT_HMAC_KEY_ID": "2025"}, "AUDIT_HMAC_KEY_ID='2025' is not one of the keys"),
     ],
 )
 def test_bad_values_fail_loudly_at_start_up(override, message):

@@ -93,7 +93,7 @@ def test_complaints_csv_gives_hestia_as_the_public_record_does(client):
     assert hestia["progress_reports_sent"] == "0"
     assert hestia["report_title"].startswith("The hidden victims: report on Hestia")
     assert hestia["report_published"] == "2021-05-26"
-    assert hestia["url"] == "http://testserver/super-complaints/SC-2019-002/"
+    assert hestia["url"] == "https://super-complaints.test/super-complaints/SC-2019-002/"
     assert by_reference["SC-2018-001"]["complainants"] == "Liberty; Southall Black Sisters"
     assert by_reference["SC-2020-001"]["received"] == "2020-03"
     assert by_reference["SC-2019-001"]["report_published"] == "2021-08"

@@ -213,3 +213,29 @@ def test_the_feed_is_cached_with_its_last_modified_header(client):
     assert second["X-Public-Cache"] == "hit"
     assert second["Last-Modified"] == first["Last-Modified"]
     assert second["Content-Type"] == "application/atom+xml; charset=utf-8"
+
+
+def test_scheme_host_and_port_each_have_their_own_copy(client, settings):
+    # Whatever gets past ALLOWED_HOSTS (a port, a second name, plain http behind a proxy) must not
+    # share a stored page with the canonical address.
+    settings.ALLOWED_HOSTS = ["super-complaints.test", "super-complaints.test:8443", "other.test"]
+    canonical = {"HTTP_HOST": "super-complaints.test", "secure": True}
+    assert client.get("/super-complaints/", **canonical)["X-Public-Cache"] == "miss"
+    assert client.get("/super-complaints/", **canonical)["X-Public-Cache"] == "hit"
+
+    for odd in [
+        {"HTTP_HOST": "super-complaints.test:8443", "secure": True},
+        {"HTTP_HOST": "other.test", "secure": True},
+        {"HTTP_HOST": "super-complaints.test", "secure": False},
+    ]:
+        assert client.get("/super-complaints/", **odd)["X-Public-Cache"] == "miss", odd
+
+
+def test_a_feed_fetched_with_an_odd_host_never_serves_that_host_to_others(client, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    poisoned = client.get("/feeds/super-complaints.atom", HTTP_HOST="evil.example").content.decode()
+    served = client.get("/feeds/super-complaints.atom", HTTP_HOST="super-complaints.test").content.decode()
+
+    assert "evil.example" not in poisoned
+    assert "evil.example" not in served
+    assert 'href="https://super-complaints.test/super-complaints/"' in served

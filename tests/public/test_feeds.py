@@ -46,8 +46,8 @@ def test_the_register_feed_lists_published_events_newest_first(client):
     assert root.findtext(f"{ATOM}title") == "Police super-complaints: the register"
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links == {
-        "alternate": "http://testserver/super-complaints/",
-        "self": "http://testserver/feeds/super-complaints.atom",
+        "alternate": "https://super-complaints.test/super-complaints/",
+        "self": "https://super-complaints.test/feeds/super-complaints.atom",
     }
     assert root.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Police super-complaints"
     assert [item["title"] for item in items[:4]] == [
@@ -58,8 +58,8 @@ def test_the_register_feed_lists_published_events_newest_first(client):
     ]
     assert items[0] == {
         "title": "Report published: Report on the super-complaint on the police response to stalking",
-        "link": "http://testserver/super-complaints/SC-2022-001/report/",
-        "id": "http://testserver/super-complaints/SC-2022-001/#report-" + items[0]["id"].rsplit("-", 1)[1],
+        "link": "https://super-complaints.test/super-complaints/SC-2022-001/report/",
+        "id": "https://super-complaints.test/super-complaints/SC-2022-001/#report-" + items[0]["id"].rsplit("-", 1)[1],
         "updated": "2024-09-27T00:00:00+01:00",
         "summary": "27 September 2024. The report on super-complaint SC-2022-001.",
     }
@@ -99,7 +99,7 @@ def test_a_complaint_feed_has_that_complaints_changes(client):
         ("Eligible for investigation: Police response to missing children", "2026-02-02T10:00:00+00:00"),
     ]
     assert entries(root)[0]["summary"] == f"2 June 2026. Partially accepted. Recommendation {reference}-R1."
-    assert entries(root)[0]["link"] == f"http://testserver/super-complaints/{reference}/#{reference}-R1"
+    assert entries(root)[0]["link"] == f"https://super-complaints.test/super-complaints/{reference}/#{reference}-R1"
 
 
 def test_the_welsh_feed_is_in_welsh(client):
@@ -111,7 +111,7 @@ def test_the_welsh_feed_is_in_welsh(client):
     assert titles[2] == "Adroddiad wedi’i gyhoeddi: Yn dal ar goll"
     assert (
         entries(root)[2]["link"]
-        == f"http://testserver/cy/super-complaints/{case.complaint.reference}/report/"
+        == f"https://super-complaints.test/cy/super-complaints/{case.complaint.reference}/report/"
     )
 
 

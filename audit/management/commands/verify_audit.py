@@ -8,14 +8,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.chain import GENESIS
+from audit.checkpoints import CheckpointError, checkpoint_dir, compare_with_checkpoint, latest_checkpoint
 from audit.models import AuditEvent
 from audit.selectors import verify_trail
 
 
 class Command(BaseCommand):
     help = (
-        "Walk the audit trail from its first event and check every hash and link. Exits 0 when it "
-        "is intact, 1 naming the first bad event otherwise."
+        "Walk the audit trail from its first event and check every hash and link, then check it "
+        "against the latest signed checkpoint. Exits 0 when it is intact, 1 naming the first bad "
+        "event, or the events deleted from the end, otherwise."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,7 +48,26 @@ class Command(BaseCommand):
                 f"head {result.head}.",
                 returncode=1,
             )
+        self._check_against_checkpoint(result.count)
         self.stdout.write(f"Audit trail intact: {result.count} events, head {result.head}")
+
+    def _check_against_checkpoint(self, count: int) -> None:
+        try:
+            checkpoint = latest_checkpoint()
+        except CheckpointError as exc:
+            raise CommandError(f"Audit checkpoints not trustworthy: {exc}.", returncode=1) from None
+        if checkpoint is None:
+            self.stderr.write(
+                f"No audit checkpoint in {checkpoint_dir()}: events deleted from the end cannot be "
+                "detected. Run manage.py audit_checkpoint daily."
+            )
+            return
+        hash_at = (
+            AuditEvent.objects.filter(sequence=checkpoint.sequence).values_list("hash", flat=True).first()
+        )
+        problem = compare_with_checkpoint(checkpoint, count=count, hash_at=hash_at)
+        if problem:
+            raise CommandError(f"Audit trail does not match its checkpoint: {problem}.", returncode=1)
 
 
 def _in_trail(hash_: str) -> bool:
