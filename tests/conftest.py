@@ -90,4 +90,3 @@ def _fresh_rate_limits():
 
     caches["ratelimit"].clear()
     yield
-
