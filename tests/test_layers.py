@@ -98,9 +98,8 @@ def violations(module: str, imported: set[str]) -> list[str]:
             problems.append(f"{module} imports {name}: an interface app, above it")
         elif target in COORDINATING and own in DOMAIN + SHARED:
             problems.append(f"{module} imports {name}: the coordinating layer, above it")
-        elif target in INTERFACE and own in INTERFACE:
-            if (module, name) not in KNOWN_SIDEWAYS:
-                problems.append(f"{module} imports {name}: another interface app")
+        elif target in INTERFACE and own in INTERFACE and (module, name) not in KNOWN_SIDEWAYS:
+            problems.append(f"{module} imports {name}: another interface app")
     return problems
 
 
