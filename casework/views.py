@@ -24,11 +24,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import rules
 from access.decorators import verified_login_required
+from audit.labels import describe
 from audit.models import AuditEvent
 from audit.selectors import events_for
 from audit.services import record_access
@@ -182,59 +182,22 @@ def _timeline(complaint: SuperComplaint, positions: list[AuthorityPosition], sen
     return sorted(entries, key=lambda e: e.sort_key)
 
 
-ACTION_LABELS = {
-    "complaint.submitted": gettext_lazy("Complaint received"),
-    "complaint.acknowledged": gettext_lazy("Complaint acknowledged"),
-    "complaint.assessment_started": gettext_lazy("Eligibility assessment started"),
-    "complaint.position_recorded": gettext_lazy("Position recorded"),
-    "complaint.eligibility_decided": gettext_lazy("Eligibility decided"),
-    "complaint.viewed": gettext_lazy("Complaint viewed, with contact details"),
-    "complaint.withdrawn": gettext_lazy("Complaint withdrawn"),
-    "complaint.investigation_started": gettext_lazy("Investigation started"),
-    "complaint.progress_report_sent": gettext_lazy("Progress report sent"),
-    "complaint.deadlines_recomputed": gettext_lazy("Due dates recomputed"),
-    "complaint.receipt_corrected": gettext_lazy("Receipt corrected"),
-    "complaint.acknowledgement_overdue": gettext_lazy("Acknowledgement overdue"),
-    "complaint.progress_report_overdue": gettext_lazy("Progress report overdue"),
-    "complaint.loaded_from_public_record": gettext_lazy("Loaded from the public record"),
-    "letter.generated": gettext_lazy("Letter generated"),
-    "letter.sent": gettext_lazy("Letter sent"),
-}
-
-
-def _short(value: Any) -> str:
-    text = "—" if value is None or value == "" else str(value)
-    return text if len(text) <= 120 else text[:119] + "…"
-
-
-def _changes(event: AuditEvent) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each value the event records; before is "" when there was none."""
-    before = event.before or {}
-    after = event.after or {}
-    # PostgreSQL's jsonb does not keep the order keys were written in: show the state first, then
-    # the rest alphabetically, the same on every database.
-    keys = sorted(set(before) | set(after), key=lambda key: (key != "state", key))
-    rows = []
-    for key in keys:
-        if key in before and key in after and before[key] == after[key]:
-            continue
-        rows.append((key, _short(before[key]) if key in before else "", _short(after.get(key))))
-    return rows
-
-
 def _history(complaint: SuperComplaint) -> list[dict[str, Any]]:
-    return [
-        {
-            "event": event,
-            "when": timezone.localtime(event.occurred_at),
-            "who": event.actor_label,
-            "organisation": event.organisation_label,
-            "what": ACTION_LABELS.get(event.action, event.action),
-            "is_access": event.kind == AuditEvent.Kind.ACCESS,
-            "changes": _changes(event),
-        }
-        for event in events_for(complaint)
-    ]
+    rows = []
+    for event in events_for(complaint):
+        description = describe(event)
+        rows.append(
+            {
+                "event": event,
+                "when": timezone.localtime(event.occurred_at),
+                "who": event.actor_label,
+                "organisation": event.organisation_label,
+                "what": description.title,
+                "is_access": event.kind == AuditEvent.Kind.ACCESS,
+                "changes": description.changes,
+            }
+        )
+    return rows
 
 
 def _positions_by_authority(complaint: SuperComplaint) -> list[dict[str, Any]]:
