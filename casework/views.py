@@ -17,7 +17,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,7 +46,6 @@ from complaints.services import (
     ComplaintError,
     StaleEdit,
     acknowledge_complaint,
-    check_version,
     decide_eligibility,
     positions_agree,
     record_position,
@@ -439,24 +437,16 @@ def _record_position(
     if not form.is_valid():
         return False
     try:
-        with transaction.atomic():
-            # The version is checked under the row lock the service takes too, so nobody can save
-            # between the check and the write.
-            locked = SuperComplaint.objects.select_for_update().get(pk=complaint.pk)
-            check_version(locked, form.cleaned_data["version"])
-            record_position(
-                locked,
-                authority=authority,
-                position=form.cleaned_data["position"],
-                reasons=form.cleaned_data["reasons"],
-                user=user,
-            )
-    except StaleEdit as error:
-        form.add_error(None, str(error))
-        form.refresh_version(SuperComplaint.objects.values_list("version", flat=True).get(pk=complaint.pk))
-        return False
+        record_position(
+            complaint,
+            authority=authority,
+            position=form.cleaned_data["position"],
+            reasons=form.cleaned_data["reasons"],
+            user=user,
+            expected_version=form.cleaned_data["version"],
+        )
     except ComplaintError as error:
-        form.add_error(None, str(error))
+        _refuse(form, complaint, error)
         return False
     return True
 
@@ -466,29 +456,34 @@ def _decide(form: DecisionForm, complaint: SuperComplaint, user: Any) -> bool:
         return False
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            locked = SuperComplaint.objects.select_for_update().get(pk=complaint.pk)
-            check_version(locked, data["version"])
-            decide_eligibility(
-                locked,
-                outcome=data["outcome"],
-                reasons=data["reasons"],
-                checklist=form.checklist(),
-                repeat_finding=data["repeat_finding"],
-                related_complaint=form.related(),
-                material_change=data["material_change"],
-                checklist_notes=data["checklist_notes"],
-                by_chief_inspector=rules.is_chief_inspector(user),
-                user=user,
-            )
-    except StaleEdit as error:
-        form.add_error(None, str(error))
-        form.refresh_version(SuperComplaint.objects.values_list("version", flat=True).get(pk=complaint.pk))
-        return False
+        decide_eligibility(
+            complaint,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            checklist=form.checklist(),
+            repeat_finding=data["repeat_finding"],
+            related_complaint=form.related(),
+            material_change=data["material_change"],
+            checklist_notes=data["checklist_notes"],
+            by_chief_inspector=rules.is_chief_inspector(user),
+            user=user,
+            expected_version=data["version"],
+        )
     except ComplaintError as error:
-        form.add_error(None, str(error))
+        _refuse(form, complaint, error)
         return False
     return True
+
+
+def _refuse(form: PositionForm | DecisionForm, complaint: SuperComplaint, error: ComplaintError) -> None:
+    """The service said no. A stale form comes back as typed against the latest version, so that
+    saving again is a choice; any other refusal is shown on the form as it is."""
+    if isinstance(error, StaleEdit):
+        form.refused_as_stale(
+            error, SuperComplaint.objects.values_list("version", flat=True).get(pk=complaint.pk)
+        )
+    else:
+        form.add_error(None, str(error))
 
 
 # --- Letters -------------------------------------------------------------------------------------
