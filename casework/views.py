@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -34,7 +33,6 @@ from audit.services import record_access
 from casework.forms import DashboardFilterForm, DecisionForm, PositionForm
 from complaints import letters, selectors
 from complaints.models import (
-    AuthorityPosition,
     ComplaintState,
     ForcesScope,
     Letter,
@@ -50,6 +48,7 @@ from complaints.services import (
     positions_agree,
     record_position,
 )
+from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
 from organisations.models import Organisation, OrganisationKind
 
@@ -128,58 +127,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- The complaint -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    sort_key: tuple[str, int]
-    when: str
-    what: str
-
-
-def _timeline(complaint: SuperComplaint, positions: list[AuthorityPosition], sent: list[Letter]) -> list:
-    entries: list[TimelineEntry] = []
-
-    def add(moment: Any, order: int, what: str) -> None:
-        if moment is None:
-            return
-        if isinstance(moment, datetime.datetime):
-            key = timezone.localtime(moment).isoformat()
-        else:
-            key = moment.isoformat()
-        entries.append(TimelineEntry((key, order), _date_label(moment), what))
-
-    add(complaint.received_at or complaint.received_on, 0, _("Received by the Chief Inspector"))
-    add(complaint.acknowledged_at, 1, _("Acknowledged (regulation 5)"))
-    for position in positions:
-        add(
-            position.recorded_at,
-            2,
-            _("%(authority)s recorded its position: %(position)s")
-            % {
-                "authority": position.authority.short_name or position.authority.name,
-                "position": position.get_position_display(),
-            },
-        )
-    decision = getattr(complaint, "eligibility", None)
-    if decision is not None:
-        add(
-            decision.decided_on,
-            3,
-            _("Eligibility decided: %(outcome)s") % {"outcome": decision.get_outcome_display()},
-        )
-    add(
-        complaint.told_investigation_on,
-        4,
-        _("The body was told the complaint will be investigated (regulation 6(5))"),
-    )
-    for letter in sent:
-        add(letter.sent_at, 5, _("Letter sent: %(subject)s") % {"subject": letter.subject})
-    for report in complaint.progress_reports.all():
-        if report.sent_at:
-            add(report.sent_at, 6, _("Progress report %(period)d sent") % {"period": report.period})
-    add(complaint.withdrawn_at, 7, _("Withdrawn by the body (non-statutory)"))
-    return sorted(entries, key=lambda e: e.sort_key)
-
-
 def _history(complaint: SuperComplaint) -> list[dict[str, Any]]:
     rows = []
     for event in events_for(complaint):
@@ -230,11 +177,7 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "decision": decision,
             "progress_reports": complaint.progress_reports.order_by("period"),
             "letters": all_letters,
-            "timeline": _timeline(
-                complaint,
-                [p["position"] for p in positions if p["position"]],
-                [letter for letter in all_letters if letter.sent_at],
-            ),
+            "timeline": complaint_timeline(complaint, audience=Audience.STAFF),
             "history": _history(complaint),
             "deadline": selectors.running_deadline(complaint, today=today),
             "received": _date_label(complaint.received_on),
