@@ -229,13 +229,34 @@ def may_withdraw(user: Any, complaint: Any) -> bool:
 
 
 def is_super_complaints_team(user: Any) -> bool:
-    """HMICFRS staff, who act for the Chief Inspector: receive, acknowledge, send letters (reg 5-8)."""
+    """Staff of the inspectorate (HMICFRS, ``Organisation.is_inspectorate``), who act for the Chief
+    Inspector: receive, acknowledge, send letters (reg 5-8). The flag, never a name staff can edit."""
     return any(
         m.role in DMA_ROLES
         and m.organisation.kind == OrganisationKind.AUTHORITY
-        and m.organisation.short_name == "HMICFRS"
+        and m.organisation.is_inspectorate
         for m in memberships_of(user)
     )
+
+
+def may_move_complaint(user: Any, complaint: Any) -> bool:
+    """Who moves a complaint on through its stages for the Chief Inspector, from the admin's
+    actions (acknowledge, start the assessment, begin monitoring, close): the super-complaints team.
+
+    Being an administrator of the service is not enough. Whether the move is allowed now is the
+    service's to say, in plain words, so this rule asks only who.
+    """
+    return is_super_complaints_team(user)
+
+
+def may_publish_report(user: Any, report: Any) -> bool:
+    """The Chief Inspector sends and publishes the report (reg 8(2)), through the team."""
+    return is_super_complaints_team(user)
+
+
+def may_expand_addressees(user: Any, recommendation: Any) -> bool:
+    """Staff of the authorities list who a recommendation is addressed to."""
+    return is_dma_staff(user)
 
 
 def may_acknowledge(user: Any, complaint: Any) -> bool:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access import rules
 from common.admin import AuditedAdmin, run_service_action
 from complaints import services
 from complaints.models import (
@@ -73,19 +74,47 @@ class SuperComplaintAdmin(AuditedAdmin):
 
     @admin.action(description="Acknowledge (reg 5)")
     def acknowledge(self, request, queryset):
-        run_service_action(self, request, queryset, services.acknowledge_complaint, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.acknowledge_complaint,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Start the eligibility assessment (reg 6)")
     def start_assessment(self, request, queryset):
-        run_service_action(self, request, queryset, services.start_assessment, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.start_assessment,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Begin monitoring responses")
     def begin_monitoring(self, request, queryset):
-        run_service_action(self, request, queryset, services.begin_monitoring, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.begin_monitoring,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Close")
     def close(self, request, queryset):
-        run_service_action(self, request, queryset, services.close_complaint, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.close_complaint,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
 
 @admin.register(Harm)

@@ -228,6 +228,7 @@ def load_organisations(directory: Path) -> dict[str, int]:
                 name=entry["name"],
                 short_name=entry["short"],
                 statutory_role=entry.get("statutory_role", ""),
+                is_inspectorate=entry.get("inspectorate", False),
             )
             created["authorities"] += made
         for entry in authorities["other_recommendation_addressees"]["bodies"]:

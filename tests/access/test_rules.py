@@ -20,7 +20,7 @@ def orgs():
     return {
         "hestia": make_org(OrganisationKind.DESIGNATED_BODY, "Hestia"),
         "liberty": make_org(OrganisationKind.DESIGNATED_BODY, "Liberty"),
-        "hmicfrs": make_org(OrganisationKind.AUTHORITY, "HM Inspectorate", "HMICFRS"),
+        "hmicfrs": make_org(OrganisationKind.AUTHORITY, "HM Inspectorate", "HMICFRS", is_inspectorate=True),
         "iopc": make_org(OrganisationKind.AUTHORITY, "Independent Office for Police Conduct", "IOPC"),
         "home_office": make_org(OrganisationKind.NATIONAL_BODY, "Home Office", "Home Office"),
         "force": make_org(OrganisationKind.FORCE, "Avon and Somerset Constabulary"),
@@ -66,6 +66,38 @@ def test_caseworker_is_dma_staff_for_their_authority(orgs):
     assert rules.is_dma_staff(user) is True
     assert rules.is_chief_inspector(user) is False
     assert rules.authority_of(user) == orgs["hmicfrs"]
+
+
+def test_the_team_is_known_by_the_inspectorate_flag_not_by_a_name(orgs):
+    team = person("case@hmicfrs.example", (orgs["hmicfrs"], Role.CASEWORKER))
+    iopc = person("case@iopc.example", (orgs["iopc"], Role.CASEWORKER))
+    assert rules.is_super_complaints_team(team) is True
+    assert rules.is_super_complaints_team(iopc) is False
+    # Staff may rename an organisation: the rules do not move with the name.
+    Organisation.objects.filter(pk=orgs["hmicfrs"].pk).update(short_name="HMI")
+    Organisation.objects.filter(pk=orgs["iopc"].pk).update(short_name="HMICFRS")
+    team, iopc = (rules_fresh(u) for u in (team, iopc))
+    assert rules.is_super_complaints_team(team) is True
+    assert rules.is_super_complaints_team(iopc) is False
+    # A body member of the inspectorate, or anyone outside it, is not the team.
+    assert (
+        rules.is_super_complaints_team(person("x@hestia.example", (orgs["hestia"], Role.BODY_MEMBER)))
+        is False
+    )
+
+
+def rules_fresh(user):
+    rules.forget_memberships(user)
+    return user
+
+
+def test_only_one_authority_can_be_the_inspectorate_and_only_an_authority(orgs):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=orgs["iopc"].pk).update(is_inspectorate=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=orgs["force"].pk).update(is_inspectorate=True)
 
 
 def test_chief_inspector(orgs):
