@@ -62,7 +62,6 @@ class SuperComplaintAdmin(AuditedAdmin):
         "withdrawn_at",
         "withdrawal_reason",
         "version",
-        "submission_token",
         "public_record_key",
         "is_historical",
         "created_at",

@@ -44,7 +44,6 @@ def test_anonymous_has_no_memberships_and_no_rights(orgs):
     assert rules.authority_of(anonymous) is None
     assert rules.is_designations_officer(anonymous) is False
     assert rules.is_body_member(anonymous, orgs["hestia"]) is False
-    assert rules.is_addressee_user(anonymous, orgs["force"]) is False
 
 
 def test_body_member(orgs):
@@ -134,16 +133,6 @@ def test_designations_officer(orgs):
     assert rules.is_designations_officer(caseworker) is False
 
 
-def test_addressee_users(orgs):
-    responder = person("resp@force.example", (orgs["force"], Role.RESPONDER))
-    signatory = person("sign@pcc.example", (orgs["pcc"], Role.SIGNATORY))
-    assert rules.is_addressee_user(responder, orgs["force"]) is True
-    assert rules.is_addressee_user(responder, orgs["pcc"]) is False
-    assert rules.is_addressee_user(signatory, orgs["pcc"]) is True
-    assert rules.is_signatory(signatory, orgs["pcc"]) is True
-    assert rules.is_signatory(responder, orgs["force"]) is False
-
-
 def test_organisations_of_filters_by_role(orgs):
     user = person(
         "multi@example.org",
@@ -171,7 +160,7 @@ def test_memberships_are_read_once_per_user_object(orgs, django_assert_num_queri
         rules.is_chief_inspector(user)
         rules.authority_of(user)
         rules.is_body_member(user, orgs["hestia"])
-        rules.is_addressee_user(user, orgs["force"])
+        rules.may_record_designation(user)
         rules.organisations_of(user)
 
 
@@ -188,16 +177,16 @@ def test_get_object_for_user_or_404_with_a_rule(orgs):
     user = person("pat@hestia.example", (orgs["hestia"], Role.BODY_MEMBER))
 
     found = rules.get_object_for_user_or_404(
-        Organisation.objects.all(), user, rule=rules.is_member_of, slug=orgs["hestia"].slug
+        Organisation.objects.all(), user, rule=rules.is_body_member, slug=orgs["hestia"].slug
     )
     assert found == orgs["hestia"]
     with pytest.raises(Http404):
         rules.get_object_for_user_or_404(
-            Organisation.objects.all(), user, rule=rules.is_member_of, slug=orgs["liberty"].slug
+            Organisation.objects.all(), user, rule=rules.is_body_member, slug=orgs["liberty"].slug
         )
     with pytest.raises(Http404):
         rules.get_object_for_user_or_404(
-            Organisation, user, rule=rules.is_member_of, slug="no-such-organisation"
+            Organisation, user, rule=rules.is_body_member, slug="no-such-organisation"
         )
 
 
