@@ -118,6 +118,16 @@ def record_designation(
     return designation
 
 
+def designate_new_body(name: str, **designation: Any) -> Designation:
+    """Add a body new to the register and record its designation (``record_designation``), together:
+    if the designation is refused, the body is not added either.
+
+    Records ``organisation.created`` and ``designation.recorded``.
+    """
+    with transaction.atomic():
+        return record_designation(add_designated_body(name), **designation)
+
+
 def record_revocation(
     designation: Designation, *, instrument: str, revoked_from: datetime.date
 ) -> Designation:
