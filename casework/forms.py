@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import VersionedForm
 from complaints.models import EligibilityDecision, Position, RepeatFinding
 from complaints.selectors import STAGES, SimilarComplaint
 from organisations.models import Organisation
@@ -31,19 +31,6 @@ class DashboardFilterForm(forms.Form):
         assert isinstance(stage, forms.ChoiceField) and isinstance(body, forms.ChoiceField)
         stage.choices = [("", _("All stages"))] + [(s.value, s.label) for s in STAGES]
         body.choices = [("", _("All bodies"))] + [(str(b.pk), b.name) for b in bodies]
-
-
-class VersionedForm(forms.Form):
-    """Carries the complaint's version from when the page was opened, to refuse a stale save."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def refresh_version(self, current: int) -> None:
-        """Show what was typed again, now against the latest version, so saving again works."""
-        data = QueryDict(mutable=True)
-        data.update(self.data)
-        data[self.add_prefix("version")] = str(current)
-        self.data = data
 
 
 class PositionForm(VersionedForm):

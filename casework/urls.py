@@ -17,5 +17,7 @@ urlpatterns = [
     ),
     path("complaints/<reference:reference>/letters/send/", views.send_letters, name="send_letters"),
     path("complaints/<reference:reference>/letters/<int:letter_id>/", views.letter_detail, name="letter"),
-    path("complaints/<reference:reference>/letters/<int:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path(
+        "complaints/<reference:reference>/letters/<int:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"
+    ),
 ]

@@ -11,31 +11,28 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import rules
 from access.decorators import verified_login_required
+from audit.labels import describe
 from audit.models import AuditEvent
 from audit.selectors import events_for
 from audit.services import record_access
 from casework.forms import DashboardFilterForm, DecisionForm, PositionForm
 from complaints import letters, selectors
 from complaints.models import (
-    AuthorityPosition,
     ComplaintState,
     ForcesScope,
     Letter,
@@ -46,11 +43,11 @@ from complaints.services import (
     ComplaintError,
     StaleEdit,
     acknowledge_complaint,
-    check_version,
     decide_eligibility,
     positions_agree,
     record_position,
 )
+from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
 from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
@@ -130,111 +127,22 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- The complaint -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    sort_key: tuple[str, int]
-    when: str
-    what: str
-
-
-def _timeline(complaint: SuperComplaint, positions: list[AuthorityPosition], sent: list[Letter]) -> list:
-    entries: list[TimelineEntry] = []
-
-    def add(moment: Any, order: int, what: str) -> None:
-        if moment is None:
-            return
-        if isinstance(moment, datetime.datetime):
-            key = timezone.localtime(moment).isoformat()
-        else:
-            key = moment.isoformat()
-        entries.append(TimelineEntry((key, order), _date_label(moment), what))
-
-    add(complaint.received_at or complaint.received_on, 0, _("Received by the Chief Inspector"))
-    add(complaint.acknowledged_at, 1, _("Acknowledged (regulation 5)"))
-    for position in positions:
-        add(
-            position.recorded_at,
-            2,
-            _("%(authority)s recorded its position: %(position)s")
-            % {
-                "authority": position.authority.short_name or position.authority.name,
-                "position": position.get_position_display(),
-            },
-        )
-    decision = getattr(complaint, "eligibility", None)
-    if decision is not None:
-        add(
-            decision.decided_on,
-            3,
-            _("Eligibility decided: %(outcome)s") % {"outcome": decision.get_outcome_display()},
-        )
-    add(
-        complaint.told_investigation_on,
-        4,
-        _("The body was told the complaint will be investigated (regulation 6(5))"),
-    )
-    for letter in sent:
-        add(letter.sent_at, 5, _("Letter sent: %(subject)s") % {"subject": letter.subject})
-    for report in complaint.progress_reports.all():
-        if report.sent_at:
-            add(report.sent_at, 6, _("Progress report %(period)d sent") % {"period": report.period})
-    add(complaint.withdrawn_at, 7, _("Withdrawn by the body (non-statutory)"))
-    return sorted(entries, key=lambda e: e.sort_key)
-
-
-ACTION_LABELS = {
-    "complaint.submitted": gettext_lazy("Complaint received"),
-    "complaint.acknowledged": gettext_lazy("Complaint acknowledged"),
-    "complaint.assessment_started": gettext_lazy("Eligibility assessment started"),
-    "complaint.position_recorded": gettext_lazy("Position recorded"),
-    "complaint.eligibility_decided": gettext_lazy("Eligibility decided"),
-    "complaint.viewed": gettext_lazy("Complaint viewed, with contact details"),
-    "complaint.withdrawn": gettext_lazy("Complaint withdrawn"),
-    "complaint.investigation_started": gettext_lazy("Investigation started"),
-    "complaint.progress_report_sent": gettext_lazy("Progress report sent"),
-    "complaint.deadlines_recomputed": gettext_lazy("Due dates recomputed"),
-    "complaint.receipt_corrected": gettext_lazy("Receipt corrected"),
-    "complaint.acknowledgement_overdue": gettext_lazy("Acknowledgement overdue"),
-    "complaint.progress_report_overdue": gettext_lazy("Progress report overdue"),
-    "complaint.loaded_from_public_record": gettext_lazy("Loaded from the public record"),
-    "letter.generated": gettext_lazy("Letter generated"),
-    "letter.sent": gettext_lazy("Letter sent"),
-}
-
-
-def _short(value: Any) -> str:
-    text = "—" if value is None or value == "" else str(value)
-    return text if len(text) <= 120 else text[:119] + "…"
-
-
-def _changes(event: AuditEvent) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each value the event records; before is "" when there was none."""
-    before = event.before or {}
-    after = event.after or {}
-    # PostgreSQL's jsonb does not keep the order keys were written in: show the state first, then
-    # the rest alphabetically, the same on every database.
-    keys = sorted(set(before) | set(after), key=lambda key: (key != "state", key))
-    rows = []
-    for key in keys:
-        if key in before and key in after and before[key] == after[key]:
-            continue
-        rows.append((key, _short(before[key]) if key in before else "", _short(after.get(key))))
-    return rows
-
-
 def _history(complaint: SuperComplaint) -> list[dict[str, Any]]:
-    return [
-        {
-            "event": event,
-            "when": timezone.localtime(event.occurred_at),
-            "who": event.actor_label,
-            "organisation": event.organisation_label,
-            "what": ACTION_LABELS.get(event.action, event.action),
-            "is_access": event.kind == AuditEvent.Kind.ACCESS,
-            "changes": _changes(event),
-        }
-        for event in events_for(complaint)
-    ]
+    rows = []
+    for event in events_for(complaint):
+        description = describe(event)
+        rows.append(
+            {
+                "event": event,
+                "when": timezone.localtime(event.occurred_at),
+                "who": event.actor_label,
+                "organisation": event.organisation_label,
+                "what": description.title,
+                "is_access": event.kind == AuditEvent.Kind.ACCESS,
+                "changes": description.changes,
+            }
+        )
+    return rows
 
 
 def _positions_by_authority(complaint: SuperComplaint) -> list[dict[str, Any]]:
@@ -270,11 +178,7 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "progress_reports": complaint.progress_reports.order_by("period"),
             "letters": all_letters,
             "outbox_messages": messages_about(complaint),
-            "timeline": _timeline(
-                complaint,
-                [p["position"] for p in positions if p["position"]],
-                [letter for letter in all_letters if letter.sent_at],
-            ),
+            "timeline": complaint_timeline(complaint, audience=Audience.STAFF),
             "history": _history(complaint),
             "deadline": selectors.running_deadline(complaint, today=today),
             "received": _date_label(complaint.received_on),
@@ -486,24 +390,16 @@ def _record_position(
     if not form.is_valid():
         return False
     try:
-        with transaction.atomic():
-            # The version is checked under the row lock the service takes too, so nobody can save
-            # between the check and the write.
-            locked = SuperComplaint.objects.select_for_update().get(pk=complaint.pk)
-            check_version(locked, form.cleaned_data["version"])
-            record_position(
-                locked,
-                authority=authority,
-                position=form.cleaned_data["position"],
-                reasons=form.cleaned_data["reasons"],
-                user=user,
-            )
-    except StaleEdit as error:
-        form.add_error(None, str(error))
-        form.refresh_version(SuperComplaint.objects.values_list("version", flat=True).get(pk=complaint.pk))
-        return False
+        record_position(
+            complaint,
+            authority=authority,
+            position=form.cleaned_data["position"],
+            reasons=form.cleaned_data["reasons"],
+            user=user,
+            expected_version=form.cleaned_data["version"],
+        )
     except ComplaintError as error:
-        form.add_error(None, str(error))
+        _refuse(form, complaint, error)
         return False
     return True
 
@@ -513,29 +409,34 @@ def _decide(form: DecisionForm, complaint: SuperComplaint, user: Any) -> bool:
         return False
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            locked = SuperComplaint.objects.select_for_update().get(pk=complaint.pk)
-            check_version(locked, data["version"])
-            decide_eligibility(
-                locked,
-                outcome=data["outcome"],
-                reasons=data["reasons"],
-                checklist=form.checklist(),
-                repeat_finding=data["repeat_finding"],
-                related_complaint=form.related(),
-                material_change=data["material_change"],
-                checklist_notes=data["checklist_notes"],
-                by_chief_inspector=rules.is_chief_inspector(user),
-                user=user,
-            )
-    except StaleEdit as error:
-        form.add_error(None, str(error))
-        form.refresh_version(SuperComplaint.objects.values_list("version", flat=True).get(pk=complaint.pk))
-        return False
+        decide_eligibility(
+            complaint,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            checklist=form.checklist(),
+            repeat_finding=data["repeat_finding"],
+            related_complaint=form.related(),
+            material_change=data["material_change"],
+            checklist_notes=data["checklist_notes"],
+            by_chief_inspector=rules.is_chief_inspector(user),
+            user=user,
+            expected_version=data["version"],
+        )
     except ComplaintError as error:
-        form.add_error(None, str(error))
+        _refuse(form, complaint, error)
         return False
     return True
+
+
+def _refuse(form: PositionForm | DecisionForm, complaint: SuperComplaint, error: ComplaintError) -> None:
+    """The service said no. A stale form comes back as typed against the latest version, so that
+    saving again is a choice; any other refusal is shown on the form as it is."""
+    if isinstance(error, StaleEdit):
+        form.refused_as_stale(
+            error, SuperComplaint.objects.values_list("version", flat=True).get(pk=complaint.pk)
+        )
+    else:
+        form.add_error(None, str(error))
 
 
 # --- Letters -------------------------------------------------------------------------------------

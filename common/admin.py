@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 
 from audit.services import record_access, record_event
 
@@ -67,11 +69,23 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 def run_service_action(
-    modeladmin: admin.ModelAdmin, request: Any, queryset: Any, service: Any, error: type[Exception]
+    modeladmin: admin.ModelAdmin,
+    request: Any,
+    queryset: Any,
+    service: Any,
+    error: type[Exception],
+    *,
+    rule: Callable[[Any, Any], bool],
 ) -> None:
-    """Apply a service to each selected object, reporting each refusal in plain words."""
+    """Apply a service to each selected object the user may act on (``rule``, from access.rules,
+    the same gate as the pages), reporting each refusal in plain words."""
     done = 0
     for obj in queryset:
+        if not rule(request.user, obj):
+            modeladmin.message_user(
+                request, _("%(obj)s: you may not do this.") % {"obj": obj}, messages.ERROR
+            )
+            continue
         try:
             service(obj)
             done += 1

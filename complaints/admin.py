@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
+from access import rules
 from common.admin import AuditedAdmin, run_service_action
 from complaints import letters, services
 from complaints.models import (
@@ -63,7 +64,6 @@ class SuperComplaintAdmin(AuditedAdmin):
         "withdrawn_at",
         "withdrawal_reason",
         "version",
-        "submission_token",
         "public_record_key",
         "is_historical",
         "created_at",
@@ -76,23 +76,58 @@ class SuperComplaintAdmin(AuditedAdmin):
     # The admin sends what the casework pages send: acknowledging sends the acknowledgement letter.
     @admin.action(description="Acknowledge (reg 5) and send the acknowledgement letter")
     def acknowledge(self, request, queryset):
-        run_service_action(self, request, queryset, _acknowledge_and_send, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            _acknowledge_and_send,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Send the letters due")
     def send_letters_due(self, request, queryset):
-        run_service_action(self, request, queryset, _send_letters_due, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            _send_letters_due,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Start the eligibility assessment (reg 6)")
     def start_assessment(self, request, queryset):
-        run_service_action(self, request, queryset, services.start_assessment, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.start_assessment,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Begin monitoring responses")
     def begin_monitoring(self, request, queryset):
-        run_service_action(self, request, queryset, services.begin_monitoring, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.begin_monitoring,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
     @admin.action(description="Close")
     def close(self, request, queryset):
-        run_service_action(self, request, queryset, services.close_complaint, services.ComplaintError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.close_complaint,
+            services.ComplaintError,
+            rule=rules.may_move_complaint,
+        )
 
 
 def _acknowledge_and_send(complaint):

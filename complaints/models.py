@@ -154,7 +154,6 @@ class SuperComplaint(models.Model):
     )
     # Optimistic concurrency: each save through a service bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1)
-    submission_token = models.UUIDField(null=True, blank=True, unique=True)
     public_record_key = models.SlugField(
         max_length=120,
         unique=True,
@@ -165,7 +164,6 @@ class SuperComplaint(models.Model):
     is_historical = models.BooleanField(
         default=False, help_text=_("Loaded from the public record rather than made through the service.")
     )
-    unverified_facts = models.JSONField(default=list, blank=True)
 
     objects = SuperComplaintQuerySet.as_manager()
 

@@ -19,7 +19,9 @@ class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "short_name", "verified"]
     list_filter = ["kind", "verified", "country"]
     search_fields = ["name", "short_name", "also_known_as"]
-    readonly_fields = ["slug"]
+    # The inspectorate flag decides who acts for the Chief Inspector (access.rules): it is set by
+    # the public record and its migration, not by a tick in a form.
+    readonly_fields = ["slug", "is_inspectorate"]
     inlines = [DesignationInline]
 
 

@@ -86,6 +86,16 @@ class Organisation(models.Model):
         help_text=_("Unticked where a fact in the public record could not be confirmed; staff correct it."),
     )
     notes = models.TextField(blank=True)
+    # The rules ask this flag, never a name, which staff may edit: HMICFRS, whose staff act for the
+    # Chief Inspector (receipt, acknowledgement and letters: SI 2018/748 regs 5-8).
+    is_inspectorate = models.BooleanField(
+        _("is the inspectorate"),
+        default=False,
+        help_text=_(
+            "The Chief Inspector's own authority (HMICFRS). Its staff receive and acknowledge "
+            "super-complaints and send the letters. Only one authority can be the inspectorate."
+        ),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -95,6 +105,15 @@ class Organisation(models.Model):
             models.UniqueConstraint(fields=["kind", "name"], name="organisation_unique_name_per_kind"),
             models.CheckConstraint(
                 condition=Q(force_kind="") | Q(kind="force"), name="organisation_force_kind_only_for_forces"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_inspectorate=False) | Q(kind="authority"),
+                name="organisation_inspectorate_is_an_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["is_inspectorate"],
+                condition=Q(is_inspectorate=True),
+                name="organisation_one_inspectorate",
             ),
         ]
 

@@ -118,6 +118,16 @@ def record_designation(
     return designation
 
 
+def designate_new_body(name: str, **designation: Any) -> Designation:
+    """Add a body new to the register and record its designation (``record_designation``), together:
+    if the designation is refused, the body is not added either.
+
+    Records ``organisation.created`` and ``designation.recorded``.
+    """
+    with transaction.atomic():
+        return record_designation(add_designated_body(name), **designation)
+
+
 def record_revocation(
     designation: Designation, *, instrument: str, revoked_from: datetime.date
 ) -> Designation:
@@ -228,6 +238,7 @@ def load_organisations(directory: Path) -> dict[str, int]:
                 name=entry["name"],
                 short_name=entry["short"],
                 statutory_role=entry.get("statutory_role", ""),
+                is_inspectorate=entry.get("inspectorate", False),
             )
             created["authorities"] += made
         for entry in authorities["other_recommendation_addressees"]["bodies"]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access import rules
 from common.admin import run_service_action
 from outbox import services
 from outbox.models import Message
@@ -26,4 +27,11 @@ class MessageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again (failed messages only)", permissions=["view"])
     def send_again(self, request, queryset):
-        run_service_action(self, request, queryset, services.requeue_message, services.OutboxError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.requeue_message,
+            services.OutboxError,
+            rule=rules.may_resend_message,
+        )

@@ -38,7 +38,11 @@ urlpatterns = [
     path("complaints/<reference:reference>/submitted/", complaints.confirmation, name="confirmation"),
     path("complaints/<reference:reference>/withdraw/", complaints.withdraw, name="withdraw"),
     path("complaints/<reference:reference>/letters/<int:letter_pk>/", complaints.letter, name="letter"),
-    path("complaints/<reference:reference>/letters/<int:letter_pk>.pdf", complaints.letter_pdf, name="letter_pdf"),
+    path(
+        "complaints/<reference:reference>/letters/<int:letter_pk>.pdf",
+        complaints.letter_pdf,
+        name="letter_pdf",
+    ),
     # Designations (Home Office)
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),

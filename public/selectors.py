@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
 from complaints.models import Complainant, ComplaintState, ForcesScope, SuperComplaint
+from complaints.timeline import Audience, TimelineEntry, complaint_timeline
 from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation, OrganisationKind
 from public.templatetags.localisation import is_welsh
@@ -290,13 +291,6 @@ def report_recommendations(report: Report) -> QuerySet[Recommendation]:
 # --- One complaint ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    label: str
-    date: PartialDate | None
-    detail: str = ""
-
-
 @dataclass
 class ComplaintRecord:
     """Everything the public register shows of one complaint."""
@@ -320,35 +314,8 @@ class ComplaintRecord:
 
     @property
     def timeline(self) -> list[TimelineEntry]:
-        complaint = self.complaint
-        entries = [TimelineEntry(_("Received by the Chief Inspector"), complaint.received_on)]
-        decision = self.eligibility
-        if decision is not None:
-            entries.append(
-                TimelineEntry(
-                    _("Eligibility decided: %(outcome)s") % {"outcome": decision.get_outcome_display()},
-                    decision.decided_on,
-                )
-            )
-        if self.progress_reports_sent:
-            # Only the number: what a progress report says is between the authorities and the body.
-            entries.append(
-                TimelineEntry(
-                    _("Progress reports sent to the complainant"),
-                    None,
-                    str(self.progress_reports_sent),
-                )
-            )
-        if complaint.state == ComplaintState.WITHDRAWN and complaint.withdrawn_at:
-            entries.append(
-                TimelineEntry(
-                    _("Withdrawn by the complainant"),
-                    PartialDate.from_date(to_london_date(complaint.withdrawn_at)),
-                )
-            )
-        if self.report is not None:
-            entries.append(TimelineEntry(_("Report published"), self.report.published_on))
-        return entries
+        """The one complaint timeline (``complaints.timeline``), as the public may see it."""
+        return complaint_timeline(self.complaint, audience=Audience.PUBLIC, report=self.report)
 
     @property
     def public_record_notes(self) -> list[tuple[str, list[NoteLine]]]:

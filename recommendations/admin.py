@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access import rules
 from common.admin import AuditedAdmin, run_service_action
 from recommendations import services
 from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
@@ -29,7 +30,14 @@ class RecommendationAdmin(AuditedAdmin):
 
     @admin.action(description="Expand addressees into obligations")
     def expand(self, request, queryset):
-        run_service_action(self, request, queryset, services.expand_addressees, services.RecommendationError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.expand_addressees,
+            services.RecommendationError,
+            rule=rules.may_expand_addressees,
+        )
 
 
 @admin.register(Response)

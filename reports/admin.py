@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from access import rules
 from common.admin import AuditedAdmin, run_service_action
 from reports import services
 from reports.models import DissentingOpinion, DmaAction, Exclusion, Report
@@ -31,4 +32,11 @@ class ReportAdmin(AuditedAdmin):
 
     @admin.action(description="Publish (reg 8)")
     def publish(self, request, queryset):
-        run_service_action(self, request, queryset, services.publish_report, services.ReportError)
+        run_service_action(
+            self,
+            request,
+            queryset,
+            services.publish_report,
+            services.ReportError,
+            rule=rules.may_publish_report,
+        )

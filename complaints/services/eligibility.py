@@ -26,6 +26,7 @@ from complaints.services.base import (
     _check_transition,
     _locked,
     _move,
+    check_version,
 )
 from complaints.services.investigation import _schedule_progress_reports
 from deadlines.rules import to_london_date
@@ -52,14 +53,21 @@ def start_assessment(complaint: SuperComplaint) -> SuperComplaint:
 
 
 def record_position(
-    complaint: SuperComplaint, *, authority: Organisation, position: str, reasons: str, user: Any = None
+    complaint: SuperComplaint,
+    *,
+    authority: Organisation,
+    position: str,
+    reasons: str,
+    user: Any = None,
+    expected_version: int | None = None,
 ) -> AuthorityPosition:
     """Record one authority's position on eligibility (SI 2018/748 reg 6(1)).
 
     The first position recorded opens the assessment. An authority may change its position until
-    the decision is made. Records ``complaint.position_recorded`` with the previous position, and
-    tells the super-complaints team (through the outbox, once per authority) whose position is
-    still awaited.
+    the decision is made. A save from a form opened at another version than the complaint's is
+    refused (``StaleEdit``), checked under the row lock. Records ``complaint.position_recorded``
+    with the previous position, and tells the super-complaints team (through the outbox, once per
+    authority) whose position is still awaited.
     """
     if authority.kind != OrganisationKind.AUTHORITY:
         raise ComplaintError(_("Only a decision-making authority records a position on eligibility."))
@@ -69,6 +77,7 @@ def record_position(
         raise ComplaintError(_("Give the reasons for the position."))
     with transaction.atomic():
         complaint = _locked(complaint)
+        check_version(complaint, expected_version)
         if complaint.state == ComplaintState.ACKNOWLEDGED:
             complaint = start_assessment(complaint)
         if complaint.state != ComplaintState.ASSESSING:
@@ -130,6 +139,7 @@ def decide_eligibility(
     by_chief_inspector: bool = False,
     user: Any = None,
     at: datetime.datetime | None = None,
+    expected_version: int | None = None,
 ) -> EligibilityDecision:
     """Decide whether the complaint is eligible (SI 2018/748 reg 6; reg 11(1)).
 
@@ -137,6 +147,9 @@ def decide_eligibility(
     investigated, or of one already investigated with no material change of circumstances. All
     three authorities must have recorded a position; where they differ, only the Chief Inspector
     can decide (``by_chief_inspector``, which the caller grants only to a Chief Inspector user).
+
+    A decision made from a form opened at another version than the complaint's is refused
+    (``StaleEdit``), checked under the row lock before anything else.
 
     Side effects: the state becomes eligible or not eligible; if eligible, the body is taken to be
     told on the London date of ``at`` (the decision letter goes out then, reg 6(5)), which starts
@@ -150,6 +163,7 @@ def decide_eligibility(
         raise ComplaintError(_("Say whether the complaint repeats the substance of another complaint."))
     with transaction.atomic():
         complaint = _locked(complaint)
+        check_version(complaint, expected_version)
         target = ComplaintState.ELIGIBLE if outcome == Position.ELIGIBLE else ComplaintState.NOT_ELIGIBLE
         if complaint.state == target:
             return complaint.eligibility

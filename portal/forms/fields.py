@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.forms import VersionedForm as BaseVersionedForm
 
 
 class DateInputWidget(forms.MultiWidget):
@@ -75,13 +78,8 @@ class DateField(forms.MultiValueField):
         return None
 
 
-class VersionedForm(forms.Form):
-    """Carries the version of the record the page showed, so a stale save can be refused."""
+class VersionedForm(BaseVersionedForm):
+    """The portal's sections are reached from the task list, so a page without its version says
+    to open it again from there."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].error_messages["required"] = _(
-            "This page is out of date. Open it again from the task list."
-        )
+    out_of_date_message = gettext_lazy("This page is out of date. Open it again from the task list.")

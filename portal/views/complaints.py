@@ -3,8 +3,6 @@ each complaint's stage and dated timeline, the letters sent to it, evidence down
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -16,17 +14,16 @@ from django.utils.translation import gettext as _
 from access.decorators import verified_login_required
 from access.rules import get_object_for_user_or_404, may_record_designation, may_view_complaint, may_withdraw
 from audit.services import record_access
-from common.partial_dates import PartialDate
 from complaints.letters import letter_fragment
 from complaints.models import (
     ComplaintState,
     EvidenceItem,
     Feature,
     Harm,
-    Position,
     SuperComplaint,
 )
 from complaints.services import ComplaintError, withdraw_complaint
+from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
 from deadlines.rules import acknowledgement_due, to_london_date
 from portal.forms.complaints import WithdrawForm
@@ -81,91 +78,6 @@ def confirmation(request: HttpRequest, complaint: SuperComplaint) -> HttpRespons
     )
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    when: Any  # a date, a datetime, or a PartialDate (a month where only that is known)
-    title: str
-    detail: str = ""
-
-    @property
-    def sort_key(self) -> tuple[int, int, int]:
-        value = self.when
-        if isinstance(value, PartialDate):
-            return (value.year, value.month, value.day or 0)
-        if isinstance(value, datetime.datetime):
-            value = to_london_date(value)
-        return (value.year, value.month, value.day)
-
-    @property
-    def label(self) -> str:
-        if isinstance(self.when, PartialDate):
-            # A date known only to the month is shown as the month: never invent a day.
-            return long_date(self.when.as_date) if self.when.as_date else str(self.when)
-        day = to_london_date(self.when) if isinstance(self.when, datetime.datetime) else self.when
-        return long_date(day)
-
-
-def timeline(complaint: SuperComplaint) -> list[TimelineEntry]:
-    """What has happened to the complaint, oldest first, from the dates on its record."""
-    entries: list[TimelineEntry] = []
-    if complaint.received_at or complaint.received_on:
-        entries.append(
-            TimelineEntry(
-                complaint.received_at or complaint.received_on,
-                _("Received by the Chief Inspector"),
-                _("Reference %(reference)s.") % {"reference": complaint.reference},
-            )
-        )
-    if complaint.acknowledged_at:
-        entries.append(
-            TimelineEntry(complaint.acknowledged_at, _("Acknowledged"), _("SI 2018/748 regulation 5."))
-        )
-    # A missing reverse one-to-one raises an AttributeError subclass, so getattr's default applies.
-    decision = getattr(complaint, "eligibility", None)
-    if decision is not None and decision.decided_on:
-        if decision.outcome == Position.ELIGIBLE:
-            entries.append(
-                TimelineEntry(
-                    decision.decided_on,
-                    _("Decision: eligible for investigation"),
-                    _("The complaint will be investigated, with progress reports (regulation 6(5))."),
-                )
-            )
-        else:
-            entries.append(
-                TimelineEntry(
-                    decision.decided_on,
-                    _("Decision: not eligible"),
-                    _("The reasons are in the decision letter (regulation 6(6))."),
-                )
-            )
-    for report in complaint.progress_reports.filter(sent_at__isnull=False).order_by("period"):
-        entries.append(
-            TimelineEntry(
-                report.sent_at,
-                _("Progress report %(n)s sent") % {"n": report.period},
-                _("Regulation 7."),
-            )
-        )
-    published = _published_report(complaint)
-    if published is not None:
-        entries.append(TimelineEntry(published.published_on, _("Report published"), published.title))
-    if complaint.withdrawn_at:
-        entries.append(
-            TimelineEntry(complaint.withdrawn_at, _("Withdrawn by the body"), complaint.withdrawal_reason)
-        )
-    return sorted(entries, key=lambda e: e.sort_key)
-
-
-def _published_report(complaint: SuperComplaint) -> Any:
-    from reports.models import ReportState
-
-    report = getattr(complaint, "report", None)
-    if report is not None and report.state == ReportState.PUBLISHED and report.published_on:
-        return report
-    return None
-
-
 @complaint_view
 def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
     complaint = _with_content(complaint)
@@ -176,7 +88,7 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
         {
             "complaint": complaint,
             "body_name": ", ".join(b.name for b in complaint.complainants.all()),
-            "timeline": timeline(complaint),
+            "timeline": complaint_timeline(complaint, audience=Audience.BODY),
             "letters": letters,
             "may_withdraw": may_withdraw(request.user, complaint),
         },

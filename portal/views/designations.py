@@ -12,7 +12,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,21 +99,20 @@ def designate(request: HttpRequest) -> HttpResponse:
     form = DesignationForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        designation = {
+            "instrument": data["instrument"].strip(),
+            "in_force_from": data["in_force_from"],
+            "made_on": data["made_on"],
+            "laid_on": data["laid_on"],
+            "notes": data["notes"].strip(),
+        }
         try:
-            # A new body and its designation stand or fall together.
-            with transaction.atomic():
+            if data["body"] == NEW_BODY:
+                organisation = services.designate_new_body(data["new_body_name"], **designation).body
+            else:
                 organisation = form.existing_body()
-                if data["body"] == NEW_BODY:
-                    organisation = services.add_designated_body(data["new_body_name"])
                 assert organisation is not None
-                services.record_designation(
-                    organisation,
-                    instrument=data["instrument"].strip(),
-                    in_force_from=data["in_force_from"],
-                    made_on=data["made_on"],
-                    laid_on=data["laid_on"],
-                    notes=data["notes"].strip(),
-                )
+                services.record_designation(organisation, **designation)
         except services.DesignationError as error:
             form.add_error(None, str(error))
         else:

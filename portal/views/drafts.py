@@ -8,6 +8,8 @@ person typed, which stays in the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -38,6 +40,7 @@ from portal.forms.drafts import (
     ForcesForm,
     StartForm,
 )
+from portal.forms.fields import VersionedForm
 from portal.sections import COMPLETED, sections
 from portal.views.common import bodies_of, draft_view, posted
 
@@ -71,18 +74,46 @@ def _return_to(request: HttpRequest) -> str:
     return RETURN_TO_CHECK if value == RETURN_TO_CHECK else ""
 
 
-def _stale(form_class: type, request: HttpRequest, complaint: SuperComplaint, error: object, **kwargs: Any):
-    """The form as the person typed it, now carrying the latest version, with the refusal on top.
+SavedRows = list[tuple[str, str]]
 
-    Saving again from here is a deliberate choice to replace what the other person saved.
+
+@dataclass
+class SectionSave:
+    """How a section's save went: ``saved`` with the service's ``result``; or ``stale`` with
+    ``saved_now``, what the other person saved, to show beside the form."""
+
+    saved: bool = False
+    result: Any = None
+    stale: bool = False
+    saved_now: SavedRows | None = None
+
+
+def _save_section(
+    request: HttpRequest,
+    complaint: SuperComplaint,
+    form: VersionedForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    saved_rows: Callable[[SuperComplaint], SavedRows] | None = None,
+    stale_message: str = "",
+) -> SectionSave:
+    """The save of every section: a valid POST calls ``save(cleaned_data)``, which hands
+    ``cleaned_data["version"]`` to a ``complaints.drafts`` service as ``expected_version``; the
+    service checks it under its row lock.
+
+    When someone else saved first (``StaleEdit``) the form keeps what this person typed, carries
+    the latest version and has the refusal on top, so saving again from there is a deliberate
+    choice to replace what the other person saved. Any other refusal propagates to the view.
     """
-    current = SuperComplaint.objects.get(pk=complaint.pk)
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = form_class(data, request.FILES or None, **kwargs)
-    form.is_valid()
-    form.add_error(None, str(error))
-    return form, current
+    if request.method != "POST" or not form.is_valid():
+        return SectionSave()
+    try:
+        result = save(form.cleaned_data)
+    except StaleEdit as error:
+        current = SuperComplaint.objects.get(pk=complaint.pk)
+        form.refused_as_stale(stale_message or error, current.version)
+        return SectionSave(stale=True, saved_now=saved_rows(current) if saved_rows else None)
+    return SectionSave(saved=True, result=result)
 
 
 def _render_section(
@@ -140,40 +171,37 @@ def task_list(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
 
 @draft_view
 def about(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
-    saved_now = None
-    if request.method == "POST":
-        form = AboutForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                drafts.update_about(
-                    complaint,
-                    title=data["title"],
-                    subject=data["subject"],
-                    harm_explanation=data["harm_explanation"],
-                    expected_version=data["version"],
-                )
-            except StaleEdit as error:
-                form, saved_now = _stale(AboutForm, request, complaint, error)
-            else:
-                return redirect(_next_url(request, complaint, "portal:draft"))
-    else:
-        form = AboutForm(
-            initial={
-                "title": complaint.title,
-                "subject": complaint.subject,
-                "harm_explanation": complaint.harm_explanation,
-                "version": complaint.version,
-            }
-        )
-    rows = None
-    if saved_now is not None:
-        rows = [
-            (_("Title"), saved_now.title),
-            (_("Summary"), saved_now.subject),
-            (_("Why the harm is significant"), saved_now.harm_explanation),
-        ]
-    return _render_section(request, "portal/draft/about.html", complaint, form=form, saved_now=rows)
+    form = AboutForm(
+        posted(request),
+        initial={
+            "title": complaint.title,
+            "subject": complaint.subject,
+            "harm_explanation": complaint.harm_explanation,
+            "version": complaint.version,
+        },
+    )
+    outcome = _save_section(
+        request,
+        complaint,
+        form,
+        lambda data: drafts.update_about(
+            complaint,
+            title=data["title"],
+            subject=data["subject"],
+            harm_explanation=data["harm_explanation"],
+            expected_version=data["version"],
+        ),
+        saved_rows=lambda current: [
+            (_("Title"), current.title),
+            (_("Summary"), current.subject),
+            (_("Why the harm is significant"), current.harm_explanation),
+        ],
+    )
+    if outcome.saved:
+        return redirect(_next_url(request, complaint, "portal:draft"))
+    return _render_section(
+        request, "portal/draft/about.html", complaint, form=form, saved_now=outcome.saved_now
+    )
 
 
 # --- Features of policing ------------------------------------------------------------------------
@@ -210,26 +238,28 @@ def feature_form(
         form = FeatureForm(initial=initial, harm_count=initial["harm_count"])
     elif request.method == "POST":
         form = FeatureForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if feature is None:
-                    drafts.add_feature(complaint, text=data["text"], harms=data["harms"])
-                else:
-                    drafts.update_feature(
-                        feature, text=data["text"], harms=data["harms"], expected_version=data["version"]
-                    )
-            except StaleEdit as error:
-                form, current = _stale(FeatureForm, request, complaint, error)
-                saved = current.features.filter(pk=feature.pk).first() if feature else None
-                saved_now = [(_("Feature"), saved.text if saved else _("This feature has been removed."))]
-                if saved:
-                    saved_now += [
-                        (_("Harm %(n)s") % {"n": n}, h.description)
-                        for n, h in enumerate(saved.harms.all(), start=1)
-                    ]
-            else:
-                return redirect(_next_url(request, complaint, "portal:draft_features"))
+
+        def save(data: dict[str, Any]) -> object:
+            if feature is None:
+                return drafts.add_feature(complaint, text=data["text"], harms=data["harms"])
+            return drafts.update_feature(
+                feature, text=data["text"], harms=data["harms"], expected_version=data["version"]
+            )
+
+        def saved_rows(current: SuperComplaint) -> SavedRows:
+            saved = current.features.filter(pk=feature.pk).first() if feature else None
+            rows = [(_("Feature"), saved.text if saved else _("This feature has been removed."))]
+            if saved:
+                rows += [
+                    (_("Harm %(n)s") % {"n": n}, h.description)
+                    for n, h in enumerate(saved.harms.all(), start=1)
+                ]
+            return rows
+
+        outcome = _save_section(request, complaint, form, save, saved_rows=saved_rows)
+        saved_now = outcome.saved_now
+        if outcome.saved:
+            return redirect(_next_url(request, complaint, "portal:draft_features"))
     elif feature is not None:
         initial = {**FeatureForm.initial_for(feature), "version": complaint.version}
         form = FeatureForm(initial=initial, harm_count=initial["harm_count"])
@@ -273,15 +303,18 @@ def feature_move(request: HttpRequest, complaint: SuperComplaint, feature_pk: in
 def feature_remove(request: HttpRequest, complaint: SuperComplaint, feature_pk: int) -> HttpResponse:
     feature = get_object_or_404(complaint.features, pk=feature_pk)
     form = ConfirmForm(posted(request), initial={"version": complaint.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            drafts.remove_feature(feature, expected_version=form.cleaned_data["version"])
-        except StaleEdit as error:
-            form, _current = _stale(ConfirmForm, request, complaint, error)
-            feature.refresh_from_db()
-        else:
-            messages.success(request, _("Feature %(n)s has been removed.") % {"n": feature.position})
-            return redirect("portal:draft_features", pk=complaint.pk)
+    position = feature.position
+    outcome = _save_section(
+        request,
+        complaint,
+        form,
+        lambda data: drafts.remove_feature(feature, expected_version=data["version"]),
+    )
+    if outcome.saved:
+        messages.success(request, _("Feature %(n)s has been removed.") % {"n": position})
+        return redirect("portal:draft_features", pk=complaint.pk)
+    if outcome.stale:
+        feature.refresh_from_db()
     return _render_section(request, "portal/draft/feature_remove.html", complaint, form=form, feature=feature)
 
 
@@ -290,32 +323,30 @@ def feature_remove(request: HttpRequest, complaint: SuperComplaint, feature_pk: 
 
 @draft_view
 def forces(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
-    saved_now = None
-    if request.method == "POST":
-        form = ForcesForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                drafts.set_forces(
-                    complaint,
-                    scope=data["scope"],
-                    forces=data["forces"],
-                    expected_version=data["version"],
-                )
-            except StaleEdit as error:
-                form, current = _stale(ForcesForm, request, complaint, error)
-                saved_now = [(_("Forces concerned"), _describe_forces(current))]
-            else:
-                return redirect(_next_url(request, complaint, "portal:draft"))
-    else:
-        form = ForcesForm(
-            initial={
-                "scope": complaint.forces_scope,
-                "forces": list(complaint.forces.values_list("pk", flat=True)),
-                "version": complaint.version,
-            }
-        )
-    return _render_section(request, "portal/draft/forces.html", complaint, form=form, saved_now=saved_now)
+    form = ForcesForm(
+        posted(request),
+        initial=None
+        if request.method == "POST"
+        else {
+            "scope": complaint.forces_scope,
+            "forces": list(complaint.forces.values_list("pk", flat=True)),
+            "version": complaint.version,
+        },
+    )
+    outcome = _save_section(
+        request,
+        complaint,
+        form,
+        lambda data: drafts.set_forces(
+            complaint, scope=data["scope"], forces=data["forces"], expected_version=data["version"]
+        ),
+        saved_rows=lambda current: [(_("Forces concerned"), _describe_forces(current))],
+    )
+    if outcome.saved:
+        return redirect(_next_url(request, complaint, "portal:draft"))
+    return _render_section(
+        request, "portal/draft/forces.html", complaint, form=form, saved_now=outcome.saved_now
+    )
 
 
 def _describe_forces(complaint: SuperComplaint) -> str:
@@ -373,11 +404,13 @@ def evidence_remove(request: HttpRequest, complaint: SuperComplaint, item_pk: in
     form = ConfirmForm(posted(request), initial={"version": complaint.version})
     if request.method == "POST" and form.is_valid():
         name = item.document.original_name if item.document else item.description
-        try:
-            drafts.remove_evidence(item, expected_version=form.cleaned_data["version"])
-        except StaleEdit as error:
-            form, _current = _stale(ConfirmForm, request, complaint, error)
-        else:
+        outcome = _save_section(
+            request,
+            complaint,
+            form,
+            lambda data: drafts.remove_evidence(item, expected_version=data["version"]),
+        )
+        if outcome.saved:
             messages.success(request, _("“%(name)s” has been removed.") % {"name": name})
             return redirect("portal:draft_evidence", pk=complaint.pk)
     return _render_section(request, "portal/draft/evidence_remove.html", complaint, form=form, item=item)
@@ -388,30 +421,8 @@ def evidence_remove(request: HttpRequest, complaint: SuperComplaint, item_pk: in
 
 @draft_view
 def contact(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
-    saved_now = None
     if request.method == "POST":
         form = ContactForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                drafts.update_contact(
-                    complaint,
-                    name=data["name"],
-                    role=data["role"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    expected_version=data["version"],
-                )
-            except StaleEdit as error:
-                form, current = _stale(ContactForm, request, complaint, error)
-                saved_now = [
-                    (_("Full name"), current.contact_name),
-                    (_("Role"), current.contact_role),
-                    (_("Email address"), current.contact_email),
-                    (_("Telephone number"), current.contact_phone),
-                ]
-            else:
-                return redirect(_next_url(request, complaint, "portal:draft"))
     else:
         user = request.user
         started = any([complaint.contact_name, complaint.contact_role, complaint.contact_email])
@@ -425,7 +436,30 @@ def contact(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
                 "version": complaint.version,
             }
         )
-    return _render_section(request, "portal/draft/contact.html", complaint, form=form, saved_now=saved_now)
+    outcome = _save_section(
+        request,
+        complaint,
+        form,
+        lambda data: drafts.update_contact(
+            complaint,
+            name=data["name"],
+            role=data["role"],
+            email=data["email"],
+            phone=data["phone"],
+            expected_version=data["version"],
+        ),
+        saved_rows=lambda current: [
+            (_("Full name"), current.contact_name),
+            (_("Role"), current.contact_role),
+            (_("Email address"), current.contact_email),
+            (_("Telephone number"), current.contact_phone),
+        ],
+    )
+    if outcome.saved:
+        return redirect(_next_url(request, complaint, "portal:draft"))
+    return _render_section(
+        request, "portal/draft/contact.html", complaint, form=form, saved_now=outcome.saved_now
+    )
 
 
 # --- Check your answers, declaration, submission -------------------------------------------------
@@ -447,28 +481,26 @@ def check(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
 def declaration(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
     body_name = _body_name(complaint)
     problems: list[str] = []
-    if request.method == "POST":
-        form = DeclarationForm(request.POST, body_name=body_name)
-        if form.is_valid():
-            try:
-                submitted = drafts.submit_draft(complaint, expected_version=form.cleaned_data["version"])
-            except StaleEdit:
-                message = _(
-                    "Someone else changed this super-complaint after you checked your answers, so it "
-                    "has not been submitted. Check your answers again, then submit."
-                )
-                form, _current = _stale(DeclarationForm, request, complaint, message, body_name=body_name)
-            except IncompleteComplaint as error:
-                problems = error.problems
-                form.add_error(
-                    None, _("The super-complaint is not complete yet, so it has not been submitted.")
-                )
-            except NotDesignated as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect("portal:confirmation", reference=submitted.reference)
-    else:
-        form = DeclarationForm(body_name=body_name, initial={"version": complaint.version})
+    form = DeclarationForm(posted(request), body_name=body_name, initial={"version": complaint.version})
+    outcome = SectionSave()
+    try:
+        outcome = _save_section(
+            request,
+            complaint,
+            form,
+            lambda data: drafts.submit_draft(complaint, expected_version=data["version"]),
+            stale_message=_(
+                "Someone else changed this super-complaint after you checked your answers, so it "
+                "has not been submitted. Check your answers again, then submit."
+            ),
+        )
+    except IncompleteComplaint as error:
+        problems = error.problems
+        form.add_error(None, _("The super-complaint is not complete yet, so it has not been submitted."))
+    except NotDesignated as error:
+        form.add_error(None, str(error))
+    if outcome.saved:
+        return redirect("portal:confirmation", reference=outcome.result.reference)
     return render(
         request,
         "portal/draft/declaration.html",

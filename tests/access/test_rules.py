@@ -20,7 +20,7 @@ def orgs():
     return {
         "hestia": make_org(OrganisationKind.DESIGNATED_BODY, "Hestia"),
         "liberty": make_org(OrganisationKind.DESIGNATED_BODY, "Liberty"),
-        "hmicfrs": make_org(OrganisationKind.AUTHORITY, "HM Inspectorate", "HMICFRS"),
+        "hmicfrs": make_org(OrganisationKind.AUTHORITY, "HM Inspectorate", "HMICFRS", is_inspectorate=True),
         "iopc": make_org(OrganisationKind.AUTHORITY, "Independent Office for Police Conduct", "IOPC"),
         "home_office": make_org(OrganisationKind.NATIONAL_BODY, "Home Office", "Home Office"),
         "force": make_org(OrganisationKind.FORCE, "Avon and Somerset Constabulary"),
@@ -44,7 +44,6 @@ def test_anonymous_has_no_memberships_and_no_rights(orgs):
     assert rules.authority_of(anonymous) is None
     assert rules.is_designations_officer(anonymous) is False
     assert rules.is_body_member(anonymous, orgs["hestia"]) is False
-    assert rules.is_addressee_user(anonymous, orgs["force"]) is False
 
 
 def test_body_member(orgs):
@@ -66,6 +65,38 @@ def test_caseworker_is_dma_staff_for_their_authority(orgs):
     assert rules.is_dma_staff(user) is True
     assert rules.is_chief_inspector(user) is False
     assert rules.authority_of(user) == orgs["hmicfrs"]
+
+
+def test_the_team_is_known_by_the_inspectorate_flag_not_by_a_name(orgs):
+    team = person("case@hmicfrs.example", (orgs["hmicfrs"], Role.CASEWORKER))
+    iopc = person("case@iopc.example", (orgs["iopc"], Role.CASEWORKER))
+    assert rules.is_super_complaints_team(team) is True
+    assert rules.is_super_complaints_team(iopc) is False
+    # Staff may rename an organisation: the rules do not move with the name.
+    Organisation.objects.filter(pk=orgs["hmicfrs"].pk).update(short_name="HMI")
+    Organisation.objects.filter(pk=orgs["iopc"].pk).update(short_name="HMICFRS")
+    team, iopc = (rules_fresh(u) for u in (team, iopc))
+    assert rules.is_super_complaints_team(team) is True
+    assert rules.is_super_complaints_team(iopc) is False
+    # A body member of the inspectorate, or anyone outside it, is not the team.
+    assert (
+        rules.is_super_complaints_team(person("x@hestia.example", (orgs["hestia"], Role.BODY_MEMBER)))
+        is False
+    )
+
+
+def rules_fresh(user):
+    rules.forget_memberships(user)
+    return user
+
+
+def test_only_one_authority_can_be_the_inspectorate_and_only_an_authority(orgs):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=orgs["iopc"].pk).update(is_inspectorate=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.filter(pk=orgs["force"].pk).update(is_inspectorate=True)
 
 
 def test_chief_inspector(orgs):
@@ -102,16 +133,6 @@ def test_designations_officer(orgs):
     assert rules.is_designations_officer(caseworker) is False
 
 
-def test_addressee_users(orgs):
-    responder = person("resp@force.example", (orgs["force"], Role.RESPONDER))
-    signatory = person("sign@pcc.example", (orgs["pcc"], Role.SIGNATORY))
-    assert rules.is_addressee_user(responder, orgs["force"]) is True
-    assert rules.is_addressee_user(responder, orgs["pcc"]) is False
-    assert rules.is_addressee_user(signatory, orgs["pcc"]) is True
-    assert rules.is_signatory(signatory, orgs["pcc"]) is True
-    assert rules.is_signatory(responder, orgs["force"]) is False
-
-
 def test_organisations_of_filters_by_role(orgs):
     user = person(
         "multi@example.org",
@@ -139,7 +160,7 @@ def test_memberships_are_read_once_per_user_object(orgs, django_assert_num_queri
         rules.is_chief_inspector(user)
         rules.authority_of(user)
         rules.is_body_member(user, orgs["hestia"])
-        rules.is_addressee_user(user, orgs["force"])
+        rules.may_record_designation(user)
         rules.organisations_of(user)
 
 
@@ -156,16 +177,16 @@ def test_get_object_for_user_or_404_with_a_rule(orgs):
     user = person("pat@hestia.example", (orgs["hestia"], Role.BODY_MEMBER))
 
     found = rules.get_object_for_user_or_404(
-        Organisation.objects.all(), user, rule=rules.is_member_of, slug=orgs["hestia"].slug
+        Organisation.objects.all(), user, rule=rules.is_body_member, slug=orgs["hestia"].slug
     )
     assert found == orgs["hestia"]
     with pytest.raises(Http404):
         rules.get_object_for_user_or_404(
-            Organisation.objects.all(), user, rule=rules.is_member_of, slug=orgs["liberty"].slug
+            Organisation.objects.all(), user, rule=rules.is_body_member, slug=orgs["liberty"].slug
         )
     with pytest.raises(Http404):
         rules.get_object_for_user_or_404(
-            Organisation, user, rule=rules.is_member_of, slug="no-such-organisation"
+            Organisation, user, rule=rules.is_body_member, slug="no-such-organisation"
         )
 
 

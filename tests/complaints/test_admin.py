@@ -2,19 +2,21 @@
 
 import pytest
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
 from complaints import services
 from complaints.models import ComplaintState, SuperComplaint
 from tests.accounts.support import force_verified_login, make_device
-from tests.builders import make_draft
+from tests.builders import authority, make_draft
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client, public_record):
+    """An administrator of the service who is also on the HMICFRS super-complaints team."""
     admin = User.objects.create_superuser("admin@example.org", "a-long-admin-password")
+    Membership.objects.create(user=admin, organisation=authority("HMICFRS"), role=Role.CASEWORKER)
     force_verified_login(client, admin, make_device(admin))
     return client
 
@@ -48,6 +50,30 @@ def test_an_admin_action_moves_the_state_through_the_service(admin_client):
     assert any("cannot become “Acknowledged”" in m for m in messages)  # the published one was refused
     published.refresh_from_db()
     assert published.state == ComplaintState.REPORT_PUBLISHED
+
+
+def test_an_admin_action_asks_access_rules_as_the_pages_do(client, public_record):
+    # A superuser who is not on the team may not acknowledge from the admin any more than from casework.
+    outsider = User.objects.create_superuser("root@example.org", "a-long-admin-password")
+    Membership.objects.create(user=outsider, organisation=authority("IOPC"), role=Role.CASEWORKER)
+    force_verified_login(client, outsider, make_device(outsider))
+    complaint = services.submit_complaint(make_draft())
+    response = client.post(
+        "/admin/complaints/supercomplaint/",
+        {"action": "acknowledge", "_selected_action": [complaint.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [f"{complaint}: you may not do this."]
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.RECEIVED
+    assert not AuditEvent.objects.filter(action="complaint.acknowledged").exists()
+
+
+def test_the_inspectorate_flag_cannot_be_ticked_in_the_admin(admin_client):
+    hmicfrs = authority("HMICFRS")
+    assert hmicfrs.is_inspectorate is True
+    response = admin_client.get(f"/admin/organisations/organisation/{hmicfrs.pk}/change/")
+    assert "is_inspectorate" not in response.context["adminform"].form.fields
 
 
 def test_an_edit_in_the_admin_is_audited(admin_client):

@@ -215,6 +215,58 @@ def test_stale_version_is_refused_in_plain_words():
     services.check_version(complaint, complaint.version)
 
 
+def test_a_position_from_a_stale_form_is_refused_by_the_service_and_changes_nothing():
+    complaint = services.acknowledge_complaint(received())
+    opened_at = complaint.version
+    services.record_position(complaint, authority=authority("IOPC"), position="eligible", reasons="IOPC view")
+    with pytest.raises(StaleEdit, match="Someone else saved changes"):
+        services.record_position(
+            complaint,
+            authority=authority("College"),
+            position="not_eligible",
+            reasons="College view",
+            expected_version=opened_at,
+        )
+    assert list(complaint.positions.values_list("authority__short_name", flat=True)) == ["IOPC"]
+    assert events("complaint.position_recorded").count() == 1
+    current = SuperComplaint.objects.get(pk=complaint.pk).version
+    services.record_position(
+        complaint,
+        authority=authority("College"),
+        position="eligible",
+        reasons="Fine",
+        expected_version=current,
+    )
+    assert complaint.positions.count() == 2
+
+
+def test_a_decision_from_a_stale_form_is_refused_by_the_service_before_anything_else():
+    complaint = assessed()
+    opened_at = complaint.version
+    services.record_position(complaint, authority=authority("IOPC"), position="eligible", reasons="Again")
+    with pytest.raises(StaleEdit):
+        services.decide_eligibility(
+            complaint,
+            outcome="eligible",
+            reasons="Meets reg 4",
+            checklist=REG4_MET,
+            repeat_finding=RepeatFinding.NOT_A_REPEAT,
+            expected_version=opened_at,
+        )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ASSESSING
+    assert not events("complaint.eligibility_decided").exists()
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="Meets reg 4",
+        checklist=REG4_MET,
+        repeat_finding=RepeatFinding.NOT_A_REPEAT,
+        expected_version=complaint.version,
+    )
+    assert SuperComplaint.objects.get(pk=complaint.pk).state == ComplaintState.ELIGIBLE
+
+
 # --- Eligibility -----------------------------------------------------------------------------------
 
 

@@ -90,3 +90,18 @@ def test_a_new_body_is_added_once():
         add_designated_body("A New Charity")
     with pytest.raises(DesignationError):
         add_designated_body(" ")
+
+
+def test_a_new_body_and_its_designation_stand_or_fall_together():
+    from organisations.models import Organisation
+    from organisations.services import designate_new_body
+
+    with pytest.raises(DesignationError, match="Enter the instrument"):
+        designate_new_body("Victims First Alliance", instrument=" ", in_force_from=datetime.date(2026, 6, 1))
+    assert not Organisation.objects.filter(name="Victims First Alliance").exists()
+
+    designation = designate_new_body(
+        "Victims First Alliance", instrument="SI 2026/123 reg 2", in_force_from=datetime.date(2026, 6, 1)
+    )
+    assert designation.body.name == "Victims First Alliance"
+    assert designation.body.is_designated_on(datetime.date(2026, 6, 1))

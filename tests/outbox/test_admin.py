@@ -4,10 +4,11 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
 from outbox import services as outbox
 from outbox.models import Message, MessageState
 from tests.accounts.support import force_verified_login, make_device
+from tests.builders import authority
 from tests.outbox.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, public_record):
+    """An administrator of the service who is also on the HMICFRS super-complaints team."""
     admin = User.objects.create_superuser("admin@example.org", "a-long-admin-password")
+    Membership.objects.create(user=admin, organisation=authority("HMICFRS"), role=Role.CASEWORKER)
     force_verified_login(client, admin, make_device(admin))
     return client
 

@@ -59,7 +59,8 @@ def test_the_register_feed_lists_published_events_newest_first(client):
     assert items[0] == {
         "title": "Report published: Report on the super-complaint on the police response to stalking",
         "link": "https://super-complaints.test/super-complaints/SC-2022-001/report/",
-        "id": "https://super-complaints.test/super-complaints/SC-2022-001/#report-" + items[0]["id"].rsplit("-", 1)[1],
+        "id": "https://super-complaints.test/super-complaints/SC-2022-001/#report-"
+        + items[0]["id"].rsplit("-", 1)[1],
         "updated": "2024-09-27T00:00:00+01:00",
         "summary": "27 September 2024. The report on super-complaint SC-2022-001.",
     }
@@ -99,7 +100,10 @@ def test_a_complaint_feed_has_that_complaints_changes(client):
         ("Eligible for investigation: Police response to missing children", "2026-02-02T10:00:00+00:00"),
     ]
     assert entries(root)[0]["summary"] == f"2 June 2026. Partially accepted. Recommendation {reference}-R1."
-    assert entries(root)[0]["link"] == f"https://super-complaints.test/super-complaints/{reference}/#{reference}-R1"
+    assert (
+        entries(root)[0]["link"]
+        == f"https://super-complaints.test/super-complaints/{reference}/#{reference}-R1"
+    )
 
 
 def test_the_welsh_feed_is_in_welsh(client):
