@@ -48,6 +48,14 @@ class Report(models.Model):
         null=True, blank=True, help_text=_("How many recommendations the published report makes, if known.")
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    publication_url = models.URLField(
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "The address of the official publication (GOV.UK or HMICFRS) of a report published before "
+            "this service. Empty where it is not yet confirmed."
+        ),
+    )
     public_record_notes = models.JSONField(
         default=dict,
         blank=True,
@@ -68,6 +76,12 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def written_here(self) -> bool:
+        """Whether this service holds the report itself, rather than only the facts of one
+        published before it: only then can it offer the report as a document."""
+        return not self.complaint.is_historical
 
 
 class DmaAction(models.Model):
