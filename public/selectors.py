@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
@@ -28,27 +28,22 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
-from complaints.models import Complainant, ComplaintState, ForcesScope, SuperComplaint
+from complaints.models import Complainant, ComplaintState, SuperComplaint
+from complaints.published import (  # noqa: F401  (re-exported: the register's pages read them here)
+    AFTER_REPORT,
+    PUBLIC_STAGES,
+    filter_register,
+    progress_reports_known,
+    public_stage,
+    published_complaints,
+)
 from deadlines.rules import to_london_date
-from organisations.models import Designation, Organisation, OrganisationKind
+from organisations.models import Designation, Organisation
 from public.templatetags.localisation import is_welsh
 from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+from recommendations.selectors import ResponseCell, Timeliness, cell_for, published_responses  # noqa: F401
 from reports.models import DissentingOpinion, DmaAction, Report
-
-# States that say a report is out. While the report is under embargo the public sees the stage
-# before it, so the state change does not announce the report early (as the API does).
-AFTER_REPORT = frozenset({ComplaintState.REPORT_PUBLISHED, ComplaintState.MONITORING, ComplaintState.CLOSED})
-
-# The stages a complaint on the register can be in, in the order a complaint moves through them.
-PUBLIC_STAGES: tuple[ComplaintState, ...] = (
-    ComplaintState.ELIGIBLE,
-    ComplaintState.INVESTIGATING,
-    ComplaintState.REPORT_PUBLISHED,
-    ComplaintState.MONITORING,
-    ComplaintState.CLOSED,
-    ComplaintState.NOT_ELIGIBLE,
-    ComplaintState.WITHDRAWN,
-)
+from reports.selectors import published_reports
 
 
 def london_today() -> datetime.date:
@@ -57,19 +52,6 @@ def london_today() -> datetime.date:
 
 
 # --- Base selectors -----------------------------------------------------------------------------
-
-
-def published_complaints() -> QuerySet[SuperComplaint]:
-    return SuperComplaint.objects.published()
-
-
-def published_reports() -> QuerySet[Report]:
-    """Reports out of embargo, on complaints that are on the register."""
-    return Report.objects.published().filter(complaint__in=published_complaints())
-
-
-def published_responses() -> QuerySet[Response]:
-    return Response.objects.published().order_by("submitted_at", "pk")
 
 
 def _complainants_prefetch() -> Prefetch:
@@ -82,14 +64,6 @@ def _complainants_prefetch() -> Prefetch:
 
 def _report_prefetch() -> Prefetch:
     return Prefetch("report", queryset=Report.objects.published(), to_attr="published_report")
-
-
-def public_stage(complaint: SuperComplaint) -> ComplaintState:
-    """The stage the public may see. Needs ``published_report`` (see ``_report_prefetch``)."""
-    state = ComplaintState(complaint.state)
-    if state in AFTER_REPORT and getattr(complaint, "published_report", None) is None:
-        return ComplaintState.INVESTIGATING
-    return state
 
 
 def complaint_url(complaint: SuperComplaint) -> str:
@@ -109,44 +83,6 @@ def register_complaints() -> QuerySet[SuperComplaint]:
     )
 
 
-def filter_register(
-    complaints: QuerySet[SuperComplaint],
-    *,
-    stage: str = "",
-    body: str = "",
-    year: int | None = None,
-    force: str = "",
-) -> QuerySet[SuperComplaint]:
-    """Narrow the register.
-
-    ``stage`` is the public stage (see ``public_stage``); ``body`` a complainant's slug; ``year``
-    the year of receipt; ``force`` a force's slug, which finds the complaints naming that force and
-    those about all forces.
-    """
-    if stage:
-        report_out = Exists(published_reports().filter(complaint=OuterRef("pk")))
-        if stage in AFTER_REPORT:
-            complaints = complaints.filter(report_out, state=stage)
-        elif stage == ComplaintState.INVESTIGATING:
-            complaints = complaints.filter(Q(state=stage) | (Q(state__in=AFTER_REPORT) & ~report_out))
-        else:
-            complaints = complaints.filter(state=stage)
-    if body:
-        complaints = complaints.filter(
-            pk__in=Complainant.objects.filter(body__slug=body).values("complaint_id")
-        )
-    if year is not None:
-        # Receipt is ISO text (a month where the day is not known), so the year is its prefix.
-        complaints = complaints.filter(received_on__startswith=f"{year:04d}-")
-    if force:
-        is_force = Exists(Organisation.objects.filter(slug=force, kind=OrganisationKind.FORCE))
-        naming_it = SuperComplaint.forces.through.objects.filter(
-            organisation__slug=force, organisation__kind=OrganisationKind.FORCE
-        ).values("supercomplaint_id")
-        complaints = complaints.filter((Q(forces_scope=ForcesScope.ALL) & is_force) | Q(pk__in=naming_it))
-    return complaints
-
-
 def register_years() -> list[int]:
     """The years in which complaints on the register were received, newest first (one query)."""
     received = published_complaints().values_list("received_on", flat=True)
@@ -164,79 +100,6 @@ def forces() -> QuerySet[Organisation]:
 # --- Responses and their timeliness -------------------------------------------------------------
 
 
-class Timeliness:
-    ON_TIME = "on_time"
-    LATE = "late"
-    NO_DEADLINE = "no_deadline"
-    OVERDUE = "overdue"
-    AWAITED = "awaited"
-    NOT_ADDRESSED = "not_addressed"
-
-
-@dataclass(frozen=True)
-class ResponseCell:
-    """Where one addressee stands on one recommendation.
-
-    ``responses`` are its published responses, oldest first. Whether the answer came on time is
-    judged on the first of them: submitted (London date) on or before the addressee's deadline.
-    No statute sets a deadline; where the report set none, there is no deadline to meet.
-    """
-
-    obligation: Obligation | None
-    responses: tuple[Response, ...]
-    today: datetime.date
-
-    @property
-    def response(self) -> Response | None:
-        """The latest published response: what the addressee says now."""
-        return self.responses[-1] if self.responses else None
-
-    @property
-    def submitted_on(self) -> datetime.date | None:
-        first = self.responses[0] if self.responses else None
-        return to_london_date(first.submitted_at) if first and first.submitted_at else None
-
-    @property
-    def due(self) -> datetime.date | None:
-        return self.obligation.due if self.obligation else None
-
-    @property
-    def timeliness(self) -> str:
-        if self.obligation is None:
-            return Timeliness.NOT_ADDRESSED
-        due = self.obligation.due
-        if self.responses:
-            submitted = self.submitted_on
-            if due is None or submitted is None:
-                return Timeliness.NO_DEADLINE
-            return Timeliness.ON_TIME if submitted <= due else Timeliness.LATE
-        if due is not None and due < self.today:
-            return Timeliness.OVERDUE
-        return Timeliness.AWAITED
-
-    @property
-    def status_label(self) -> str:
-        response = self.response
-        return str(response.get_status_display()) if response else ""
-
-    @property
-    def text(self) -> str:
-        """ "Accepted, on time", "No response yet", "Not addressed"."""
-        timeliness = self.timeliness
-        status = self.status_label
-        if timeliness == Timeliness.ON_TIME:
-            return _("%(status)s, on time") % {"status": status}
-        if timeliness == Timeliness.LATE:
-            return _("%(status)s, late") % {"status": status}
-        if timeliness == Timeliness.NO_DEADLINE:
-            return _("%(status)s, no deadline set") % {"status": status}
-        if timeliness == Timeliness.OVERDUE:
-            return _("No response yet, overdue")
-        if timeliness == Timeliness.AWAITED:
-            return _("No response yet")
-        return _("Not addressed")
-
-
 def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefetch:
     """A recommendation's published obligations with their addressee and published responses."""
     queryset = queryset if queryset is not None else Obligation.objects.published()
@@ -249,11 +112,6 @@ def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefet
         .order_by("organisation__name", "pk"),
         to_attr="public_obligations",
     )
-
-
-def cell_for(obligation: Obligation | None, today: datetime.date) -> ResponseCell:
-    responses = tuple(getattr(obligation, "published_responses", ())) if obligation else ()
-    return ResponseCell(obligation=obligation, responses=responses, today=today)
 
 
 @dataclass

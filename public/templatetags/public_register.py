@@ -4,11 +4,12 @@ texts with a Welsh twin shown as paragraphs."""
 from __future__ import annotations
 
 import datetime
+import html
 
 from django import template
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
@@ -37,7 +38,13 @@ TITLE_LIMIT = 70
 @register.filter
 def fit_title(value: str) -> str:
     """Shorten a page title at a word so that, with " – Police super-complaints" after it, the
-    whole <title> fits in 70 characters. The page's <h1> still gives it in full."""
+    whole <title> fits in 70 characters. The page's <h1> still gives it in full.
+
+    Returns plain text, which the template escapes once. A title built by ``blocktranslate asvar``
+    arrives already escaped (and marked safe): it is unescaped first, or the page would show
+    "women&#x27;s aid"; and shortening it as text never cuts an entity in half."""
+    if isinstance(value, SafeData):
+        value = html.unescape(str(value))
     value = " ".join(str(value).split())
     budget = TITLE_LIMIT - len(" – " + _("Police super-complaints"))
     if len(value) <= budget:

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from public.open_data import DATASETS, cell
+from api.open_data import DATASETS, cell
 from recommendations.models import Obligation
 from tests.api.register import (
     CONTACT_EMAIL,
