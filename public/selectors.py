@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
 from complaints.models import Complainant, ComplaintState, SuperComplaint
-from complaints.published import (  # noqa: F401  (re-exported: the register's pages read them here)
+from complaints.published import (  # noqa: F401  (the register's pages read them here)
     AFTER_REPORT,
     PUBLIC_STAGES,
     filter_register,
@@ -171,6 +171,14 @@ class ComplaintRecord:
     actions: list[DmaAction] = field(default_factory=list)
     opinions: list[DissentingOpinion] = field(default_factory=list)
     today: datetime.date = field(default_factory=london_today)
+
+    @property
+    def progress_reports_known(self) -> bool:
+        return progress_reports_known(self.complaint)
+
+    @property
+    def recommendations_entered(self) -> int:
+        return len(self.recommendations)
 
     @property
     def responses_published(self) -> int:
@@ -317,6 +325,12 @@ class Matrix:
     recommendations: list[Recommendation]
     rows: list[MatrixRow]
 
+    @property
+    def responses_entered(self) -> int:
+        """How many addressee-and-recommendation pairs have a published response: what the
+        table's cells show, so that its heading claims no more."""
+        return sum(1 for row in self.rows for cell in row.cells if cell.responses)
+
 
 def recommendation_matrix(report: Report, *, today: datetime.date) -> Matrix:
     """One row per addressee, one column per recommendation: three queries whatever the size."""
@@ -407,6 +421,26 @@ def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[Ad
     return [AddressedEntry(o, cell_for(o, today)) for o in obligations]
 
 
+def named_in_public_record(organisation: Organisation, *, besides: list[AddressedEntry]) -> list[Report]:
+    """Published reports whose recommendations the public record says are addressed to the
+    organisation, by its name, its short name or a group it belongs to ("chief constables"),
+    where none of them is yet entered here as a recommendation to it (``besides``): two queries.
+
+    So a page never says nothing is addressed to an organisation that a report's public-record
+    facts name."""
+    labels = {organisation.name.casefold(), organisation.short_name.casefold()} - {""}
+    labels |= {name.casefold() for name in organisation.addressee_groups.values_list("name", flat=True)}
+    entered = {entry.complaint.pk for entry in besides}
+    reports = published_reports().select_related("complaint").order_by("-published_on", "pk")
+    return [
+        report
+        for report in reports
+        if report.complaint_id not in entered
+        and labels
+        & {str(label).casefold() for label in report.public_record_notes.get("recommendation_addressees", [])}
+    ]
+
+
 def actions_of(authority: Organisation) -> list[DmaAction]:
     """Further action a decision-making authority proposed in published reports (reg 8(1)(c))."""
     return list(
@@ -463,6 +497,14 @@ class Activity:
     moment: datetime.datetime
     summary: str
     complaint_reference: str
+    title_verified: bool = True
+
+    @property
+    def feed_title(self) -> str:
+        """The plain title, flagged where it is not yet verified: a feed has no tags to show."""
+        if self.title_verified:
+            return self.title
+        return _("%(title)s (title not yet verified)") % {"title": self.title}
 
     @property
     def sort_key(self) -> tuple:
@@ -531,6 +573,7 @@ def _complaint_activity(complaint: SuperComplaint) -> Activity:
         moment=moment,
         summary=_("Made by %(bodies)s.") % {"bodies": _bodies(complaint)},
         complaint_reference=complaint.reference,
+        title_verified=complaint.title_verified,
     )
 
 
@@ -549,6 +592,7 @@ def _report_activity(report: Report) -> Activity:
         moment=moment,
         summary=_("The report on super-complaint %(reference)s.") % {"reference": complaint.reference},
         complaint_reference=complaint.reference,
+        title_verified=report.title_verified,
     )
 
 

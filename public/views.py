@@ -45,6 +45,7 @@ def latest_activity() -> list:
                 if date and date.is_month_only
                 else ("" if date else _("Date not known")),
                 "summary": event.summary,
+                "title_verified": event.title_verified,
             }
         )
     return items
@@ -152,8 +153,15 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    """The published report as a tagged PDF (PDF/UA-1), from the same data as the HTML page."""
+    """The published report as a tagged PDF (PDF/UA-1), from the same data as the HTML page.
+
+    Only for a report written in this service: a report published before it is its official
+    publication, which a document generated here must not stand in for."""
     record = _record_with_report(reference)
+    if record.complaint.is_historical:
+        raise Http404(
+            _("This report was published before this service started: read the official publication.")
+        )
     document = render_to_string(
         "public/register/report_pdf.html",
         {"record": record, "complaint": record.complaint, "report": record.report},
@@ -210,6 +218,9 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         context["nav_section"] = "designated_bodies"
     else:
         context["addressed"] = selectors.addressed_to(organisation, today=today)
+        context["named_in_record"] = selectors.named_in_public_record(
+            organisation, besides=context["addressed"]
+        )
     if kind == OrganisationKind.FORCE:
         context["local_policing_body"] = organisation.local_policing_body
         context["complaints"] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import html
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils import formats
@@ -97,3 +98,29 @@ def localised_plain(obj, field: str) -> str:
     for places that carry the language attribute themselves (``text_lang``)."""
     text, _lang = localised_text(obj, field)
     return text
+
+
+def _publisher(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    if host in {"gov.uk", "www.gov.uk"}:
+        return "gov.uk"
+    if host == "justiceinspectorates.gov.uk" or host.endswith(".justiceinspectorates.gov.uk"):
+        return "hmicfrs"
+    return ""
+
+
+@register.simple_tag
+def publisher_link(url: str, what: str = "report") -> str:
+    """The words of a link to an official publication, naming where it is published."""
+    publisher = _publisher(url)
+    if what == "report":
+        if publisher == "gov.uk":
+            return _("Read the full report on GOV.UK")
+        if publisher == "hmicfrs":
+            return _("Read the full report on the HMICFRS website")
+        return _("Read the full report where it was published")
+    if publisher == "gov.uk":
+        return _("Read about the super-complaint on GOV.UK")
+    if publisher == "hmicfrs":
+        return _("Read about the super-complaint on the HMICFRS website")
+    return _("Read about the super-complaint where it was published")
