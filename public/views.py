@@ -78,9 +78,14 @@ class RegisterFilters(forms.Form):
         self.fields["stage"].choices = [("", _("Any stage"))] + [
             (stage.value, stage.label) for stage in selectors.PUBLIC_STAGES
         ]
-        self.fields["body"].choices = [("", _("Any designated body"))] + [(b.slug, b.name) for b in bodies]
+        # Welsh names on a Welsh page, where the organisation has one.
+        self.fields["body"].choices = [("", _("Any designated body"))] + [
+            (b.slug, selectors.localised_text(b, "name")[0]) for b in bodies
+        ]
         self.fields["year"].choices = [("", _("Any year"))] + [(str(y), str(y)) for y in years]
-        self.fields["force"].choices = [("", _("Any police force"))] + [(f.slug, f.name) for f in forces]
+        self.fields["force"].choices = [("", _("Any police force"))] + [
+            (f.slug, selectors.localised_text(f, "name")[0]) for f in forces
+        ]
 
     def values(self) -> dict:
         """The valid filters; a value the form does not offer is ignored, not an error."""
