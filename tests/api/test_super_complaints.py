@@ -1,7 +1,7 @@
 import pytest
 
-from tests.api.register import made_public
 from tests.builders import london
+from tests.public.seed import made_public
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 

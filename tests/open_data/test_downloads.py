@@ -6,7 +6,8 @@ import pytest
 
 from api.open_data import DATASETS, cell
 from recommendations.models import Obligation
-from tests.api.register import (
+from tests.builders import london
+from tests.public.seed import (
     CONTACT_EMAIL,
     CONTACT_NAME,
     MARK,
@@ -15,7 +16,6 @@ from tests.api.register import (
     publish_response,
     seed_unpublished,
 )
-from tests.builders import london
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 
