@@ -69,3 +69,16 @@ def public_record(request, _public_record_for_module):
     else:
         request.getfixturevalue("db")
     ensure_public_record()  # loaded already, except in a live-server module
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language. A request to a Welsh page activates Welsh
+    in the thread and nothing deactivates it, so without this a later test in the same process
+    would format its dates in Welsh, depending only on the order the tests happen to run in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -312,3 +312,28 @@ def test_the_complaint_links_its_atom_feed(client):
         'title="Changes to super-complaint SC-2019-002">'
     ) in html
     assert '<link rel="alternate" type="application/atom+xml" href="/feeds/super-complaints.atom"' in html
+
+
+def test_a_decision_by_the_chief_inspector_says_so_and_no_authority_position_is_shown(client):
+    from complaints import services as complaint_services
+    from tests.builders import REG4_MET, authority, received
+
+    complaint = complaint_services.acknowledge_complaint(received("Decided under regulation 11(1)"))
+    for short, position in (("HMICFRS", "eligible"), ("IOPC", "not_eligible"), ("College", "eligible")):
+        complaint_services.record_position(
+            complaint, authority=authority(short), position=position, reasons=f"{short} reasons, never public"
+        )
+    complaint_services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="The Chief Inspector's reasons",
+        checklist=REG4_MET,
+        repeat_finding="not_a_repeat",
+        by_chief_inspector=True,
+    )
+    html = main(get(client, f"/super-complaints/{complaint.reference}/"))
+    eligibility = section(html, "Eligibility decision")
+
+    assert summary(eligibility)["Decided by"] == "The Chief Inspector of Constabulary, under regulation 11(1)"
+    assert "Each authority's view is not published, only the decision." in text(eligibility)
+    assert "never public" not in html
