@@ -96,6 +96,7 @@ NOT_LOADED_BEFORE = frozenset({"name_cy", "made_with", "publication_url", "unver
 
 def _empty(instance: models.Model, field: str) -> Any:
     model_field = instance._meta.get_field(field)
+    assert isinstance(model_field, models.Field)  # the loader writes concrete fields only
     if model_field.has_default():
         return _stored(model_field.get_default())
     return None if model_field.null else ""
