@@ -91,7 +91,7 @@ def _stored(value: Any) -> Any:
 
 # Fields the loader did not write before it remembered what it wrote: where nothing is
 # remembered, their empty value is what it last loaded.
-NOT_LOADED_BEFORE = frozenset({"name_cy", "made_with", "publication_url", "unverified_facts"})
+NOT_LOADED_BEFORE = frozenset({"name_cy", "title_cy", "made_with", "publication_url", "unverified_facts"})
 
 
 def _empty(instance: models.Model, field: str) -> Any:
@@ -205,6 +205,7 @@ def _complaint_fields(entry: dict[str, Any]) -> dict[str, Any]:
     """The complaint's fields that the record gives and a correction may change."""
     return {
         "title": entry["title"],
+        "title_cy": entry.get("title_cy", ""),
         "subject": entry.get("subject", ""),
         "on_behalf_of": entry.get("on_behalf_of", ""),
         "made_with": entry.get("made_with", ""),

@@ -106,6 +106,12 @@ WELSH_NAMES = [
     (OrganisationKind.DESIGNATED_BODY, "Welsh Women's Aid", "Cymorth i Ferched Cymru"),
 ]
 
+# The Welsh versions of the register's own descriptive titles (no published title is translated).
+WELSH_TITLES = {
+    "SC-2019-002": "Ymateb yr heddlu i ddioddefwyr caethwasiaeth fodern",
+    "SC-2022-001": "Ymateb yr heddlu i stelcio",
+}
+
 COUNTRIES = {
     "Civil Nuclear Constabulary": "Great Britain",
     "British Transport Police": "Great Britain",
@@ -187,3 +193,8 @@ def test_recommendations_not_entered_are_a_count_or_unknown():
     counts = dict(Report.objects.values_list("complaint__reference", "recommendation_count"))
     assert counts["SC-2022-001"] == 29
     assert counts["SC-2018-001"] is None  # the record gives no count: unknown, not 0
+
+
+def test_welsh_titles():
+    titles = dict(SuperComplaint.objects.exclude(title_cy="").values_list("reference", "title_cy"))
+    assert titles == WELSH_TITLES

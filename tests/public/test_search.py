@@ -95,10 +95,15 @@ def test_welsh_search_finds_and_shows_welsh_text(client):
     html = main(get(client, "/cy/search/?q=goll"))
 
     assert results(html) == [(f"Adroddiad, {case.complaint.reference}", "Yn dal ar goll")]
-    english_only = main(get(client, "/cy/search/?q=stalking"))
+    english_only = main(get(client, "/cy/search/?q=scrutiny"))
     assert (
-        '<a class="govuk-link" href="/cy/super-complaints/SC-2022-001/" lang="en">Police response to stalking</a>'
-        in english_only
+        '<a class="govuk-link" href="/cy/super-complaints/SC-2021-001/" lang="en">'
+        "Section 60 stop and search and community scrutiny</a>"
+    ) in english_only
+    welsh_title = main(get(client, "/cy/search/?q=stelcio"))
+    assert (
+        '<a class="govuk-link" href="/cy/super-complaints/SC-2022-001/">Ymateb yr heddlu i stelcio</a>'
+        in (welsh_title)
     )
 
 
@@ -199,3 +204,10 @@ def test_page_titles_are_escaped_once(client):
     assert "<title>Search results for “women&#x27;s aid” – Police super-complaints</title>" in html
     body = get(client, "/organisations/welsh-womens-aid/")
     assert "<title>Welsh Women&#x27;s Aid – Police super-complaints</title>" in body
+
+
+@pytest.mark.parametrize("example", ["caethwasiaeth fodern", "stelcio", "Hestia"])
+def test_the_welsh_pages_own_example_searches_return_results(client, example):
+    assert example in text(main(get(client, "/cy/search/")))  # the Welsh hint offers it
+
+    assert results(main(get(client, f"/cy/search/?q={example}"))) != []

@@ -67,7 +67,7 @@ def test_the_welsh_complaint_page(client):
     )
     html = squash(main(get(client, "/cy/super-complaints/SC-2019-002/")))
 
-    assert '<h1 class="govuk-heading-xl" lang="en">Police response to victims of modern slavery</h1>' in html
+    assert '<h1 class="govuk-heading-xl">Ymateb yr heddlu i ddioddefwyr caethwasiaeth fodern</h1>' in html
     assert '<strong class="govuk-tag">Adroddiad wedi’i gyhoeddi</strong>' in html
     assert '<time datetime="2019-05-31">31 Mai 2019</time>' in html
     assert '<time datetime="2021-05-26">26 Mai 2021</time>' in html
