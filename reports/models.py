@@ -77,12 +77,6 @@ class Report(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def written_here(self) -> bool:
-        """Whether this service holds the report itself, rather than only the facts of one
-        published before it: only then can it offer the report as a document."""
-        return not self.complaint.is_historical
-
 
 class DmaAction(models.Model):
     """Further action a decision-making authority proposes to take (reg 8(1)(c))."""
