@@ -8,7 +8,7 @@ PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supercomplaints
 SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
 # The domain apps, type-checked with django-stubs.
-TYPED_APPS := organisations deadlines complaints reports recommendations audit access
+TYPED_APPS := organisations deadlines complaints reports recommendations audit access operations
 
 .PHONY: run test install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
