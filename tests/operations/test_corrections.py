@@ -133,3 +133,20 @@ def test_a_value_the_old_loader_wrote_is_not_taken_for_empty():
     load(settings.PUBLIC_RECORD_DIR)
 
     assert Organisation.objects.get(name="Cambridgeshire Constabulary").verified is True
+
+
+def test_the_command_says_what_it_corrected_and_what_it_kept(old_record, settings, capsys):
+    from django.core.management import call_command
+
+    load(old_record)
+    report = liberty_report()
+    report.title = "Title as staff corrected it"
+    report.save(update_fields=["title"])
+    settings.PUBLIC_RECORD_DIR = settings.BASE_DIR / "data" / "public_record"
+
+    call_command("load_public_record")
+
+    out = capsys.readouterr().out
+    assert "Public record loaded. Created: nothing (already loaded)." in out  # the old copy had all eight
+    assert "Corrected 1 field(s) to the current public record." in out
+    assert "Kept 1 field(s) that staff have changed, where the public record now differs." in out
