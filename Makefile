@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Two processes, one per core; a module's tests stay together so its fixtures load once.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # The domain apps, type-checked with django-stubs.
-TYPED_APPS := organisations deadlines complaints reports recommendations audit access outbox
+TYPED_APPS := organisations deadlines complaints reports recommendations audit access outbox operations
 
 .PHONY: run test test-fast checks install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 

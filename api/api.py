@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Path, Query, Router, Status
 from pydantic import StringConstraints
 
 from api import schemas, selectors
-from public.selectors import filter_register
+from complaints.published import filter_register
 
 api = NinjaAPI(
     title="Police super-complaints",

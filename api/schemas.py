@@ -62,15 +62,28 @@ class ReportSummary(Schema):
     title: str
     title_verified: bool = Field(description="False where the title is descriptive, not the published one.")
     published: PartialDateText
+    publication_url: str | None = Field(
+        description="The official publication (GOV.UK or HMICFRS) of a report published before this "
+        "service; null where it is written here or its address is not yet confirmed."
+    )
+    recommendation_count: int | None = Field(
+        ge=0, description="How many recommendations the report makes, where known; null where not known."
+    )
 
 
 class SuperComplaint(Schema):
     reference: str = Field(examples=["SC-2019-002"])
     title: str
+    title_verified: bool = Field(
+        description="False where the title is descriptive, from press reports, and not yet confirmed."
+    )
     subject: str
     stage: Stage
     complainants: list[str] = Field(description="The designated bodies that made it, by name.")
     complainant_slugs: list[str]
+    made_with: str | None = Field(
+        description="Organisations, not designated bodies, that the complaint was made together with."
+    )
     received: PartialDateText
     features: list[str] = Field(description="The features of policing complained of (PRA 2002 s.29A).")
     forces_scope: Literal["all", "named"] | None = Field(
@@ -78,7 +91,18 @@ class SuperComplaint(Schema):
     )
     forces: list[OrganisationRef]
     eligibility: Eligibility | None
-    progress_reports_sent: int = Field(ge=0, description="Progress reports sent (SI 2018/748 reg 7).")
+    progress_reports_sent: int | None = Field(
+        ge=0,
+        description="Progress reports sent (SI 2018/748 reg 7); null where not known, for a complaint "
+        "made before this service.",
+    )
+    unverified_facts: list[str] = Field(
+        description="The fields whose values come only from press reports or the complainants' own "
+        "announcements, not yet confirmed: title, subject, received_on, made_with, eligibility."
+    )
+    publication_url: str | None = Field(
+        description="The official publication of the complaint, where its address is confirmed."
+    )
     report: ReportSummary | None = Field(description="The published report (reg 8), or null.")
     url: str = Field(description="The complaint's page on the public register.")
 

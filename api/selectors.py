@@ -11,7 +11,6 @@ Each list is read in a fixed number of queries whatever its length: related rows
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, cast
 
 from django.conf import settings
@@ -25,10 +24,12 @@ from complaints.models import (
     ProgressReport,
     SuperComplaint,
 )
+from complaints.published import progress_reports_known, public_stage
+from complaints.published import published_complaints as register
 from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation, OrganisationKind
-from public.selectors import public_stage
 from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+from recommendations.selectors import on_time, published_responses, submitted_on
 from reports.models import Report
 
 
@@ -51,7 +52,7 @@ def published_complaints() -> QuerySet[SuperComplaint]:
         .values("sent")
     )
     return (
-        SuperComplaint.objects.published()
+        register()
         .select_related("eligibility")
         .annotate(progress_reports_sent=Coalesce(Subquery(sent_reports, output_field=IntegerField()), 0))
         .prefetch_related(
@@ -75,10 +76,12 @@ def complaint_data(complaint: SuperComplaint) -> dict[str, Any]:
     return {
         "reference": complaint.reference,
         "title": complaint.title,
+        "title_verified": complaint.title_verified,
         "subject": complaint.subject,
         "stage": public_stage(complaint),
         "complainants": [c.body.name for c in complaint.complainant_set.all()],
         "complainant_slugs": [c.body.slug for c in complaint.complainant_set.all()],
+        "made_with": complaint.made_with or None,
         "received": complaint.received_on.isoformat(),
         "features": [feature.text for feature in complaint.features.all()],
         "forces_scope": complaint.forces_scope or None,
@@ -91,12 +94,19 @@ def complaint_data(complaint: SuperComplaint) -> dict[str, Any]:
             if eligibility
             else None
         ),
-        "progress_reports_sent": complaint.progress_reports_sent,  # type: ignore[attr-defined]
+        # Unknown, not 0, where the complaint predates the service: those reports are not held.
+        "progress_reports_sent": complaint.progress_reports_sent  # type: ignore[attr-defined]
+        if progress_reports_known(complaint)
+        else None,
+        "unverified_facts": list(complaint.unverified_facts or []),
+        "publication_url": complaint.publication_url or None,
         "report": (
             {
                 "title": report.title,
                 "title_verified": report.title_verified,
                 "published": report.published_on.isoformat(),
+                "publication_url": report.publication_url or None,
+                "recommendation_count": report.recommendation_count,
             }
             if report
             else None
@@ -147,10 +157,6 @@ def organisation_data(organisation: Organisation) -> dict[str, Any]:
 
 
 # --- Recommendations, obligations and responses ----------------------------------------------------
-
-
-def published_responses() -> QuerySet[Response]:
-    return Response.objects.published().order_by("submitted_at", "pk")
 
 
 def published_obligations() -> QuerySet[Obligation]:
@@ -205,21 +211,6 @@ def filter_recommendations(
             )
         )
     return recommendations
-
-
-def submitted_on(response: Response) -> datetime.date | None:
-    return to_london_date(response.submitted_at) if response.submitted_at else None
-
-
-def on_time(response: Response, obligation: Obligation) -> bool | None:
-    """Whether the response was submitted by the end of the addressee's deadline (London date).
-
-    None where the recommendation set no deadline for this addressee: no statute fixes one.
-    """
-    day = submitted_on(response)
-    if obligation.due is None or day is None:
-        return None
-    return day <= obligation.due
 
 
 def response_data(response: Response, obligation: Obligation) -> dict[str, Any]:

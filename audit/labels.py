@@ -49,6 +49,7 @@ ACTIONS: dict[str, Promise] = {
     "holiday_override.recorded": gettext_lazy("Bank holiday change recorded"),
     "holiday_override.withdrawn": gettext_lazy("Bank holiday change withdrawn"),
     "public_record.loaded": gettext_lazy("Public record loaded"),
+    "public_record.corrected": gettext_lazy("Corrected from the public record"),
     # The draft
     "complaint.draft_created": gettext_lazy("Draft started"),
     "complaint.about_updated": gettext_lazy("About the complaint changed"),

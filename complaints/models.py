@@ -103,6 +103,11 @@ class SuperComplaint(models.Model):
         "organisations.Organisation", related_name="super_complaints", through="Complainant"
     )
     on_behalf_of = models.CharField(max_length=200, blank=True)
+    # Organisations that are not designated bodies cannot complain (s.29A(2)), but a designated
+    # body may make its complaint together with them; the public record names them.
+    made_with = models.CharField(
+        max_length=300, blank=True, help_text=_("Other organisations the complaint was made together with.")
+    )
 
     # SI 2018/748 reg 4(2)(b): why the feature is, or appears to be, significantly harming the public.
     harm_explanation = models.TextField(blank=True)
@@ -164,6 +169,14 @@ class SuperComplaint(models.Model):
     is_historical = models.BooleanField(
         default=False, help_text=_("Loaded from the public record rather than made through the service.")
     )
+    # Names of the fields whose value comes only from press reports or the complainants' own
+    # announcements ("title", "received_on", ...): shown flagged until staff confirm them.
+    unverified_facts = models.JSONField(default=list, blank=True)
+    publication_url = models.URLField(
+        max_length=400,
+        blank=True,
+        help_text=_("The address of the official publication of the complaint, where there is one."),
+    )
 
     objects = SuperComplaintQuerySet.as_manager()
 
@@ -182,6 +195,10 @@ class SuperComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference or _('Draft')}: {self.title}"
+
+    @property
+    def title_verified(self) -> bool:
+        return "title" not in (self.unverified_facts or [])
 
     def can_move_to(self, state: ComplaintState) -> bool:
         return state in ALLOWED_TRANSITIONS[ComplaintState(self.state)]

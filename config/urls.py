@@ -15,7 +15,7 @@ urlpatterns = [
 # Public pages: English at the path, Welsh at the same path under /cy/. Everything above stays
 # unprefixed (staff pages are English-only for now).
 urlpatterns += i18n_patterns(
-    path("open-data/", include("public.open_data")),
+    path("open-data/", include("api.open_data")),
     path("", include("public.urls")),
     prefix_default_language=False,
 )

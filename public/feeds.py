@@ -56,7 +56,7 @@ class _ActivityFeed(Feed):
         return _("Police super-complaints")
 
     def item_title(self, item: Entry) -> str:
-        return item.activity.title
+        return item.activity.feed_title
 
     def item_description(self, item: Entry) -> str:
         event = item.activity

@@ -1,11 +1,13 @@
-"""Search across everything published: complaints (title, subject, features), reports (title,
-findings), recommendations (text) and organisations (names).
+"""Search across everything published: complaints (reference, title, subject, features, the
+bodies that made them), reports (title, findings), recommendations (text) and organisations (names).
 
 Database-agnostic by choice (docs/decisions/0011-public-register.md): one ``icontains`` query per
 kind of content, over the published-only selectors, which runs the same on SQLite and PostgreSQL
-and is plenty for a register of tens of complaints and hundreds of recommendations. Ranking is done
-in Python on the rows found: each distinct term found scores 1, found in a title 3 more, and the
-whole phrase in a title 5 more. Five queries whatever the number of results.
+and is plenty for a register of tens of complaints and hundreds of recommendations. The database
+finds candidates; Python then keeps those where a term is a whole word ("training" is not found
+in "restraining"), of the text the page shows: on a Welsh page, the Welsh text where there is one.
+Ranking is done on the rows kept: each distinct term found scores 1, found in a title 3 more, and
+the whole phrase in a title 5 more. Five queries whatever the number of results.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from complaints.models import Feature
+from complaints.models import Complainant, Feature
 from organisations.models import Organisation
 from public import selectors
 from public.templatetags.localisation import is_welsh
@@ -66,9 +68,19 @@ def _any_term(fields: Iterable[str], terms: list[str]) -> Q:
     return reduce(or_, (Q(**{f"{field}__icontains": term}) for field in fields for term in terms))
 
 
+def _whole_word(term: str) -> re.Pattern[str]:
+    # Letters, digits and underscores continue a word; hyphens and apostrophes inside a term are
+    # part of it ("honour-based", "SC-2019-002").
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+
+
 def _found(text: str, terms: list[str]) -> set[str]:
-    folded = text.casefold()
-    return {term for term in terms if term in folded}
+    folded = (text or "").casefold()
+    return {term for term in terms if term in folded and _whole_word(term).search(folded)}
+
+
+def _any_found(texts: Iterable[str], terms: list[str]) -> bool:
+    return any(_found(text, terms) for text in texts)
 
 
 def _score(title: str, texts: list[str], terms: list[str], phrase: str) -> int:
@@ -83,9 +95,11 @@ def _score(title: str, texts: list[str], terms: list[str], phrase: str) -> int:
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """An escaped extract of ``text`` around the first term found, each term in ``<mark>``."""
+    """An escaped extract of ``text`` around the first term found as a whole word, each such
+    term in ``<mark>``."""
     folded = text.casefold()
-    positions = [folded.find(term) for term in terms if term in folded]
+    matches = [_whole_word(term).search(folded) for term in terms]
+    positions = [match.start() for match in matches if match]
     if not positions:
         extract = text[: 2 * SNIPPET_RADIUS]
         return mark_safe(escape(extract) + ("…" if len(text) > len(extract) else ""))
@@ -101,7 +115,8 @@ def highlight(text: str, terms: list[str]) -> SafeString:
         end = space if space > first else end
     extract = text[start:end]
     pattern = re.compile(
-        "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+        "|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in sorted(terms, key=len, reverse=True)),
+        re.IGNORECASE,
     )
     pieces, last = [], 0
     for match in pattern.finditer(extract):
@@ -125,24 +140,37 @@ def _best_snippet(candidates: list[tuple[str, str]], terms: list[str]) -> tuple[
 
 def _complaints(terms: list[str], phrase: str) -> list[Result]:
     feature_match = Feature.objects.filter(_any_term(["text", "text_cy"], terms)).values("complaint_id")
+    body_match = Complainant.objects.filter(
+        _any_term(["body__name", "body__name_cy", "body__short_name", "body__also_known_as"], terms)
+    ).values("complaint_id")
     complaints = (
         selectors.published_complaints()
-        .filter(_any_term(["title", "title_cy", "subject", "subject_cy"], terms) | Q(pk__in=feature_match))
-        .prefetch_related(Prefetch("features", queryset=Feature.objects.order_by("position", "pk")))
+        .filter(
+            _any_term(["reference", "title", "title_cy", "subject", "subject_cy"], terms)
+            | Q(pk__in=feature_match)
+            | Q(pk__in=body_match)
+        )
+        .prefetch_related(
+            Prefetch("features", queryset=Feature.objects.order_by("position", "pk")),
+            Prefetch(
+                "complainant_set",
+                queryset=Complainant.objects.select_related("body").order_by("position", "pk"),
+            ),
+        )
     )
     results = []
     for complaint in complaints:
-        features = list(complaint.features.all())
-        searched = (
-            [complaint.subject, complaint.subject_cy]
-            + [f.text for f in features]
-            + [f.text_cy for f in features]
-        )
+        features = [selectors.localised_text(f, "text") for f in complaint.features.all()]
+        bodies = [c.body for c in complaint.complainant_set.all()]
+        names = [
+            " ".join([selectors.localised_text(b, "name")[0], b.short_name, *b.also_known_as]) for b in bodies
+        ]
         title, title_lang = selectors.localised_text(complaint, "title")
         subject = selectors.localised_text(complaint, "subject")
-        snippet, lang = _best_snippet(
-            [subject, *[selectors.localised_text(f, "text") for f in features]], terms
-        )
+        searched = [subject[0], *(text for text, _lang in features), *names]
+        if not _any_found([complaint.reference or "", title, *searched], terms):
+            continue
+        snippet, lang = _best_snippet([subject, *features], terms)
         results.append(
             Result(
                 kind="complaint",
@@ -150,7 +178,7 @@ def _complaints(terms: list[str], phrase: str) -> list[Result]:
                 title=title,
                 title_lang=title_lang,
                 url=selectors.complaint_url(complaint),
-                score=_score(f"{complaint.title} {complaint.title_cy}", searched, terms, phrase),
+                score=_score(f"{complaint.reference} {title}", searched, terms, phrase),
                 snippet=snippet,
                 snippet_lang=lang,
                 context=complaint.reference,
@@ -168,13 +196,11 @@ def _reports(terms: list[str], phrase: str) -> list[Result]:
     results = []
     for report in reports:
         title, title_lang = selectors.localised_text(report, "title")
-        snippet, lang = _best_snippet(
-            [
-                selectors.localised_text(report, "findings_summary"),
-                selectors.localised_text(report, "conclusions"),
-            ],
-            terms,
-        )
+        findings = selectors.localised_text(report, "findings_summary")
+        conclusions = selectors.localised_text(report, "conclusions")
+        if not _any_found([title, findings[0], conclusions[0]], terms):
+            continue
+        snippet, lang = _best_snippet([findings, conclusions], terms)
         results.append(
             Result(
                 kind="report",
@@ -182,12 +208,7 @@ def _reports(terms: list[str], phrase: str) -> list[Result]:
                 title=title,
                 title_lang=title_lang,
                 url=reverse("public:report", args=[report.complaint.reference]),
-                score=_score(
-                    f"{report.title} {report.title_cy}",
-                    [report.findings_summary, report.conclusions],
-                    terms,
-                    phrase,
-                ),
+                score=_score(title, [findings[0], conclusions[0]], terms, phrase),
                 snippet=snippet,
                 snippet_lang=lang,
                 context=report.complaint.reference,
@@ -205,7 +226,10 @@ def _recommendations(terms: list[str], phrase: str) -> list[Result]:
     results = []
     for recommendation in recommendations:
         complaint = recommendation.report.complaint
-        snippet, lang = _best_snippet([selectors.localised_text(recommendation, "text")], terms)
+        text = selectors.localised_text(recommendation, "text")
+        if not _any_found([recommendation.label, text[0]], terms):
+            continue
+        snippet, lang = _best_snippet([text], terms)
         results.append(
             Result(
                 kind="recommendation",
@@ -213,9 +237,7 @@ def _recommendations(terms: list[str], phrase: str) -> list[Result]:
                 title=f"{recommendation.reference}: {recommendation.label}",
                 title_lang="en" if is_welsh() else "",
                 url=f"{selectors.complaint_url(complaint)}#{recommendation.reference}",
-                score=_score(
-                    recommendation.label, [recommendation.text, recommendation.text_cy], terms, phrase
-                ),
+                score=_score(recommendation.label, [text[0]], terms, phrase),
                 snippet=snippet,
                 snippet_lang=lang,
                 context=complaint.reference,
@@ -234,6 +256,10 @@ def _organisations(terms: list[str], phrase: str) -> list[Result]:
             [organisation.name, organisation.name_cy, organisation.short_name, *organisation.also_known_as]
         )
         title, title_lang = selectors.localised_text(organisation, "name")
+        # Every name an organisation goes by finds it, in either language: people search for
+        # "North Wales Police" on a Welsh page too.
+        if not _found(names, terms):
+            continue
         results.append(
             Result(
                 kind="organisation",

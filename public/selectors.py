@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
@@ -28,28 +28,23 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
-from complaints.models import Complainant, ComplaintState, ForcesScope, SuperComplaint
+from complaints.models import Complainant, ComplaintState, SuperComplaint
+from complaints.published import (  # noqa: F401  (the register's pages read them here)
+    AFTER_REPORT,
+    PUBLIC_STAGES,
+    filter_register,
+    progress_reports_known,
+    public_stage,
+    published_complaints,
+)
 from complaints.timeline import Audience, TimelineEntry, complaint_timeline
 from deadlines.rules import to_london_date
-from organisations.models import Designation, Organisation, OrganisationKind
+from organisations.models import Designation, Organisation
 from public.templatetags.localisation import is_welsh
 from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+from recommendations.selectors import ResponseCell, Timeliness, cell_for, published_responses  # noqa: F401
 from reports.models import DissentingOpinion, DmaAction, Report
-
-# States that say a report is out. While the report is under embargo the public sees the stage
-# before it, so the state change does not announce the report early (as the API does).
-AFTER_REPORT = frozenset({ComplaintState.REPORT_PUBLISHED, ComplaintState.MONITORING, ComplaintState.CLOSED})
-
-# The stages a complaint on the register can be in, in the order a complaint moves through them.
-PUBLIC_STAGES: tuple[ComplaintState, ...] = (
-    ComplaintState.ELIGIBLE,
-    ComplaintState.INVESTIGATING,
-    ComplaintState.REPORT_PUBLISHED,
-    ComplaintState.MONITORING,
-    ComplaintState.CLOSED,
-    ComplaintState.NOT_ELIGIBLE,
-    ComplaintState.WITHDRAWN,
-)
+from reports.selectors import published_reports
 
 
 def london_today() -> datetime.date:
@@ -58,19 +53,6 @@ def london_today() -> datetime.date:
 
 
 # --- Base selectors -----------------------------------------------------------------------------
-
-
-def published_complaints() -> QuerySet[SuperComplaint]:
-    return SuperComplaint.objects.published()
-
-
-def published_reports() -> QuerySet[Report]:
-    """Reports out of embargo, on complaints that are on the register."""
-    return Report.objects.published().filter(complaint__in=published_complaints())
-
-
-def published_responses() -> QuerySet[Response]:
-    return Response.objects.published().order_by("submitted_at", "pk")
 
 
 def _complainants_prefetch() -> Prefetch:
@@ -83,14 +65,6 @@ def _complainants_prefetch() -> Prefetch:
 
 def _report_prefetch() -> Prefetch:
     return Prefetch("report", queryset=Report.objects.published(), to_attr="published_report")
-
-
-def public_stage(complaint: SuperComplaint) -> ComplaintState:
-    """The stage the public may see. Needs ``published_report`` (see ``_report_prefetch``)."""
-    state = ComplaintState(complaint.state)
-    if state in AFTER_REPORT and getattr(complaint, "published_report", None) is None:
-        return ComplaintState.INVESTIGATING
-    return state
 
 
 def complaint_url(complaint: SuperComplaint) -> str:
@@ -110,44 +84,6 @@ def register_complaints() -> QuerySet[SuperComplaint]:
     )
 
 
-def filter_register(
-    complaints: QuerySet[SuperComplaint],
-    *,
-    stage: str = "",
-    body: str = "",
-    year: int | None = None,
-    force: str = "",
-) -> QuerySet[SuperComplaint]:
-    """Narrow the register.
-
-    ``stage`` is the public stage (see ``public_stage``); ``body`` a complainant's slug; ``year``
-    the year of receipt; ``force`` a force's slug, which finds the complaints naming that force and
-    those about all forces.
-    """
-    if stage:
-        report_out = Exists(published_reports().filter(complaint=OuterRef("pk")))
-        if stage in AFTER_REPORT:
-            complaints = complaints.filter(report_out, state=stage)
-        elif stage == ComplaintState.INVESTIGATING:
-            complaints = complaints.filter(Q(state=stage) | (Q(state__in=AFTER_REPORT) & ~report_out))
-        else:
-            complaints = complaints.filter(state=stage)
-    if body:
-        complaints = complaints.filter(
-            pk__in=Complainant.objects.filter(body__slug=body).values("complaint_id")
-        )
-    if year is not None:
-        # Receipt is ISO text (a month where the day is not known), so the year is its prefix.
-        complaints = complaints.filter(received_on__startswith=f"{year:04d}-")
-    if force:
-        is_force = Exists(Organisation.objects.filter(slug=force, kind=OrganisationKind.FORCE))
-        naming_it = SuperComplaint.forces.through.objects.filter(
-            organisation__slug=force, organisation__kind=OrganisationKind.FORCE
-        ).values("supercomplaint_id")
-        complaints = complaints.filter((Q(forces_scope=ForcesScope.ALL) & is_force) | Q(pk__in=naming_it))
-    return complaints
-
-
 def register_years() -> list[int]:
     """The years in which complaints on the register were received, newest first (one query)."""
     received = published_complaints().values_list("received_on", flat=True)
@@ -165,79 +101,6 @@ def forces() -> QuerySet[Organisation]:
 # --- Responses and their timeliness -------------------------------------------------------------
 
 
-class Timeliness:
-    ON_TIME = "on_time"
-    LATE = "late"
-    NO_DEADLINE = "no_deadline"
-    OVERDUE = "overdue"
-    AWAITED = "awaited"
-    NOT_ADDRESSED = "not_addressed"
-
-
-@dataclass(frozen=True)
-class ResponseCell:
-    """Where one addressee stands on one recommendation.
-
-    ``responses`` are its published responses, oldest first. Whether the answer came on time is
-    judged on the first of them: submitted (London date) on or before the addressee's deadline.
-    No statute sets a deadline; where the report set none, there is no deadline to meet.
-    """
-
-    obligation: Obligation | None
-    responses: tuple[Response, ...]
-    today: datetime.date
-
-    @property
-    def response(self) -> Response | None:
-        """The latest published response: what the addressee says now."""
-        return self.responses[-1] if self.responses else None
-
-    @property
-    def submitted_on(self) -> datetime.date | None:
-        first = self.responses[0] if self.responses else None
-        return to_london_date(first.submitted_at) if first and first.submitted_at else None
-
-    @property
-    def due(self) -> datetime.date | None:
-        return self.obligation.due if self.obligation else None
-
-    @property
-    def timeliness(self) -> str:
-        if self.obligation is None:
-            return Timeliness.NOT_ADDRESSED
-        due = self.obligation.due
-        if self.responses:
-            submitted = self.submitted_on
-            if due is None or submitted is None:
-                return Timeliness.NO_DEADLINE
-            return Timeliness.ON_TIME if submitted <= due else Timeliness.LATE
-        if due is not None and due < self.today:
-            return Timeliness.OVERDUE
-        return Timeliness.AWAITED
-
-    @property
-    def status_label(self) -> str:
-        response = self.response
-        return str(response.get_status_display()) if response else ""
-
-    @property
-    def text(self) -> str:
-        """ "Accepted, on time", "No response yet", "Not addressed"."""
-        timeliness = self.timeliness
-        status = self.status_label
-        if timeliness == Timeliness.ON_TIME:
-            return _("%(status)s, on time") % {"status": status}
-        if timeliness == Timeliness.LATE:
-            return _("%(status)s, late") % {"status": status}
-        if timeliness == Timeliness.NO_DEADLINE:
-            return _("%(status)s, no deadline set") % {"status": status}
-        if timeliness == Timeliness.OVERDUE:
-            return _("No response yet, overdue")
-        if timeliness == Timeliness.AWAITED:
-            return _("No response yet")
-        return _("Not addressed")
-
-
 def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefetch:
     """A recommendation's published obligations with their addressee and published responses."""
     queryset = queryset if queryset is not None else Obligation.objects.published()
@@ -250,11 +113,6 @@ def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefet
         .order_by("organisation__name", "pk"),
         to_attr="public_obligations",
     )
-
-
-def cell_for(obligation: Obligation | None, today: datetime.date) -> ResponseCell:
-    responses = tuple(getattr(obligation, "published_responses", ())) if obligation else ()
-    return ResponseCell(obligation=obligation, responses=responses, today=today)
 
 
 @dataclass
@@ -307,6 +165,14 @@ class ComplaintRecord:
     actions: list[DmaAction] = field(default_factory=list)
     opinions: list[DissentingOpinion] = field(default_factory=list)
     today: datetime.date = field(default_factory=london_today)
+
+    @property
+    def progress_reports_known(self) -> bool:
+        return progress_reports_known(self.complaint)
+
+    @property
+    def recommendations_entered(self) -> int:
+        return len(self.recommendations)
 
     @property
     def responses_published(self) -> int:
@@ -426,6 +292,12 @@ class Matrix:
     recommendations: list[Recommendation]
     rows: list[MatrixRow]
 
+    @property
+    def responses_entered(self) -> int:
+        """How many addressee-and-recommendation pairs have a published response: what the
+        table's cells show, so that its heading claims no more."""
+        return sum(1 for row in self.rows for cell in row.cells if cell.responses)
+
 
 def recommendation_matrix(report: Report, *, today: datetime.date) -> Matrix:
     """One row per addressee, one column per recommendation: three queries whatever the size."""
@@ -516,6 +388,26 @@ def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[Ad
     return [AddressedEntry(o, cell_for(o, today)) for o in obligations]
 
 
+def named_in_public_record(organisation: Organisation, *, besides: list[AddressedEntry]) -> list[Report]:
+    """Published reports whose recommendations the public record says are addressed to the
+    organisation, by its name, its short name or a group it belongs to ("chief constables"),
+    where none of them is yet entered here as a recommendation to it (``besides``): two queries.
+
+    So a page never says nothing is addressed to an organisation that a report's public-record
+    facts name."""
+    labels = {organisation.name.casefold(), organisation.short_name.casefold()} - {""}
+    labels |= {name.casefold() for name in organisation.addressee_groups.values_list("name", flat=True)}
+    entered = {entry.complaint.pk for entry in besides}
+    reports = published_reports().select_related("complaint").order_by("-published_on", "pk")
+    return [
+        report
+        for report in reports
+        if report.complaint_id not in entered
+        and labels
+        & {str(label).casefold() for label in report.public_record_notes.get("recommendation_addressees", [])}
+    ]
+
+
 def actions_of(authority: Organisation) -> list[DmaAction]:
     """Further action a decision-making authority proposed in published reports (reg 8(1)(c))."""
     return list(
@@ -572,6 +464,14 @@ class Activity:
     moment: datetime.datetime
     summary: str
     complaint_reference: str
+    title_verified: bool = True
+
+    @property
+    def feed_title(self) -> str:
+        """The plain title, flagged where it is not yet verified: a feed has no tags to show."""
+        if self.title_verified:
+            return self.title
+        return _("%(title)s (title not yet verified)") % {"title": self.title}
 
     @property
     def sort_key(self) -> tuple:
@@ -640,6 +540,7 @@ def _complaint_activity(complaint: SuperComplaint) -> Activity:
         moment=moment,
         summary=_("Made by %(bodies)s.") % {"bodies": _bodies(complaint)},
         complaint_reference=complaint.reference,
+        title_verified=complaint.title_verified,
     )
 
 
@@ -658,6 +559,7 @@ def _report_activity(report: Report) -> Activity:
         moment=moment,
         summary=_("The report on super-complaint %(reference)s.") % {"reference": complaint.reference},
         complaint_reference=complaint.reference,
+        title_verified=report.title_verified,
     )
 
 

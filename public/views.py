@@ -45,6 +45,7 @@ def latest_activity() -> list:
                 if date and date.is_month_only
                 else ("" if date else _("Date not known")),
                 "summary": event.summary,
+                "title_verified": event.title_verified,
             }
         )
     return items
@@ -77,9 +78,14 @@ class RegisterFilters(forms.Form):
         self.fields["stage"].choices = [("", _("Any stage"))] + [
             (stage.value, stage.label) for stage in selectors.PUBLIC_STAGES
         ]
-        self.fields["body"].choices = [("", _("Any designated body"))] + [(b.slug, b.name) for b in bodies]
+        # Welsh names on a Welsh page, where the organisation has one.
+        self.fields["body"].choices = [("", _("Any designated body"))] + [
+            (b.slug, selectors.localised_text(b, "name")[0]) for b in bodies
+        ]
         self.fields["year"].choices = [("", _("Any year"))] + [(str(y), str(y)) for y in years]
-        self.fields["force"].choices = [("", _("Any police force"))] + [(f.slug, f.name) for f in forces]
+        self.fields["force"].choices = [("", _("Any police force"))] + [
+            (f.slug, selectors.localised_text(f, "name")[0]) for f in forces
+        ]
 
     def values(self) -> dict:
         """The valid filters; a value the form does not offer is ignored, not an error."""
@@ -152,8 +158,15 @@ def report(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    """The published report as a tagged PDF (PDF/UA-1), from the same data as the HTML page."""
+    """The published report as a tagged PDF (PDF/UA-1), from the same data as the HTML page.
+
+    Only for a report written in this service: a report published before it is its official
+    publication, which a document generated here must not stand in for."""
     record = _record_with_report(reference)
+    if record.complaint.is_historical:
+        raise Http404(
+            _("This report was published before this service started: read the official publication.")
+        )
     document = render_to_string(
         "public/register/report_pdf.html",
         {"record": record, "complaint": record.complaint, "report": record.report},
@@ -210,6 +223,9 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         context["nav_section"] = "designated_bodies"
     else:
         context["addressed"] = selectors.addressed_to(organisation, today=today)
+        context["named_in_record"] = selectors.named_in_public_record(
+            organisation, besides=context["addressed"]
+        )
     if kind == OrganisationKind.FORCE:
         context["local_policing_body"] = organisation.local_policing_body
         context["complaints"] = [

@@ -48,6 +48,14 @@ class Report(models.Model):
         null=True, blank=True, help_text=_("How many recommendations the published report makes, if known.")
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    publication_url = models.URLField(
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "The address of the official publication (GOV.UK or HMICFRS) of a report published before "
+            "this service. Empty where it is not yet confirmed."
+        ),
+    )
     public_record_notes = models.JSONField(
         default=dict,
         blank=True,

@@ -10,7 +10,7 @@ from django.conf import settings
 from audit.context import SYSTEM, acting_as
 from complaints import services
 from complaints.models import EligibilityDecision, ForcesScope, SuperComplaint
-from complaints.public_record import load_public_record
+from operations.public_record import load_public_record
 from organisations.models import Organisation, OrganisationKind
 
 LONDON = ZoneInfo("Europe/London")

@@ -4,11 +4,13 @@ texts with a Welsh twin shown as paragraphs."""
 from __future__ import annotations
 
 import datetime
+import html
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
@@ -37,7 +39,13 @@ TITLE_LIMIT = 70
 @register.filter
 def fit_title(value: str) -> str:
     """Shorten a page title at a word so that, with " – Police super-complaints" after it, the
-    whole <title> fits in 70 characters. The page's <h1> still gives it in full."""
+    whole <title> fits in 70 characters. The page's <h1> still gives it in full.
+
+    Returns plain text, which the template escapes once. A title built by ``blocktranslate asvar``
+    arrives already escaped (and marked safe): it is unescaped first, or the page would show
+    "women&#x27;s aid"; and shortening it as text never cuts an entity in half."""
+    if isinstance(value, SafeData):
+        value = html.unescape(str(value))
     value = " ".join(str(value).split())
     budget = TITLE_LIMIT - len(" – " + _("Police super-complaints"))
     if len(value) <= budget:
@@ -90,3 +98,29 @@ def localised_plain(obj, field: str) -> str:
     for places that carry the language attribute themselves (``text_lang``)."""
     text, _lang = localised_text(obj, field)
     return text
+
+
+def _publisher(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    if host in {"gov.uk", "www.gov.uk"}:
+        return "gov.uk"
+    if host == "justiceinspectorates.gov.uk" or host.endswith(".justiceinspectorates.gov.uk"):
+        return "hmicfrs"
+    return ""
+
+
+@register.simple_tag
+def publisher_link(url: str, what: str = "report") -> str:
+    """The words of a link to an official publication, naming where it is published."""
+    publisher = _publisher(url)
+    if what == "report":
+        if publisher == "gov.uk":
+            return _("Read the full report on GOV.UK")
+        if publisher == "hmicfrs":
+            return _("Read the full report on the HMICFRS website")
+        return _("Read the full report where it was published")
+    if publisher == "gov.uk":
+        return _("Read about the super-complaint on GOV.UK")
+    if publisher == "hmicfrs":
+        return _("Read about the super-complaint on the HMICFRS website")
+    return _("Read about the super-complaint where it was published")

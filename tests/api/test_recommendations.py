@@ -5,8 +5,8 @@ import pytest
 from complaints.models import SuperComplaint
 from recommendations.models import AddresseeGroup, Obligation
 from recommendations.services import add_recommendation, expand_addressees
-from tests.api.register import give_deadline, publish_response
 from tests.builders import london
+from tests.public.seed import give_deadline, publish_response
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.register import seed_unpublished
+from tests.public.seed import seed_unpublished
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 

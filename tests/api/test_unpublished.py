@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.api.register import CONTACT_EMAIL, CONTACT_NAME, MARK, seed_unpublished
+from tests.public.seed import CONTACT_EMAIL, CONTACT_NAME, MARK, seed_unpublished
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 
@@ -93,10 +93,13 @@ def test_the_seeded_markers_are_really_there_to_find(seeded):
     from reports.models import Exclusion, Report
 
     assert SuperComplaint.objects.filter(title__startswith=MARK).count() == 3
-    assert AuthorityPosition.objects.filter(reasons__startswith=MARK).count() == 6
+    # Three authorities' positions on each of: the assessing, the embargoed, the not-eligible complaint.
+    assert AuthorityPosition.objects.filter(reasons__startswith=MARK).count() == 9
     assert Report.objects.filter(title__startswith=MARK, state="published").count() == 1
     assert Recommendation.objects.filter(text__startswith=MARK).count() == 1
-    assert Exclusion.objects.filter(passage__startswith=MARK).count() == 1
+    # From Hestia's report, and from the report written in this service.
+    assert Exclusion.objects.filter(passage__startswith=MARK).count() == 2
     assert ProgressReport.objects.filter(steps_taken__startswith=MARK, sent_at__isnull=True).count() == 1
     assert Response.objects.filter(reasons__startswith=MARK).exclude(state="published").count() == 2
-    assert SuperComplaint.objects.filter(contact_email=CONTACT_EMAIL, public_since__isnull=False).count() == 2
+    # Under investigation, reported on here, not eligible, withdrawn: on the register, with a contact.
+    assert SuperComplaint.objects.filter(contact_email=CONTACT_EMAIL, public_since__isnull=False).count() == 4

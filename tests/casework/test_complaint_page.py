@@ -47,7 +47,8 @@ def test_the_page_shows_the_whole_record(client_for, decided):
         "Complainant Hestia",
         "Received Friday 27 November 2026, 10:00am",
         "Acknowledgement due By the end of Thursday 3 December 2026",
-        "Why it is significantly harming the public Victims are deterred from engaging with investigations.",
+        "Why it is, or appears to be, significantly harming the interests of the public "
+        "Victims are deterred from engaging with investigations.",
         "Forces concerned All forces in England and Wales",
         "Name Pat Example",
         "Email address pat@example.org",
@@ -176,3 +177,17 @@ def test_the_complaint_page_is_valid_html(client_for, decided):
         client_for("team").get(f"/casework/complaints/{decided.reference}/").content.decode(),
         name="complaint.html",
     )
+
+
+def test_the_harm_label_quotes_the_statute_exactly():
+    """PRA 2002 s.29A(1): "is, or appears to be, significantly harming the interests of the public"."""
+    from pathlib import Path
+
+    for template in (
+        "casework/templates/casework/complaint.html",
+        "casework/templates/casework/eligibility.html",
+    ):
+        source = (Path(__file__).resolve().parents[2] / template).read_text(encoding="utf-8")
+        assert "Why it is, or appears to be, significantly harming the interests of the public" in source
+        assert "Why significantly harming" not in source
+        assert "Why it is significantly harming the public" not in source

@@ -113,15 +113,18 @@ def test_stage_counts_cover_every_complaint_and_the_lists_group_them(client_for,
     counts = dict(response.context["dashboard"].counts)
     assert counts[ComplaintState.RECEIVED] == 1
     assert counts[ComplaintState.ACKNOWLEDGED] == 1
-    # The public record's seven complaints, all with their reports published.
+    # The public record's seven complaints with their reports published, and the eighth, being
+    # investigated.
     assert counts[ComplaintState.REPORT_PUBLISHED] == 7
-    assert response.context["dashboard"].total == 9
+    assert counts[ComplaintState.INVESTIGATING] == 1
+    assert response.context["dashboard"].total == 10
     assert [(g.state, len(g.rows)) for g in response.context["dashboard"].groups] == [
         (ComplaintState.RECEIVED, 1),
         (ComplaintState.ACKNOWLEDGED, 1),
+        (ComplaintState.INVESTIGATING, 1),
         (ComplaintState.REPORT_PUBLISHED, 7),
     ]
-    assert "Showing 9 complaints." in text(response)
+    assert "Showing 10 complaints." in text(response)
 
 
 def test_filters_by_stage_body_and_overdue_keep_the_counts_of_all(client_for, today):
@@ -132,7 +135,7 @@ def test_filters_by_stage_body_and_overdue_keep_the_counts_of_all(client_for, to
     def shown(query):
         response = team.get("/casework/", query)
         assert response.status_code == 200
-        assert response.context["dashboard"].total == 9
+        assert response.context["dashboard"].total == 10
         return [row.complaint.reference for g in response.context["dashboard"].groups for row in g.rows]
 
     assert shown({"stage": "received"}) == [hestia_late.reference, liberty_in_time.reference]
@@ -143,7 +146,7 @@ def test_filters_by_stage_body_and_overdue_keep_the_counts_of_all(client_for, to
     assert shown({"overdue": "on"}) == [hestia_late.reference]
     assert shown({"stage": "acknowledged"}) == []
     # An unknown stage is ignored rather than an error: the page shows everything.
-    assert len(shown({"stage": "no-such-stage"})) == 9
+    assert len(shown({"stage": "no-such-stage"})) == 10
 
 
 def test_the_filter_form_is_a_get_form_that_keeps_its_values(client_for, today):
@@ -173,7 +176,7 @@ def test_the_dashboard_costs_the_same_queries_for_one_complaint_as_for_many(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = team.get("/casework/")
     assert len(response.context["dashboard"].deadlines) == 5
-    assert response.context["dashboard"].shown == 13
+    assert response.context["dashboard"].shown == 14
 
 
 def test_the_dashboard_is_valid_html(client_for, today):

@@ -4,9 +4,10 @@ import io
 
 import pytest
 
-from public.open_data import DATASETS, cell
+from api.open_data import DATASETS, cell
 from recommendations.models import Obligation
-from tests.api.register import (
+from tests.builders import london
+from tests.public.seed import (
     CONTACT_EMAIL,
     CONTACT_NAME,
     MARK,
@@ -15,13 +16,13 @@ from tests.api.register import (
     publish_response,
     seed_unpublished,
 )
-from tests.builders import london
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 
 COMPLAINT_COLUMNS = [
     "reference",
     "title",
+    "title_verified",
     "stage",
     "complainants",
     "received",
@@ -32,7 +33,9 @@ COMPLAINT_COLUMNS = [
     "features",
     "progress_reports_sent",
     "report_title",
+    "report_title_verified",
     "report_published",
+    "report_publication_url",
     "url",
 ]
 
@@ -76,6 +79,7 @@ def test_complaints_csv_gives_hestia_as_the_public_record_does(client):
         "SC-2020-002",
         "SC-2021-001",
         "SC-2022-001",
+        "SC-2025-001",
     ]
     hestia = by_reference["SC-2019-002"]
     assert hestia["title"] == "Police response to victims of modern slavery"
@@ -90,9 +94,20 @@ def test_complaints_csv_gives_hestia_as_the_public_record_does(client):
     assert len(features) == 6
     assert features[2] == "victims of modern slavery are treated as immigration offenders"
     assert features[5] == "the adequacy of training provided to frontline officers"
-    assert hestia["progress_reports_sent"] == "0"
+    # Made before this service: not known, so empty, never 0.
+    assert hestia["progress_reports_sent"] == ""
+    assert hestia["title_verified"] == "true"
     assert hestia["report_title"].startswith("The hidden victims: report on Hestia")
+    assert hestia["report_title_verified"] == "true"
     assert hestia["report_published"] == "2021-05-26"
+    assert hestia["report_publication_url"] == (
+        "https://www.justiceinspectorates.gov.uk/hmicfrs/publications/"
+        "report-on-hestias-super-complaint-on-the-police-response-to-victims-of-modern-slavery"
+    )
+    eighth = by_reference["SC-2025-001"]
+    assert eighth["title_verified"] == "false"  # from press reports
+    assert eighth["stage"] == "investigating"
+    assert eighth["report_title"] == eighth["report_title_verified"] == eighth["report_publication_url"] == ""
     assert hestia["url"] == "https://super-complaints.test/super-complaints/SC-2019-002/"
     assert by_reference["SC-2018-001"]["complainants"] == "Liberty; Southall Black Sisters"
     assert by_reference["SC-2020-001"]["received"] == "2020-03"
@@ -109,10 +124,11 @@ def test_fields_are_quoted_where_they_need_it_and_lines_end_crlf(client):
     (row,) = [r for r in rows(download(client, "complaints")) if r["reference"] == "SC-2026-001"]
 
     assert '"Stop, ""search"" and scrutiny"' in raw
-    # A header and eight records, each ending CRLF; line breaks inside a quoted field stay as they are.
-    assert raw.count("\r\n") == 9
+    # A header and nine records, each ending CRLF; line breaks inside a quoted field stay as they are.
+    assert raw.count("\r\n") == 10
     assert raw.endswith("/super-complaints/SC-2026-001/\r\n")
     assert row["title"] == 'Stop, "search" and scrutiny'
+    assert row["progress_reports_sent"] == "0"  # made through the service: known, and none yet
     assert row["forces_scope"] == "named"
     assert row["forces"] == "Gwent Police; Kent Police"
     assert (

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.api.register import MARK, seed_unpublished
 from tests.helpers import assert_valid_html
+from tests.public.seed import MARK, seed_unpublished
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 

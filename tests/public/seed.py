@@ -1,4 +1,5 @@
-"""Registers built through the services for the public page tests.
+"""Registers built through the services, for every test of what the public sees: the public
+pages, the feeds, the open data and the API share this one seeder.
 
 ``published_case`` makes a complaint the public may read everything about: decided eligible,
 investigated, its report published with actions, a dissenting opinion, recommendations with
@@ -18,7 +19,7 @@ from complaints import services as complaints
 from complaints.models import ProgressReport, SuperComplaint
 from organisations.models import Designation, Organisation
 from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
-from recommendations.services import add_recommendation, expand_addressees
+from recommendations.services import add_recommendation, expand_addressees, set_obligation_due
 from reports.services import add_action, add_opinion, create_report, exclude_passage, publish_report
 from tests.builders import (
     REG4_MET,
@@ -33,6 +34,10 @@ from tests.builders import (
 
 # Every marker starts with this; nothing on the public record contains it.
 MARK = "XQJZ"
+
+# make_draft's contact: never public, even once the complaint is.
+CONTACT_NAME = "Pat Example"
+CONTACT_EMAIL = "pat@example.org"
 
 
 def decided(
@@ -86,6 +91,18 @@ def decided(
 def investigating(title: str, **kwargs) -> SuperComplaint:
     complaint = decided(title, **kwargs)
     return complaints.start_investigation(complaint, lead_authority=authority("HMICFRS"))
+
+
+def made_public(title: str, *, at: datetime.datetime | None = None, **kwargs) -> SuperComplaint:
+    """A complaint received at ``at``, decided eligible the next day (which puts it on the
+    register), and under investigation."""
+    at = at or london(2026, 1, 5, 9)
+    kwargs.setdefault("decided_at", at + datetime.timedelta(days=1))
+    return investigating(title, at=at, **kwargs)
+
+
+def give_deadline(obligation: Obligation, due: datetime.date) -> Obligation:
+    return set_obligation_due(obligation, due=due, explanation="56 days after publication")
 
 
 def publish_response(
@@ -236,6 +253,16 @@ def seed_unpublished() -> Seeded:
     exclude_passage(
         hestia.report, ground="safety", passage=f"{MARK}-excluded-passage", note=f"{MARK}-exclusion-note"
     )
+
+    # A report written in this service, so with a PDF, with a passage excluded from it (reg 8(3)).
+    written_here = investigating("Complaint reported on in this service")
+    own_report = create_report(
+        written_here, title="A report written here", findings_summary="Findings written here."
+    )
+    exclude_passage(
+        own_report, ground="national_security", passage=f"{MARK}-excluded-from-pdf", note=f"{MARK}-pdf-note"
+    )
+    publish_report(own_report, at=london(2026, 5, 1, 9))
 
     # An investigation with one progress report sent and the next one drafted, not sent.
     under_investigation = investigating("Complaint under investigation")

@@ -197,12 +197,14 @@ def test_a_not_found_page_is_not_stored(client):
 
 
 def test_the_pdf_is_cached_as_it_is(client):
-    first = client.get("/super-complaints/SC-2019-002/report.pdf")
-    second = client.get("/super-complaints/SC-2019-002/report.pdf")
+    # Only a report written in this service has a PDF (a historical one links its publication).
+    reference = published_case().complaint.reference
+    first = client.get(f"/super-complaints/{reference}/report.pdf")
+    second = client.get(f"/super-complaints/{reference}/report.pdf")
 
     assert second["X-Public-Cache"] == "hit"
     assert second.content == first.content
-    assert second["Content-Disposition"] == 'inline; filename="SC-2019-002-report.pdf"'
+    assert second["Content-Disposition"] == f'inline; filename="{reference}-report.pdf"'
     assert second["Content-Type"] == "application/pdf"
 
 

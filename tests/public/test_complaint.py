@@ -96,8 +96,16 @@ def test_eligibility_decision_shows_outcome_date_and_who_decided(client):
     assert summary(section(stalking, "Eligibility decision")) == {
         "Decision": "Eligible",
         "Decided": "26 January 2023",
-        "Decided by": "As given in the public record",
+        "Decided by": "HMICFRS, the IOPC and the College of Policing (the decision-making authorities)",
     }
+    eligibility = text(section(stalking, "Eligibility decision"))
+    # Who decided, and that only the decision is published: nothing suggests the authorities'
+    # own positions are.
+    assert "shown as the public record gives it" in eligibility
+    assert "Each authority's view is not published, only the decision." in eligibility
+    investigation = section(stalking, "Investigation")
+    assert summary(investigation) == {"Progress reports sent": "Not recorded"}
+    assert "0 progress reports" not in text(investigation)
     assert summary(stalking[: stalking.index("</dl>")])["On behalf of"] == "National Stalking Consortium"
 
 
@@ -119,8 +127,35 @@ def test_hestias_report_with_findings_actions_and_links(client):
         "activity can be used to further promote improvements in the investigation of modern slavery cases.",
     ]
     assert 'href="/super-complaints/SC-2019-002/report/"' in report
-    assert 'href="/super-complaints/SC-2019-002/report.pdf"' in report
+    # A report published before the service: its official publication, never a PDF made here.
+    assert "report.pdf" not in report
+    assert (
+        '<a class="govuk-link" href="https://www.justiceinspectorates.gov.uk/hmicfrs/publications/'
+        'report-on-hestias-super-complaint-on-the-police-response-to-victims-of-modern-slavery">'
+        "Read the full report on the HMICFRS website</a>"
+    ) in report
     assert 'href="/super-complaints/SC-2019-002/recommendations/"' in report
+
+
+def test_a_report_on_gov_uk_is_linked_as_such(client):
+    report = section(main(get(client, "/super-complaints/SC-2019-001/")), "The report")
+
+    assert (
+        '<a class="govuk-link" href="https://www.gov.uk/government/publications/'
+        'police-use-of-protective-measures-in-cases-of-violence-against-women-and-girls">'
+        "Read the full report on GOV.UK</a>"
+    ) in report
+    assert "report.pdf" not in report
+    assert "The recommendations of this report are not yet entered here" in text(report)
+
+
+def test_a_count_of_recommendations_not_entered_says_so(client):
+    report = text(section(main(get(client, "/super-complaints/SC-2022-001/")), "The report"))
+
+    assert (
+        "This report makes 29 recommendations. 0 of them are entered here; the rest are not yet entered."
+        in (report)
+    )
 
 
 def test_every_addressee_of_hestias_recommendations_is_listed_with_where_it_stands(client):
@@ -162,10 +197,34 @@ def test_facts_from_the_public_record_are_shown_as_such(client):
 
 
 def test_an_unverified_title_is_flagged(client):
-    html = main(get(client, "/super-complaints/SC-2020-001/"))
+    html = main(get(client, "/super-complaints/SC-2025-001/"))
 
-    assert '<strong class="govuk-tag govuk-tag--yellow">Title not yet verified</strong>' in html
-    assert "it has not yet been checked against the published report" in text(html)
+    assert (
+        '<h1 class="govuk-heading-xl">Lengthy police investigations of sexual offences</h1>\n'
+        '    <p class="govuk-body"><strong class="govuk-tag">Being investigated</strong> '
+        '<strong class="govuk-tag govuk-tag--yellow">Title not yet verified</strong></p>'
+    ) in html
+    assert "come from press reports or the complainants' own announcements" in text(html)
+    head = summary(html[: html.index("</dl>")])
+    assert head["Received"] == "December 2025 Not yet verified"
+    assert head["Made together with"] == (
+        "Rape Crisis England & Wales, Cambridge Rape Crisis Centre and Bindmans LLP Not yet verified"
+    )
+    assert head["Forces concerned"] == "Not recorded"
+    assert "Official publication" not in head
+    # A confirmed report title carries no flag any more (the police-perpetrated domestic abuse report).
+    assert "Title not yet verified" not in main(get(client, "/super-complaints/SC-2020-001/"))
+
+
+def test_a_complaint_links_its_official_publication(client):
+    head = main(get(client, "/super-complaints/SC-2022-001/"))
+    head = head[: head.index("</dl>")]
+
+    assert summary(head)["Official publication"] == "Read about the super-complaint on the HMICFRS website"
+    assert (
+        'href="https://www.justiceinspectorates.gov.uk/hmicfrs/publications/'
+        'super-complaint-on-the-police-response-to-stalking-eligible-for-investigation"'
+    ) in head
 
 
 def test_responses_say_whether_they_came_on_time(client, today):
@@ -211,8 +270,12 @@ def test_a_complaint_made_through_the_service(client):
     assert summary(section(html, "Eligibility decision")) == {
         "Decision": "Eligible",
         "Decided": "2 February 2026",
-        "Decided by": "The decision-making authorities, agreeing",
+        "Decided by": "HMICFRS, the IOPC and the College of Policing (the decision-making authorities)",
     }
+    assert "Each authority's view is not published, only the decision." in text(
+        section(html, "Eligibility decision")
+    )
+    assert "shown as the public record gives it" not in text(section(html, "Eligibility decision"))
     assert text(section(html, "Investigation")).startswith(
         "1 progress report has been sent to the complainant."
     )
@@ -254,3 +317,28 @@ def test_the_complaint_links_its_atom_feed(client):
         'title="Changes to super-complaint SC-2019-002">'
     ) in html
     assert '<link rel="alternate" type="application/atom+xml" href="/feeds/super-complaints.atom"' in html
+
+
+def test_a_decision_by_the_chief_inspector_says_so_and_no_authority_position_is_shown(client):
+    from complaints import services as complaint_services
+    from tests.builders import REG4_MET, authority, received
+
+    complaint = complaint_services.acknowledge_complaint(received("Decided under regulation 11(1)"))
+    for short, position in (("HMICFRS", "eligible"), ("IOPC", "not_eligible"), ("College", "eligible")):
+        complaint_services.record_position(
+            complaint, authority=authority(short), position=position, reasons=f"{short} reasons, never public"
+        )
+    complaint_services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="The Chief Inspector's reasons",
+        checklist=REG4_MET,
+        repeat_finding="not_a_repeat",
+        by_chief_inspector=True,
+    )
+    html = main(get(client, f"/super-complaints/{complaint.reference}/"))
+    eligibility = section(html, "Eligibility decision")
+
+    assert summary(eligibility)["Decided by"] == "The Chief Inspector of Constabulary, under regulation 11(1)"
+    assert "Each authority's view is not published, only the decision." in text(eligibility)
+    assert "never public" not in html

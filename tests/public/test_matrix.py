@@ -57,7 +57,8 @@ def test_the_wide_table_scrolls_in_a_labelled_focusable_region(client):
     html = main(get(client, HESTIA))
 
     assert re.search(
-        r'<h2 class="govuk-heading-m" id="matrix-heading">Responses from 44 addressees</h2>\s*'
+        # The heading claims only what the table shows: 44 rows, and no response in any of them.
+        r'<h2 class="govuk-heading-m" id="matrix-heading">44 addressees; 0 responses entered</h2>\s*'
         r'<section class="app-table-scroll" aria-labelledby="matrix-heading" tabindex="0">\s*'
         r'<table class="govuk-table app-matrix">\s*<caption class="govuk-table__caption govuk-visually-hidden">',
         html,
@@ -116,3 +117,10 @@ def test_a_large_matrix_runs_the_same_queries_as_a_small_one(client, django_asse
 # The complaint (with its decision), its complainants, features and forces; the report, its actions
 # and opinions; then the recommendations, their obligations and the published responses.
 MATRIX_QUERIES = 10
+
+
+def test_the_heading_counts_the_responses_the_table_shows(client):
+    case = published_case()  # the Home Office and the NPCC have responded, Kent Police not
+    html = main(get(client, f"/super-complaints/{case.complaint.reference}/recommendations/"))
+
+    assert '<h2 class="govuk-heading-m" id="matrix-heading">3 addressees; 2 responses entered</h2>' in html

@@ -27,8 +27,8 @@ def summary(html: str) -> dict[str, str]:
     return {text(key): text(value) for key, value in rows}
 
 
-def after(html: str, heading: str) -> str:
-    marker = f">{heading}</h2>"
+def after(html: str, heading: str, level: int = 2) -> str:
+    marker = f">{heading}</h{level}>"
     return html[html.index(marker) + len(marker) :]
 
 
@@ -61,7 +61,16 @@ def test_a_force_shows_its_local_policing_body_complaints_and_what_is_addressed_
     assert summary(html)["Local policing body"] == "Kent Police and Crime Commissioner"
     assert 'href="/organisations/kent-police-and-crime-commissioner/"' in html
     complaints = after(html, "Super-complaints about this force")
-    assert re.findall(r'href="/super-complaints/([^/"]+)/"', complaints.split("</ul>")[0]) == ["SC-2019-002"]
+    # The seven investigated complaints concern every force.
+    assert re.findall(r'href="/super-complaints/([^/"]+)/"', complaints.split("</ul>")[0]) == [
+        "SC-2022-001",
+        "SC-2021-001",
+        "SC-2020-002",
+        "SC-2020-001",
+        "SC-2019-002",
+        "SC-2019-001",
+        "SC-2018-001",
+    ]
     (addressed,) = tables(html)
     assert addressed.caption == "1 recommendation of published reports, and this organisation's responses"
     assert addressed.texts() == [
@@ -79,7 +88,41 @@ def test_a_local_policing_body_links_the_force_it_holds_to_account(client):
     html = main(get(client, "/organisations/kent-police-and-crime-commissioner/"))
 
     assert summary(html)["Holds to account"] == "Kent Police"
-    assert "No recommendation of a published report is addressed to this organisation." in html
+    # The public record says these reports address local policing bodies: never "nothing is addressed".
+    assert "No recommendation of a published report is addressed to this organisation." not in html
+    assert "No recommendation addressed to it is entered here yet." in html
+    named = after(html, "Reports whose recommendations are addressed to it, from the public record", 3)
+    assert re.findall(r'href="/super-complaints/([^/"]+)/#public-record"', named) == [
+        "SC-2022-001",
+        "SC-2021-001",
+        "SC-2020-002",
+        "SC-2020-001",
+        "SC-2019-002",
+        "SC-2018-001",
+    ]
+    assert "Their recommendations are not yet entered here." in text(named)
+
+
+def test_the_npcc_page_shows_what_the_public_record_addresses_to_it(client):
+    html = main(get(client, "/organisations/national-police-chiefs-council/"))
+
+    assert "No recommendation of a published report is addressed to this organisation." not in html
+    named = after(html, "Reports whose recommendations are addressed to it, from the public record", 3)
+    assert re.findall(r'href="/super-complaints/([^/"]+)/#public-record"', named) == [
+        "SC-2022-001",
+        "SC-2021-001",
+        "SC-2020-002",
+        "SC-2019-001",
+        "SC-2018-001",
+    ]
+
+
+def test_an_organisation_no_report_addresses_says_so(client):
+    html = main(get(client, "/organisations/crown-prosecution-service/"))
+    assert "Reports whose recommendations are addressed to it" in html  # the stalking report names the CPS
+    cnc = main(get(client, "/organisations/civil-nuclear-constabulary/"))
+    assert "No recommendation of a published report is addressed to this organisation." in cnc
+    assert "Reports whose recommendations are addressed to it" not in cnc
 
 
 def test_the_national_crime_agency_has_no_local_policing_body(client):
@@ -161,8 +204,9 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
     pages = {
         "/designated-bodies/": 1,
         "/organisations/hestia/": 5,  # the body and designations; its complaints, complainants, reports
-        "/organisations/kent-police/": 7,  # the force and its lpb, designations; complaints (3); addressed (2)
-        "/organisations/home-office/": 4,  # the body, designations; obligations, responses
+        # the force and its lpb, designations; complaints (3); addressed (2); named in the record (2)
+        "/organisations/kent-police/": 9,
+        "/organisations/home-office/": 6,  # the body, designations; obligations, responses; named (2)
     }
     for url, count in pages.items():
         with django_assert_num_queries(count):

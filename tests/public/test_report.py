@@ -105,10 +105,28 @@ def test_the_welsh_pdf_is_in_welsh_where_the_report_is(client):
 def test_hestias_report_month_and_verification_flags(client):
     html = main(get(client, "/super-complaints/SC-2020-001/report/"))
 
-    assert "The title of this report has not yet been verified" in text(html)
+    # Its title is confirmed now (tests/operations/test_record_facts.py): no flag.
+    assert "has not yet been verified" not in text(html)
     assert '<time datetime="2022-06-30">30 June 2022</time>' in html
     august = main(get(client, "/super-complaints/SC-2019-001/report/"))
     assert '<time datetime="2021-08">August 2021</time>' in august
+
+
+def test_a_report_published_before_the_service_links_its_official_publication_and_has_no_pdf(client):
+    html = main(get(client, "/super-complaints/SC-2022-001/report/"))
+
+    assert "This report was published before this service started." in text(html)
+    assert (
+        '<a class="govuk-link" href="https://hmicfrs.justiceinspectorates.gov.uk/publications/'
+        'suzy-lamplugh-trusts-super-complaint-the-police-response-to-stalking/">'
+        "Read the full report on the HMICFRS website</a>"
+    ) in html
+    assert "report.pdf" not in html
+    assert "This report makes 29 recommendations. 0 of them are entered here" in text(html)
+    # No generated document stands in for the real publication.
+    for reference in ["SC-2019-002", "SC-2022-001", "SC-2018-001"]:
+        get(client, f"/super-complaints/{reference}/report.pdf", status=404)
+        get(client, f"/cy/super-complaints/{reference}/report.pdf", status=404)
 
 
 def test_excluded_passages_are_never_published(client):
@@ -116,13 +134,18 @@ def test_excluded_passages_are_never_published(client):
     exclude_passage(
         hestia.report, ground="safety", passage="Excluded-passage-7f3a", note="Excluded-note-7f3a"
     )
+    case = published_case()
+    exclude_passage(case.report, ground="safety", passage="Excluded-passage-9c2b", note="Excluded-note-9c2b")
+    reference = case.complaint.reference
 
     for url in ["/super-complaints/SC-2019-002/report/", "/cy/super-complaints/SC-2019-002/report/"]:
         assert "7f3a" not in get(client, url)
-    for url in ["/super-complaints/SC-2019-002/report.pdf", "/cy/super-complaints/SC-2019-002/report.pdf"]:
+    for url in [f"/super-complaints/{reference}/report/", f"/cy/super-complaints/{reference}/report/"]:
+        assert "9c2b" not in get(client, url)
+    for url in [f"/super-complaints/{reference}/report.pdf", f"/cy/super-complaints/{reference}/report.pdf"]:
         content = pdf_text(pdf_of(client, url))
-        assert "The police response to modern slavery has improved since 2017" in content
-        assert "7f3a" not in content
+        assert "Forces do not record repeat missing episodes consistently." in content
+        assert "9c2b" not in content
 
 
 @pytest.mark.parametrize("suffix", ["report/", "report.pdf", "recommendations/"])

@@ -70,7 +70,9 @@ def public_addresses() -> list[str]:
         base = f"/super-complaints/{complaint.reference}/"
         paths += [base, base + "feed.atom"]
         if complaint.pk in with_report:
-            paths += [base + "report/", base + "report.pdf", base + "recommendations/"]
+            paths += [base + "report/", base + "recommendations/"]
+            if not complaint.is_historical:  # only a report written here is offered as a PDF
+                paths.append(base + "report.pdf")
     for organisation in Organisation.objects.exclude(kind=OrganisationKind.FORCE).exclude(
         kind=OrganisationKind.LOCAL_POLICING_BODY
     ):
@@ -101,6 +103,9 @@ def test_nothing_unpublished_appears_anywhere_public(client, seeded):
     assert len(addresses) > 100
     # The embargoed report's complaint is on the register; its report is not, so no PDF was fetched.
     assert f"/super-complaints/{seeded.embargoed.reference}/report.pdf" not in addresses
+    # The report written here was fetched as a PDF, in both languages, and its exclusion was not in it.
+    pdfs = [address for address in addresses if address.endswith("report.pdf")]
+    assert len(pdfs) == 2
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from complaints.models import ComplaintState, DecidedBy, Feature, ForcesScope, Position, SuperComplaint
-from organisations.models import ForceKind, LocalPolicingBodyKind, Organisation, OrganisationKind
+from organisations.models import ForceKind, LocalPolicingBodyKind, OrganisationKind
 from recommendations.models import ResponseStatus
 from tests.helpers import untranslated_welsh
 from tests.public.pages import get, main, squash, tables, text
@@ -67,7 +67,7 @@ def test_the_welsh_complaint_page(client):
     )
     html = squash(main(get(client, "/cy/super-complaints/SC-2019-002/")))
 
-    assert '<h1 class="govuk-heading-xl" lang="en">Police response to victims of modern slavery</h1>' in html
+    assert '<h1 class="govuk-heading-xl">Ymateb yr heddlu i ddioddefwyr caethwasiaeth fodern</h1>' in html
     assert '<strong class="govuk-tag">Adroddiad wedi’i gyhoeddi</strong>' in html
     assert '<time datetime="2019-05-31">31 Mai 2019</time>' in html
     assert '<time datetime="2021-05-26">26 Mai 2021</time>' in html
@@ -85,7 +85,9 @@ def test_the_welsh_complaint_page(client):
     )
     assert '<dt class="govuk-summary-list__key">Achwynydd</dt>' in html
     assert "Pob heddlu yng Nghymru a Lloegr" in html
-    assert "Fel y’i rhoddir yn y cofnod cyhoeddus" in html
+    assert '<dt class="govuk-summary-list__key">Penderfynwyd gan</dt>' in html
+    # Progress reports of a complaint made before the service are not known: "not recorded".
+    assert '<dd class="govuk-summary-list__value">Heb ei gofnodi</dd>' in html
     assert "Dyddiad ddim yn hysbys" in html
     # No Welsh name: the English one, marked as English.
     assert '<a class="govuk-link" href="/cy/organisations/hestia/"><span lang="en">Hestia</span></a>' in html
@@ -96,20 +98,24 @@ def test_the_welsh_complaint_page(client):
 
 
 def test_welsh_names_are_used_where_they_exist(client):
-    Organisation.objects.filter(slug="south-wales-police").update(name_cy="Heddlu De Cymru")
+    # Shipped in the public record (tests/operations/test_record_facts.py).
     html = main(get(client, "/cy/organisations/south-wales-police/"))
 
     assert '<h1 class="govuk-heading-xl">Heddlu De Cymru</h1>' in html
     assert '<span class="govuk-caption-l">Heddlu</span>' in html
     english = main(get(client, "/organisations/south-wales-police/"))
     assert '<h1 class="govuk-heading-xl">South Wales Police</h1>' in english
+    commissioner = main(get(client, "/cy/organisations/south-wales-police/"))
+    assert ">Comisiynydd Heddlu a Throseddu De Cymru</a>" in commissioner
+    register = main(get(client, "/cy/super-complaints/"))
+    assert '<option value="gwent-police">Heddlu Gwent</option>' in register
 
 
 def test_welsh_month_only_dates_and_register(client):
     html = main(get(client, "/cy/super-complaints/"))
 
     assert '<time datetime="2020-03">Mawrth 2020</time>' in html
-    assert "7 uwch-gŵyn" in text(html)
+    assert "8 uwch-gŵyn" in text(html)
     assert '<option value="report_published">Adroddiad wedi’i gyhoeddi</option>' in html
     assert '<option value="" selected>Unrhyw heddlu</option>' in html
 

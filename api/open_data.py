@@ -83,6 +83,7 @@ def complaint_rows(request: HttpRequest) -> Iterator[dict[str, Any]]:
         yield {
             "reference": data["reference"],
             "title": data["title"],
+            "title_verified": data["title_verified"],
             "stage": data["stage"],
             "complainants": data["complainants"],
             "received": data["received"],
@@ -94,7 +95,9 @@ def complaint_rows(request: HttpRequest) -> Iterator[dict[str, Any]]:
             "features": "\n".join(data["features"]),
             "progress_reports_sent": data["progress_reports_sent"],
             "report_title": report.get("title"),
+            "report_title_verified": report.get("title_verified"),
             "report_published": report.get("published"),
+            "report_publication_url": report.get("publication_url"),
             "url": absolute_url(data["url"]),
         }
 
@@ -159,6 +162,10 @@ DATASETS: tuple[Dataset, ...] = (
             Column("reference", _("The complaint's reference, for example SC-2019-002. It never changes.")),
             Column("title", _("What the complaint is about.")),
             Column(
+                "title_verified",
+                _("false where the title comes from press reports and is not yet confirmed; otherwise true."),
+            ),
+            Column(
                 "stage",
                 _(
                     "Where the complaint has got to: eligible, not_eligible, investigating, "
@@ -191,12 +198,27 @@ DATASETS: tuple[Dataset, ...] = (
             Column("forces", _("The forces the complaint names, separated by semicolons.")),
             Column("features", _("The features of policing complained of, one per line.")),
             Column(
-                "progress_reports_sent", _("How many progress reports have been sent to the complainants.")
+                "progress_reports_sent",
+                _(
+                    "How many progress reports have been sent to the complainants. Empty where it is not "
+                    "known: for a complaint made before this service, they are not recorded here."
+                ),
             ),
             Column("report_title", _("The title of the published report. Empty until it is published.")),
             Column(
+                "report_title_verified",
+                _("false where the report's title is descriptive and not yet confirmed; true where it is."),
+            ),
+            Column(
                 "report_published",
                 _("When the report was published: YYYY-MM-DD, or YYYY-MM where only the month is known."),
+            ),
+            Column(
+                "report_publication_url",
+                _(
+                    "The official publication of a report published before this service (GOV.UK or "
+                    "HMICFRS). Empty where the report is written here or the address is not yet confirmed."
+                ),
             ),
             Column("url", _("The complaint's page on the public register.")),
         ),

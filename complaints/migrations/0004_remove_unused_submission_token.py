@@ -13,8 +13,4 @@ class Migration(migrations.Migration):
             model_name="supercomplaint",
             name="submission_token",
         ),
-        migrations.RemoveField(
-            model_name="supercomplaint",
-            name="unverified_facts",
-        ),
     ]

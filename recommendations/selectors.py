@@ -1,0 +1,113 @@
+"""Reads of recommendations, obligations and responses that encode a rule: which responses are
+public, and whether a response came on time. The public register and the API both ask here, so
+they cannot disagree."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from deadlines.rules import to_london_date
+from recommendations.models import Obligation, Response
+
+
+def published_responses() -> QuerySet[Response]:
+    """Published responses to published recommendations, oldest submission first."""
+    return Response.objects.published().order_by("submitted_at", "pk")
+
+
+def submitted_on(response: Response) -> datetime.date | None:
+    """The London date on which the response was submitted."""
+    return to_london_date(response.submitted_at) if response.submitted_at else None
+
+
+def on_time(response: Response, obligation: Obligation) -> bool | None:
+    """Whether the response was submitted by the end of the addressee's deadline (London date).
+
+    None where the recommendation set no deadline for this addressee: no statute fixes one.
+    """
+    day = submitted_on(response)
+    if obligation.due is None or day is None:
+        return None
+    return day <= obligation.due
+
+
+class Timeliness:
+    ON_TIME = "on_time"
+    LATE = "late"
+    NO_DEADLINE = "no_deadline"
+    OVERDUE = "overdue"
+    AWAITED = "awaited"
+    NOT_ADDRESSED = "not_addressed"
+
+
+@dataclass(frozen=True)
+class ResponseCell:
+    """Where one addressee stands on one recommendation.
+
+    ``responses`` are its published responses, oldest first. Whether the answer came on time is
+    judged on the first of them (``on_time``). Where the report set no deadline, there is none to
+    meet.
+    """
+
+    obligation: Obligation | None
+    responses: tuple[Response, ...]
+    today: datetime.date
+
+    @property
+    def response(self) -> Response | None:
+        """The latest published response: what the addressee says now."""
+        return self.responses[-1] if self.responses else None
+
+    @property
+    def submitted_on(self) -> datetime.date | None:
+        return submitted_on(self.responses[0]) if self.responses else None
+
+    @property
+    def due(self) -> datetime.date | None:
+        return self.obligation.due if self.obligation else None
+
+    @property
+    def timeliness(self) -> str:
+        if self.obligation is None:
+            return Timeliness.NOT_ADDRESSED
+        if self.responses:
+            answer = on_time(self.responses[0], self.obligation)
+            if answer is None:
+                return Timeliness.NO_DEADLINE
+            return Timeliness.ON_TIME if answer else Timeliness.LATE
+        due = self.obligation.due
+        if due is not None and due < self.today:
+            return Timeliness.OVERDUE
+        return Timeliness.AWAITED
+
+    @property
+    def status_label(self) -> str:
+        response = self.response
+        return str(response.get_status_display()) if response else ""
+
+    @property
+    def text(self) -> str:
+        """ "Accepted, on time", "No response yet", "Not addressed"."""
+        timeliness = self.timeliness
+        status = self.status_label
+        if timeliness == Timeliness.ON_TIME:
+            return _("%(status)s, on time") % {"status": status}
+        if timeliness == Timeliness.LATE:
+            return _("%(status)s, late") % {"status": status}
+        if timeliness == Timeliness.NO_DEADLINE:
+            return _("%(status)s, no deadline set") % {"status": status}
+        if timeliness == Timeliness.OVERDUE:
+            return _("No response yet, overdue")
+        if timeliness == Timeliness.AWAITED:
+            return _("No response yet")
+        return _("Not addressed")
+
+
+def cell_for(obligation: Obligation | None, today: datetime.date) -> ResponseCell:
+    """The cell for an obligation prefetched with ``published_responses`` as its to_attr."""
+    responses = tuple(getattr(obligation, "published_responses", ())) if obligation else ()
+    return ResponseCell(obligation=obligation, responses=responses, today=today)
