@@ -193,6 +193,7 @@ ACTION_LABELS = {
     "complaint.investigation_started": gettext_lazy("Investigation started"),
     "complaint.progress_report_sent": gettext_lazy("Progress report sent"),
     "complaint.deadlines_recomputed": gettext_lazy("Due dates recomputed"),
+    "deadline.recomputed": gettext_lazy("Due date recomputed after a change to the bank holidays"),
     "complaint.receipt_corrected": gettext_lazy("Receipt corrected"),
     "complaint.acknowledgement_overdue": gettext_lazy("Acknowledgement overdue"),
     "complaint.progress_report_overdue": gettext_lazy("Progress report overdue"),
@@ -267,7 +268,7 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "evidence_items": complaint.evidence_items.select_related("document"),
             "positions": positions,
             "decision": decision,
-            "progress_reports": complaint.progress_reports.order_by("period"),
+            "progress_reports": complaint.progress_reports.prefetch_related("deadlines").order_by("period"),
             "letters": all_letters,
             "timeline": _timeline(
                 complaint,

@@ -13,7 +13,6 @@ from audit.services import record_event
 from common.partial_dates import PartialDate
 from complaints.models import ComplaintState, DecidedBy, EligibilityDecision, ForcesScope, Position
 from complaints.services import import_historical_complaint
-from deadlines.rules import acknowledgement_due
 from organisations.models import Organisation
 from organisations.services import find_organisation, load_organisations
 from recommendations.models import AddresseeGroup
@@ -39,7 +38,6 @@ def load_public_record(directory: Path) -> dict[str, int]:
 def _load_complaint(entry: dict[str, Any]) -> int:
     received_on = PartialDate.parse(entry["received"])
     report_entry = entry.get("report")
-    received_day = received_on.as_date
     complaint, created = import_historical_complaint(
         key=slugify(entry["title"])[:120],
         state=ComplaintState.REPORT_PUBLISHED if report_entry else ComplaintState.INVESTIGATING,
@@ -52,8 +50,6 @@ def _load_complaint(entry: dict[str, Any]) -> int:
             "recurring_theme": entry.get("recurring_theme", ""),
             "evidence_summary": entry.get("evidence_described", ""),
             "forces_scope": ForcesScope.ALL if entry.get("forces_concerned") == "all" else "",
-            # Reg 5's due date follows from the day of receipt, where the day is known.
-            "acknowledgement_due": acknowledgement_due(received_day).due if received_day else None,
             "lead_authority": find_organisation(entry["lead_authority"])
             if entry.get("lead_authority")
             else None,

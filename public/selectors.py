@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
 from complaints.models import Complainant, ComplaintState, ForcesScope, SuperComplaint
+from complaints.selectors import RunningDeadline, running_deadline
 from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation, OrganisationKind
 from public.templatetags.localisation import is_welsh
@@ -244,7 +245,8 @@ def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefet
         "obligations",
         queryset=queryset.select_related("organisation", "via_group")
         .prefetch_related(
-            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses"),
+            "deadlines",
         )
         .order_by("organisation__name", "pk"),
         to_attr="public_obligations",
@@ -313,6 +315,8 @@ class ComplaintRecord:
     actions: list[DmaAction] = field(default_factory=list)
     opinions: list[DissentingOpinion] = field(default_factory=list)
     today: datetime.date = field(default_factory=london_today)
+    # The next date the public can expect (a progress report, reg 7), from the deadlines ledger.
+    next_deadline: RunningDeadline | None = None
 
     @property
     def responses_published(self) -> int:
@@ -433,6 +437,7 @@ def complaint_record(
         progress_reports_sent=complaint.sent_reports,
         report=report,
         today=today,
+        next_deadline=running_deadline(complaint, today=today),
     )
     if report is not None:
         record.actions = list(report.actions.all())
@@ -531,13 +536,14 @@ class AddressedEntry:
 
 def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[AddressedEntry]:
     """Every published recommendation addressed to the organisation (directly or through a
-    group), with its published responses: two queries whatever their number."""
+    group), with its published responses and deadlines: three queries whatever their number."""
     obligations = (
         Obligation.objects.published()
         .filter(organisation=organisation)
         .select_related("via_group", "recommendation__report__complaint")
         .prefetch_related(
-            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses"),
+            "deadlines",
         )
         .order_by(
             "-recommendation__report__complaint__received_on",

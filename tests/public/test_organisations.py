@@ -11,6 +11,7 @@ import pytest
 from organisations.models import Designation, Organisation, OrganisationKind
 from organisations.services import record_designation, record_revocation
 from public import selectors
+from tests.builders import cache_content_types
 from tests.public.pages import get, main, tables, text
 from tests.public.seed import decided, published_case
 
@@ -161,9 +162,11 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
     pages = {
         "/designated-bodies/": 1,
         "/organisations/hestia/": 5,  # the body and designations; its complaints, complainants, reports
-        "/organisations/kent-police/": 7,  # the force and its lpb, designations; complaints (3); addressed (2)
-        "/organisations/home-office/": 4,  # the body, designations; obligations, responses
+        # the force and its lpb, designations; complaints (3); addressed (3: with their deadline rows)
+        "/organisations/kent-police/": 8,
+        "/organisations/home-office/": 5,  # the body, designations; obligations, responses, deadlines
     }
+    cache_content_types()
     for url, count in pages.items():
         with django_assert_num_queries(count):
             get(client, url)
