@@ -15,6 +15,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -127,12 +128,11 @@ def _write(
 ) -> Deadline:
     """Create the row for (subject, rule), or bring a running one up to date. Call in a transaction.
 
-    A met or stopped row is returned as it is: it never moves. A flag stays only while the new due
-    day still lies before the day it was flagged; otherwise the deadline is no longer overdue and
-    the sweep flags it again if it becomes so.
+    A met or stopped row is returned as it is: it never moves.
     """
     values: dict[str, Any] = {
-        "case": case,
+        "case_type_id": _content_type(case).pk,
+        "case_id": case.pk,
         "sequence": sequence,
         "basis": basis,
         "counted_from": counted_from,
@@ -145,32 +145,46 @@ def _write(
     row = Deadline.objects.select_for_update().filter(_subject_filter(subject), rule=rule).first()
     if row is None:
         return Deadline.objects.create(subject=subject, rule=rule, **values)
+    return _update(row, values)
+
+
+def _update(row: Deadline, values: dict[str, Any]) -> Deadline:
+    """Bring a locked, running row up to date with ``values``; a met or stopped one never moves.
+
+    A flag stays only while the new due day still lies before the day it was flagged; otherwise the
+    deadline is no longer overdue, and the sweep flags it again if it becomes so.
+    """
     if not row.is_running:
         return row
-    changed = [name for name, value in values.items() if name != "case" and getattr(row, name) != value]
-    if row.case_type_id != _content_type(case).pk or row.case_id != case.pk:
-        row.case = case
-        changed += ["case_type", "case_id"]
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
     if not changed:
         return row
     for name in changed:
-        if name in values and name != "case":
-            setattr(row, name, values[name])
-    if row.flagged_overdue_on is not None and row.flagged_overdue_on <= due:
+        setattr(row, name, values[name])
+    if row.flagged_overdue_on is not None and row.flagged_overdue_on <= row.due:
         row.flagged_overdue_on = None
         changed.append("flagged_overdue_on")
     row.save(update_fields=[*changed, "updated_at"])
     return row
 
 
-def _content_type(obj: models.Model) -> Any:
-    from django.contrib.contenttypes.models import ContentType
-
+def _content_type(obj: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(obj)
 
 
 def _subject_filter(subject: models.Model) -> models.Q:
     return models.Q(subject_type=_content_type(subject), subject_id=subject.pk)
+
+
+def _computed_values(computed: rules.Deadline) -> dict[str, Any]:
+    return {
+        "due": computed.due,
+        "start": computed.start,
+        "basis": computed.basis,
+        "counted_from": computed.received,
+        "explanation": _stored(computed),
+        "explanation_text": computed.explanation,
+    }
 
 
 def _write_computed(
@@ -357,20 +371,13 @@ def recompute_open_deadlines(*, calendar: WorkingCalendar | None = None) -> int:
             ):
                 continue
             before = {"due": row.due, "start": row.start}
-            subject = row.subject
-            updated = _write_computed(
-                subject,
-                case=row.case,
-                rule=DeadlineRule(row.rule),
-                computed=computed,
-                sequence=row.sequence,
-                counted_from_moment=row.counted_from_moment,
-            )
+            updated = _update(row, _computed_values(computed))
             if before["due"] != updated.due or before["start"] != updated.start:
                 moved += 1
+            case = row.case
             record_event(
                 action="deadline.recomputed",
-                obj=row.case,
+                obj=case if case is not None else row,
                 before={"rule": row.rule, "number": row.sequence, **before},
                 after={"rule": row.rule, "number": row.sequence, "due": updated.due, "start": updated.start},
             )
