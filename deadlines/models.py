@@ -12,7 +12,6 @@ so a proclamation changes every deadline that runs over that day.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -111,14 +110,6 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def running_for(self, obj: models.Model) -> DeadlineQuerySet:
         """The running deadlines of ``obj``, the soonest first."""
         return self.of(obj).running().order_by("due", "rule", "sequence", "pk")
-
-    def running_for_cases(self, model: type[models.Model], ids: Iterable[int]) -> DeadlineQuerySet:
-        """The running deadlines shown under many records of one model, in one query (dashboards)."""
-        return (
-            self.filter(case_type=ContentType.objects.get_for_model(model), case_id__in=list(ids))
-            .running()
-            .order_by("due", "rule", "sequence", "pk")
-        )
 
     def overdue(self, on: datetime.date) -> DeadlineQuerySet:
         """Running deadlines whose due day ended before ``on`` (due "by the end of" the day)."""

@@ -13,7 +13,7 @@ from complaints.models import ComplaintState, SuperComplaint
 from complaints.services.base import _locked
 from complaints.services.investigation import _schedule_progress_reports
 from deadlines.calendar import WorkingCalendar
-from deadlines.models import Deadline
+from deadlines.models import Deadline, DeadlineRule
 from deadlines.services import ensure_acknowledgement_deadline
 
 INVESTIGATION_STATES = (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING)
@@ -22,8 +22,8 @@ INVESTIGATION_STATES = (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING)
 def _deadline_dates(complaint: SuperComplaint) -> dict[str, Any]:
     rows = list(Deadline.objects.of(complaint).order_by("rule", "sequence"))
     return {
-        "acknowledgement_due": next((r.due for r in rows if r.rule == "reg5"), None),
-        "progress_reports": [(r.sequence, r.due) for r in rows if r.rule == "reg7"],
+        "acknowledgement_due": next((r.due for r in rows if r.rule == DeadlineRule.ACKNOWLEDGEMENT), None),
+        "progress_reports": [(r.sequence, r.due) for r in rows if r.rule == DeadlineRule.PROGRESS_REPORT],
     }
 
 

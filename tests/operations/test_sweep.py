@@ -83,3 +83,32 @@ def test_the_sweep_command_lives_above_the_domain_apps():
     from django.core.management import get_commands
 
     assert get_commands()["sweep_deadlines"] == "operations"
+
+
+@pytest.mark.django_db
+def test_one_working_day_calendar_serves_the_whole_sweep(public_record):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        eligible(f"Investigated {n}", told=london(2026, 1, 5 + n, 9))
+    with CaptureQueriesContext(connection) as captured:
+        counts = sweep_deadlines(ON)
+    assert counts[DeadlineRule.PROGRESS_REPORT] == 12  # periods 1 to 4 of each
+    holiday_reads = [q["sql"] for q in captured.captured_queries if "deadlines_holidayoverride" in q["sql"]]
+    assert len(holiday_reads) == 1
+
+
+@pytest.mark.django_db
+def test_the_report_stops_the_progress_reports_still_to_come(public_record):
+    from tests.public.seed import published_case
+
+    complaint = published_case().complaint
+    reports = list(complaint.progress_reports.prefetch_related("deadlines").order_by("period"))
+    first, second = (r.deadline for r in reports)
+    assert first.met_at == reports[0].sent_at  # sent before the report
+    assert second.met_at is None and second.stopped_at is not None
+    assert second.stop_reason == "The report was published, which ends the investigation."
+    sweep_deadlines(datetime.date(2027, 12, 1))
+    second.refresh_from_db()
+    assert second.flagged_overdue_on is None
