@@ -152,7 +152,8 @@ def set_obligation_due(
     when ``due`` is None. A new date clears an overdue flag, so the sweep judges it afresh.
 
     Side effects: the obligation's ``Deadline`` row; records ``obligation.due_changed``. Setting the
-    same date and explanation again does nothing.
+    same date and explanation again does nothing; once the deadline is met (the organisation has
+    responded) it raises ``RecommendationError``.
     """
     with transaction.atomic():
         obligation = (
@@ -161,6 +162,11 @@ def set_obligation_due(
             .get(pk=obligation.pk)
         )
         current = obligation.deadline
+        if current is not None and current.met_at is not None:
+            # A met deadline never moves: the response it asked for has been given.
+            raise RecommendationError(
+                _("This organisation has already responded, so its deadline can no longer change.")
+            )
         note = current.explanation.get("note", "") if current else ""
         if (current.due if current else None) == due and note == explanation:
             return obligation

@@ -129,3 +129,22 @@ def test_overdue_obligations_are_flagged_once(stalking_report, capsys):
     assert home_office.deadline.flagged_overdue_on == datetime.date(2024, 11, 23)
     assert AuditEvent.objects.filter(action="obligation.overdue", object_id=str(home_office.pk)).count() == 1
     assert answered.deadline.flagged_overdue_on is None
+
+
+def test_a_met_response_deadline_never_moves(stalking_report):
+    recommendation = add_recommendation(
+        stalking_report,
+        label="R",
+        text="x",
+        organisations=[org("Home Office")],
+        default_due=datetime.date(2024, 11, 22),
+    )
+    expand_addressees(recommendation)
+    home_office = recommendation.obligations.get()
+    record_response_submitted(home_office, at=datetime.datetime(2024, 11, 20, tzinfo=datetime.UTC))
+    with pytest.raises(RecommendationError, match="already responded"):
+        set_obligation_due(home_office, due=datetime.date(2025, 1, 31))
+    assert home_office.deadline.due == datetime.date(2024, 11, 22)
+    assert not AuditEvent.objects.filter(
+        action="obligation.due_changed", object_id=str(home_office.pk)
+    ).exists()
