@@ -163,7 +163,7 @@ def published_obligations() -> QuerySet[Obligation]:
     return (
         Obligation.objects.published()
         .select_related("organisation", "via_group", "recommendation__report__complaint")
-        .prefetch_related(Prefetch("responses", queryset=published_responses()))
+        .prefetch_related(Prefetch("responses", queryset=published_responses()), "deadlines")
         .order_by(
             "recommendation__report__complaint__received_on",
             "recommendation__position",
@@ -184,7 +184,7 @@ def published_recommendations() -> QuerySet[Recommendation]:
                 "obligations",
                 queryset=Obligation.objects.published()
                 .select_related("organisation")
-                .prefetch_related(Prefetch("responses", queryset=published_responses()))
+                .prefetch_related(Prefetch("responses", queryset=published_responses()), "deadlines")
                 .order_by("organisation__name", "pk"),
             ),
         )

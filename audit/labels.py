@@ -48,6 +48,7 @@ ACTIONS: dict[str, Promise] = {
     "designation.revoked": gettext_lazy("Designation revoked"),
     "holiday_override.recorded": gettext_lazy("Bank holiday change recorded"),
     "holiday_override.withdrawn": gettext_lazy("Bank holiday change withdrawn"),
+    "deadline.recomputed": gettext_lazy("Due date recomputed after a change to the bank holidays"),
     "public_record.loaded": gettext_lazy("Public record loaded"),
     "public_record.corrected": gettext_lazy("Corrected from the public record"),
     # The draft
@@ -97,6 +98,7 @@ ACTIONS: dict[str, Promise] = {
     "addressee_group.created": gettext_lazy("Addressee group added"),
     "obligation.due_changed": gettext_lazy("Response due date changed"),
     "obligation.overdue": gettext_lazy("Response overdue"),
+    "obligation.responded": gettext_lazy("Response submitted"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

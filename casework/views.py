@@ -175,7 +175,7 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "evidence_items": complaint.evidence_items.select_related("document"),
             "positions": positions,
             "decision": decision,
-            "progress_reports": complaint.progress_reports.order_by("period"),
+            "progress_reports": complaint.progress_reports.prefetch_related("deadlines").order_by("period"),
             "letters": all_letters,
             "outbox_messages": messages_about(complaint),
             "timeline": complaint_timeline(complaint, audience=Audience.STAFF),

@@ -44,11 +44,42 @@ class ProgressReportInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deadlines")
+
+    # The dates live on the report's row in the deadlines ledger; they are shown, never edited.
+    @admin.display(description="Period starts")
+    def period_start(self, obj):
+        return obj.deadline.start if obj.deadline else None
+
+    @admin.display(description="Due by the end of")
+    def due(self, obj):
+        return obj.deadline.due if obj.deadline else None
+
+    @admin.display(description="Flagged overdue on")
+    def overdue_flagged_on(self, obj):
+        return obj.deadline.flagged_overdue_on if obj.deadline else None
+
 
 @admin.register(SuperComplaint)
 class SuperComplaintAdmin(AuditedAdmin):
     records_access = True  # the change page shows the complaint's contact
     list_display = ["reference", "title", "state", "received_on", "acknowledgement_due"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deadlines")
+
+    # Reg 5's row in the deadlines ledger, shown, never edited: only the services move it.
+    @admin.display(description="Acknowledgement due")
+    def acknowledgement_due(self, obj):
+        deadline = obj.acknowledgement_deadline
+        return deadline.due if deadline else None
+
+    @admin.display(description="Acknowledgement flagged overdue on")
+    def acknowledgement_overdue_flagged_on(self, obj):
+        deadline = obj.acknowledgement_deadline
+        return deadline.flagged_overdue_on if deadline else None
+
     list_filter = ["state", "is_historical"]
     search_fields = ["reference", "title", "subject"]
     # State, receipt and stored due dates change only through the services.

@@ -93,9 +93,10 @@ def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date
         context["decision"] = decision
         context["decided_on"] = _date_label(decision.decided_on)
         if kind == LetterKind.ELIGIBLE:
-            first = complaint.progress_reports.order_by("period").first()
+            first = complaint.progress_reports.prefetch_related("deadlines").order_by("period").first()
+            first_deadline = first.deadline if first else None
             context["first_report"] = first
-            context["first_report_due"] = long_date(first.due) if first else ""
+            context["first_report_due"] = long_date(first_deadline.due) if first_deadline else ""
     return context
 
 

@@ -10,12 +10,14 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.partial_dates import PartialDateField
+from deadlines.models import Deadline, DeadlineRule
 
 if TYPE_CHECKING:
     from organisations.models import Organisation
@@ -87,7 +89,9 @@ class SuperComplaintQuerySet(models.QuerySet["SuperComplaint"]):
         )
 
     def acknowledgement_overdue(self, on: datetime.date) -> SuperComplaintQuerySet:
-        return self.filter(state=ComplaintState.RECEIVED, acknowledgement_due__lt=on)
+        """Complaints whose reg 5 acknowledgement is running and was due before ``on``."""
+        late = Deadline.objects.overdue(on).filter(rule=DeadlineRule.ACKNOWLEDGEMENT)
+        return self.filter(state=ComplaintState.RECEIVED, pk__in=late.values("subject_id"))
 
 
 class SuperComplaint(models.Model):
@@ -131,9 +135,7 @@ class SuperComplaint(models.Model):
         blank=True,
         help_text=_("The date of receipt in London (a month where only that is known)."),
     )
-    acknowledgement_due = models.DateField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledgement_overdue_flagged_on = models.DateField(null=True, blank=True)
 
     # SI 2018/748 reg 6(5): the day the body was told the complaint will be investigated starts the
     # reg 7 clock.
@@ -178,6 +180,11 @@ class SuperComplaint(models.Model):
         help_text=_("The address of the official publication of the complaint, where there is one."),
     )
 
+    # The complaint's own deadlines (reg 5), and every deadline shown under it (its progress
+    # reports' and obligations' too): rows in the deadlines ledger.
+    deadlines = GenericRelation(Deadline, content_type_field="subject_type", object_id_field="subject_id")
+    case_deadlines = GenericRelation(Deadline, content_type_field="case_type", object_id_field="case_id")
+
     objects = SuperComplaintQuerySet.as_manager()
 
     class Meta:
@@ -202,6 +209,11 @@ class SuperComplaint(models.Model):
 
     def can_move_to(self, state: ComplaintState) -> bool:
         return state in ALLOWED_TRANSITIONS[ComplaintState(self.state)]
+
+    @property
+    def acknowledgement_deadline(self) -> Deadline | None:
+        """The reg 5 row, met or not (read through ``deadlines``, so a prefetch serves it)."""
+        return next((d for d in self.deadlines.all() if d.rule == DeadlineRule.ACKNOWLEDGEMENT), None)
 
 
 class Complainant(models.Model):
@@ -353,15 +365,13 @@ class ProgressReport(models.Model):
 
     complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="progress_reports")
     period = models.PositiveSmallIntegerField()
-    period_start = models.DateField()
-    due = models.DateField()
-    explanation = models.TextField(blank=True)
     steps_taken = models.TextField(blank=True)
     steps_proposed = models.TextField(blank=True)
     # SI 2018/748 reg 7(3): information may be excluded for national security or anyone's safety.
     exclusion_note = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    overdue_flagged_on = models.DateField(null=True, blank=True)
+    # Its reg 7 deadline: one row in the deadlines ledger (start, due day, explanation, flag).
+    deadlines = GenericRelation(Deadline, content_type_field="subject_type", object_id_field="subject_id")
 
     class Meta:
         ordering = ["period"]
@@ -372,6 +382,11 @@ class ProgressReport(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.sent_at is not None
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """Its reg 7 row (read through ``deadlines``, so a prefetch serves it)."""
+        return next((d for d in self.deadlines.all() if d.rule == DeadlineRule.PROGRESS_REPORT), None)
 
 
 class LetterKind(models.TextChoices):

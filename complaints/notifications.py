@@ -86,7 +86,8 @@ def complaint_received(complaint: SuperComplaint) -> None:
     """The body is told its complaint was received, with its reference and the reg 5 date; the
     team is told a new complaint is waiting to be acknowledged."""
     received = _day(complaint.received_on)
-    acknowledge_by = _day(complaint.acknowledgement_due)
+    deadline = complaint.acknowledgement_deadline
+    acknowledge_by = _day(deadline.due if deadline else None)
     _to_body(
         complaint,
         "complaint_received",

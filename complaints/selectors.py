@@ -19,12 +19,12 @@ from django.utils.translation import ngettext
 from complaints.models import (
     Complainant,
     ComplaintState,
-    ProgressReport,
     SuperComplaint,
     SuperComplaintQuerySet,
 )
-from deadlines.calendar import WorkingCalendar, long_date
-from deadlines.rules import acknowledgement_due, to_london_date
+from deadlines.calendar import long_date
+from deadlines.models import Deadline, DeadlineRule
+from deadlines.rules import to_london_date
 
 # --- Deadlines -----------------------------------------------------------------------------------
 
@@ -35,16 +35,34 @@ def london_today() -> datetime.date:
     return to_london_date(timezone.now())
 
 
+# The clocks a complaint itself runs: its acknowledgement and its progress reports. Response
+# deadlines are shown under the complaint too, but they are the addressees' clocks, not the team's.
+COMPLAINT_CLOCKS = (DeadlineRule.ACKNOWLEDGEMENT, DeadlineRule.PROGRESS_REPORT)
+
+
 @dataclass(frozen=True)
 class RunningDeadline:
-    """The next thing due on a complaint, and how long is left against ``today``."""
+    """A running deadline row of a complaint, and how long is left against ``today``."""
 
     complaint: SuperComplaint
-    label: str
-    basis: str
-    due: datetime.date
+    deadline: Deadline
     today: datetime.date
-    explanation: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.deadline.label
+
+    @property
+    def basis(self) -> str:
+        return self.deadline.basis_label
+
+    @property
+    def due(self) -> datetime.date:
+        return self.deadline.due
+
+    @property
+    def explanation(self) -> str:
+        return self.deadline.explanation_text
 
     @property
     def days_left(self) -> int:
@@ -75,50 +93,36 @@ class RunningDeadline:
             return _("Due today, %(due)s") % {"due": long_date(self.due)}
         return _("Due %(due)s — %(status)s") % {"due": long_date(self.due), "status": self.status}
 
-
-def _unsent_reports(complaint: SuperComplaint) -> list[ProgressReport]:
-    prefetched = getattr(complaint, "unsent_progress_reports", None)
-    if prefetched is not None:
-        return list(prefetched)
-    return list(complaint.progress_reports.filter(sent_at__isnull=True).order_by("period"))
+    @property
+    def next_expected(self) -> str:
+        """ "Progress report 2 due by the end of Friday 19 February 2027"."""
+        return _("%(label)s due by the end of %(due)s") % {"label": self.label, "due": long_date(self.due)}
 
 
-def running_deadline(
-    complaint: SuperComplaint, *, today: datetime.date, calendar: WorkingCalendar | None = None
-) -> RunningDeadline | None:
-    """The clock running on a complaint, if any.
+def running_deadlines(complaint: SuperComplaint, *, today: datetime.date) -> list[RunningDeadline]:
+    """The complaint's running clocks (reg 5 acknowledgement, reg 7 progress reports), soonest
+    first, read from the deadlines ledger. Uses the ``running_case_deadlines`` prefetch of
+    ``dashboard_complaints`` when present, so a list costs no query per complaint."""
+    rows = getattr(complaint, "running_case_deadlines", None)
+    if rows is None:
+        rows = Deadline.objects.running_for(complaint).filter(rule__in=COMPLAINT_CLOCKS)
+    return [
+        RunningDeadline(complaint=complaint, deadline=row, today=today)
+        for row in rows
+        if row.rule in COMPLAINT_CLOCKS
+    ]
+
+
+def running_deadline(complaint: SuperComplaint, *, today: datetime.date) -> RunningDeadline | None:
+    """The next clock running on a complaint, if any.
 
     Received and not yet acknowledged: the acknowledgement (SI 2018/748 reg 5). Eligible or being
     investigated: the next progress report not yet sent (reg 7). Nothing else has a statutory clock:
-    the eligibility decision has no time limit. Pass one ``calendar`` for many complaints, so the
-    holiday table is read once.
+    the eligibility decision has no time limit. Acknowledging meets the reg 5 row, sending a report
+    meets its row, and withdrawal or the report stop them, so the running rows are exactly these.
     """
-    state = complaint.state
-    if state == ComplaintState.RECEIVED and complaint.acknowledgement_due:
-        explanation = ""
-        if complaint.received_at is not None:
-            explanation = acknowledgement_due(complaint.received_at, calendar=calendar).explanation
-        return RunningDeadline(
-            complaint=complaint,
-            label=_("Acknowledgement"),
-            basis=_("SI 2018/748 regulation 5"),
-            due=complaint.acknowledgement_due,
-            today=today,
-            explanation=explanation,
-        )
-    if state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING):
-        reports = _unsent_reports(complaint)
-        if reports:
-            report = reports[0]
-            return RunningDeadline(
-                complaint=complaint,
-                label=_("Progress report %(period)d") % {"period": report.period},
-                basis=_("SI 2018/748 regulation 7"),
-                due=report.due,
-                today=today,
-                explanation=report.explanation,
-            )
-    return None
+    running = running_deadlines(complaint, today=today)
+    return running[0] if running else None
 
 
 # The order of the stages on the dashboard: the way a complaint moves, finished ones last.
@@ -180,9 +184,11 @@ def dashboard_complaints() -> SuperComplaintQuerySet:
                 to_attr="complainants_in_order",
             ),
             Prefetch(
-                "progress_reports",
-                queryset=ProgressReport.objects.filter(sent_at__isnull=True).order_by("period"),
-                to_attr="unsent_progress_reports",
+                "case_deadlines",
+                queryset=Deadline.objects.running()
+                .filter(rule__in=COMPLAINT_CLOCKS)
+                .order_by("due", "rule", "sequence", "pk"),
+                to_attr="running_case_deadlines",
             ),
         )
         .order_by("received_on", "pk")
@@ -198,8 +204,8 @@ def casework_dashboard(
 ) -> Dashboard:
     """Complaints by stage with their running deadlines, filtered; the counts are always of all.
 
-    Five queries at most whatever the number of complaints: the counts, the complaints, their
-    complainants, their unsent progress reports, and the holiday table (once, for every explanation).
+    Four queries at most whatever the number of complaints: the counts, the complaints, their
+    complainants, and their running deadline rows (each row carries its stored explanation).
     """
     counted = dict(SuperComplaint.objects.submitted().values_list("state").annotate(n=Count("pk")).order_by())
     counts = [(stage, counted.get(stage.value, 0)) for stage in STAGES]
@@ -212,9 +218,8 @@ def casework_dashboard(
 
     groups = {stage: StageGroup(stage) for stage in STAGES}
     deadlines = []
-    calendar = WorkingCalendar()
     for complaint in complaints:
-        deadline = running_deadline(complaint, today=today, calendar=calendar)
+        deadline = running_deadline(complaint, today=today)
         if overdue_only and not (deadline and deadline.is_overdue):
             continue
         bodies = [c.body.short_name or c.body.name for c in getattr(complaint, "complainants_in_order", [])]

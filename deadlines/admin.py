@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from deadlines.models import HolidayOverride
+from deadlines.models import Deadline, HolidayOverride
 from deadlines.services import record_holiday_override, withdraw_holiday_override
 
 
@@ -27,3 +27,35 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for override in queryset:
             withdraw_holiday_override(override)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    """The ledger, for looking up a deadline and its explanation. Rows change only through the
+    services of the record they belong to and the sweep, so nothing here edits them."""
+
+    list_display = [
+        "__str__",
+        "rule",
+        "case_type",
+        "case_id",
+        "due",
+        "met_at",
+        "stopped_at",
+        "flagged_overdue_on",
+    ]
+    list_filter = ["rule", "flagged_overdue_on"]
+    date_hierarchy = "due"
+    ordering = ["due", "pk"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

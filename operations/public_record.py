@@ -33,7 +33,6 @@ from complaints.models import (
     SuperComplaint,
 )
 from complaints.services import import_historical_complaint
-from deadlines.rules import acknowledgement_due
 from operations.models import LoadedValue
 from organisations.models import Organisation, OrganisationKind
 from organisations.services import find_organisation, load_organisations
@@ -248,7 +247,6 @@ def _superseded(entry: dict[str, Any], prefix: str) -> dict[str, list[Any]]:
 def _load_complaint(entry: dict[str, Any], loader: _Corrections) -> int:
     received_on = PartialDate.parse(entry["received"])
     report_entry = entry.get("report")
-    received_day = received_on.as_date
     fields = _complaint_fields(entry)
     state = ComplaintState.REPORT_PUBLISHED if report_entry else STATES[entry.get("stage", "investigating")]
     complaint, created = import_historical_complaint(
@@ -258,8 +256,6 @@ def _load_complaint(entry: dict[str, Any], loader: _Corrections) -> int:
         received_on=received_on,
         fields={
             **fields,
-            # Reg 5's due date follows from the day of receipt, where the day is known.
-            "acknowledgement_due": acknowledgement_due(received_day).due if received_day else None,
             "lead_authority": find_organisation(entry["lead_authority"])
             if entry.get("lead_authority")
             else None,

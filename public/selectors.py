@@ -37,6 +37,7 @@ from complaints.published import (  # noqa: F401  (the register's pages read the
     public_stage,
     published_complaints,
 )
+from complaints.selectors import RunningDeadline, running_deadline
 from complaints.timeline import Audience, TimelineEntry, complaint_timeline
 from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation
@@ -108,7 +109,8 @@ def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefet
         "obligations",
         queryset=queryset.select_related("organisation", "via_group")
         .prefetch_related(
-            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses"),
+            "deadlines",
         )
         .order_by("organisation__name", "pk"),
         to_attr="public_obligations",
@@ -165,6 +167,8 @@ class ComplaintRecord:
     actions: list[DmaAction] = field(default_factory=list)
     opinions: list[DissentingOpinion] = field(default_factory=list)
     today: datetime.date = field(default_factory=london_today)
+    # The next date the public can expect (a progress report, reg 7), from the deadlines ledger.
+    next_deadline: RunningDeadline | None = None
 
     @property
     def progress_reports_known(self) -> bool:
@@ -266,6 +270,7 @@ def complaint_record(
         progress_reports_sent=complaint.sent_reports,
         report=report,
         today=today,
+        next_deadline=running_deadline(complaint, today=today),
     )
     if report is not None:
         record.actions = list(report.actions.all())
@@ -370,13 +375,14 @@ class AddressedEntry:
 
 def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[AddressedEntry]:
     """Every published recommendation addressed to the organisation (directly or through a
-    group), with its published responses: two queries whatever their number."""
+    group), with its published responses and deadlines: three queries whatever their number."""
     obligations = (
         Obligation.objects.published()
         .filter(organisation=organisation)
         .select_related("via_group", "recommendation__report__complaint")
         .prefetch_related(
-            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses"),
+            "deadlines",
         )
         .order_by(
             "-recommendation__report__complaint__received_on",

@@ -16,7 +16,19 @@ class ObligationInline(admin.TabularInline):
     model = Obligation
     extra = 0
     fields = ["organisation", "via_group", "due", "responded_at", "overdue_flagged_on"]
-    readonly_fields = ["via_group", "responded_at", "overdue_flagged_on"]
+    # The deadline is a row in the deadlines ledger, set by ``set_obligation_due``; shown here.
+    readonly_fields = ["via_group", "due", "responded_at", "overdue_flagged_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deadlines")
+
+    @admin.display(description="Due by the end of")
+    def due(self, obj):
+        return obj.due
+
+    @admin.display(description="Flagged overdue on")
+    def overdue_flagged_on(self, obj):
+        return obj.deadline.flagged_overdue_on if obj.deadline else None
 
 
 @admin.register(Recommendation)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from deadlines.models import Deadline, DeadlineRule
 
 
 class AddresseeGroup(models.Model):
@@ -76,7 +79,13 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         return self.filter(recommendation__in=Recommendation.objects.published())
 
     def overdue(self, on: datetime.date) -> ObligationQuerySet:
-        return self.filter(due__lt=on, responded_at__isnull=True)
+        """Obligations whose response deadline is running and ended before ``on``."""
+        late = Deadline.objects.overdue(on).filter(rule=DeadlineRule.RESPONSE)
+        return self.filter(pk__in=late.values("subject_id"), responded_at__isnull=True)
+
+    def with_deadlines(self) -> ObligationQuerySet:
+        """Prefetch each obligation's deadline row, so ``Obligation.due`` costs no query."""
+        return self.prefetch_related("deadlines")
 
 
 class Obligation(models.Model):
@@ -87,10 +96,9 @@ class Obligation(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="obligations"
     )
     via_group = models.ForeignKey(AddresseeGroup, null=True, blank=True, on_delete=models.SET_NULL)
-    due = models.DateField(null=True, blank=True)
-    due_explanation = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    overdue_flagged_on = models.DateField(null=True, blank=True)
+    # Its deadline to respond: one row in the deadlines ledger, when one is set.
+    deadlines = GenericRelation(Deadline, content_type_field="subject_type", object_id_field="subject_id")
 
     objects = ObligationQuerySet.as_manager()
 
@@ -104,6 +112,18 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation.reference} → {self.organisation}"
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """Its response deadline row, if one is set (read through ``deadlines``, so a prefetch
+        serves it)."""
+        return next((d for d in self.deadlines.all() if d.rule == DeadlineRule.RESPONSE), None)
+
+    @property
+    def due(self) -> datetime.date | None:
+        """The day the response is due by the end of, from its deadline row; None if none is set."""
+        deadline = self.deadline
+        return deadline.due if deadline else None
 
 
 class ResponseStatus(models.TextChoices):

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from deadlines.models import DeadlineRule
+from deadlines.services import ensure_response_deadline, meet_deadline
 from organisations.models import Organisation, OrganisationKind
 from recommendations.models import AddresseeGroup, Obligation, Recommendation
 from reports.models import Report
@@ -103,7 +105,8 @@ def add_recommendation(
 
 
 def expand_addressees(recommendation: Recommendation) -> int:
-    """Give every addressee organisation its own obligation, each with the default deadline.
+    """Give every addressee organisation its own obligation, each with the default deadline (a
+    row in the deadlines ledger).
 
     Groups expand to their current members. Obligations already there are kept as they are
     (their deadlines may have been set one by one), so running it again only adds what is missing.
@@ -119,16 +122,17 @@ def expand_addressees(recommendation: Recommendation) -> int:
             wanted[organisation.pk] = None
         existing = set(recommendation.obligations.values_list("organisation_id", flat=True))
         new = [
-            Obligation(
-                recommendation=recommendation,
-                organisation_id=org_id,
-                via_group=group,
-                due=recommendation.default_due,
-            )
+            Obligation(recommendation=recommendation, organisation_id=org_id, via_group=group)
             for org_id, group in wanted.items()
             if org_id not in existing
         ]
         Obligation.objects.bulk_create(new)
+        if recommendation.default_due is not None:
+            complaint = recommendation.report.complaint
+            for obligation in Obligation.objects.filter(
+                recommendation=recommendation, organisation_id__in=[o.organisation_id for o in new]
+            ):
+                ensure_response_deadline(obligation, case=complaint, due=recommendation.default_due)
         if new:
             record_event(
                 action="recommendation.addressees_expanded",
@@ -144,29 +148,57 @@ def expand_addressees(recommendation: Recommendation) -> int:
 def set_obligation_due(
     obligation: Obligation, *, due: datetime.date | None, explanation: str = ""
 ) -> Obligation:
-    """Set one addressee's deadline. Records ``obligation.due_changed``."""
+    """Set one addressee's deadline: its row in the deadlines ledger, created, moved, or removed
+    when ``due`` is None. A new date clears an overdue flag, so the sweep judges it afresh.
+
+    Side effects: the obligation's ``Deadline`` row; records ``obligation.due_changed``. Setting the
+    same date and explanation again does nothing; once the deadline is met (the organisation has
+    responded) it raises ``RecommendationError``.
+    """
     with transaction.atomic():
-        obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
-        if obligation.due == due and obligation.due_explanation == explanation:
+        obligation = (
+            Obligation.objects.select_for_update()
+            .select_related("recommendation__report__complaint")
+            .get(pk=obligation.pk)
+        )
+        current = obligation.deadline
+        if current is not None and current.met_at is not None:
+            # A met deadline never moves: the response it asked for has been given.
+            raise RecommendationError(
+                _("This organisation has already responded, so its deadline can no longer change.")
+            )
+        note = current.explanation.get("note", "") if current else ""
+        if (current.due if current else None) == due and note == explanation:
             return obligation
-        before = {"due": obligation.due}
-        obligation.due, obligation.due_explanation = due, explanation
-        obligation.overdue_flagged_on = None
-        obligation.save(update_fields=["due", "due_explanation", "overdue_flagged_on"])
+        before = {"due": current.due if current else None}
+        if current is not None and current.due != due:
+            # The flag was about the old date; a new one is judged afresh.
+            current.flagged_overdue_on = None
+            current.save(update_fields=["flagged_overdue_on", "updated_at"])
+        ensure_response_deadline(
+            obligation, case=obligation.recommendation.report.complaint, due=due, explanation=explanation
+        )
         record_event(action="obligation.due_changed", obj=obligation, before=before, after={"due": due})
     return obligation
 
 
-def flag_overdue_obligations(on: datetime.date) -> int:
-    """Flag obligations whose deadline passed with no response. Safe to run twice."""
-    flagged = 0
+def record_response_submitted(obligation: Obligation, *, at: datetime.datetime) -> Obligation:
+    """Record that the addressee submitted its response: ``responded_at``, and its deadline met.
+
+    There is no response-submission service yet; when one is built it calls this in its
+    transaction. Side effects: sets ``responded_at`` (the first submission counts) and meets the
+    response deadline row; records ``obligation.responded``. Calling it again does nothing.
+    """
     with transaction.atomic():
-        late = Obligation.objects.select_for_update().overdue(on).filter(overdue_flagged_on__isnull=True)
-        for obligation in late:
-            obligation.overdue_flagged_on = on
-            obligation.save(update_fields=["overdue_flagged_on"])
-            record_event(
-                action="obligation.overdue", obj=obligation, after={"due": obligation.due, "flagged_on": on}
-            )
-            flagged += 1
-    return flagged
+        obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+        if obligation.responded_at is not None:
+            return obligation
+        obligation.responded_at = at
+        obligation.save(update_fields=["responded_at"])
+        deadline = meet_deadline(obligation, DeadlineRule.RESPONSE, at=at)
+        record_event(
+            action="obligation.responded",
+            obj=obligation,
+            after={"responded_at": at, "due": deadline.due if deadline else None},
+        )
+    return obligation

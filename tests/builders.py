@@ -72,3 +72,30 @@ def assessing(title: str, *, reasons: str = "Meets regulation 4", **kwargs: obje
     for short in ("HMICFRS", "IOPC", "College"):
         services.record_position(complaint, authority=authority(short), position="eligible", reasons=reasons)
     return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+def eligible(title: str, *, told: datetime.datetime, **kwargs: object) -> SuperComplaint:
+    """A complaint found eligible (its body told, so the reg 7 clock runs) at ``told``; received
+    and assessed two weeks before."""
+    complaint = assessing(title, at=told - datetime.timedelta(days=14), **kwargs)
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="Meets regulation 4; not a repeat",
+        checklist=REG4_MET,
+        repeat_finding="not_a_repeat",
+        at=told,
+    )
+    return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+def cache_content_types() -> None:
+    """Look every content type up once, as a running process has after its first requests.
+
+    Django keeps them for the life of the process, but the flush after each transactional test
+    empties that cache, so a query count that included the look-up would depend on which test ran
+    before (deadline rows are found by content type)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_models(*apps.get_models())

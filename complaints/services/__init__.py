@@ -15,7 +15,7 @@ from complaints.services.base import (
     check_version,
     next_reference,
 )
-from complaints.services.clocks import flag_overdue, recompute_deadlines
+from complaints.services.clocks import recompute_deadlines, store_running_progress_reports
 from complaints.services.closure import (
     begin_monitoring,
     close_complaint,
@@ -44,7 +44,6 @@ __all__ = [
     "close_complaint",
     "correct_receipt",
     "decide_eligibility",
-    "flag_overdue",
     "import_historical_complaint",
     "mark_report_published",
     "next_reference",
@@ -54,6 +53,7 @@ __all__ = [
     "send_progress_report",
     "start_assessment",
     "start_investigation",
+    "store_running_progress_reports",
     "submission_problems",
     "submit_complaint",
     "withdraw_complaint",

@@ -17,6 +17,8 @@ from complaints.services.base import (
     _locked,
     _move,
 )
+from deadlines.models import DeadlineRule
+from deadlines.services import meet_deadline
 
 # --- Acknowledgement -----------------------------------------------------------------------------
 
@@ -26,7 +28,8 @@ def acknowledge_complaint(
 ) -> SuperComplaint:
     """Record the acknowledgement the Chief Inspector gives the body (SI 2018/748 reg 5).
 
-    Side effects: records ``complaint.acknowledged``. An overdue flag stays, as history.
+    Side effects: meets the reg 5 deadline row; records ``complaint.acknowledged``. An overdue
+    flag stays, as history.
     """
     at = at or timezone.now()
     with transaction.atomic():
@@ -37,6 +40,7 @@ def acknowledge_complaint(
         before = snapshot(complaint, ["state", "acknowledged_at"])
         complaint.acknowledged_at = at
         _move(complaint, ComplaintState.ACKNOWLEDGED, ["acknowledged_at"])
+        meet_deadline(complaint, DeadlineRule.ACKNOWLEDGEMENT, at=at)
         record_event(
             action="complaint.acknowledged",
             obj=complaint,

@@ -20,6 +20,8 @@ from complaints.services.base import (
     _locked,
     _move,
 )
+from deadlines.models import DeadlineRule
+from deadlines.services import stop_deadlines
 
 # --- Withdrawal, report, monitoring, closure -----------------------------------------------------
 
@@ -30,8 +32,9 @@ def withdraw_complaint(
     """Record that the body withdrew its complaint.
 
     Non-statutory: the regulations have no withdrawal procedure, but bodies do withdraw. Possible
-    from receipt until the report. Records ``complaint.withdrawn``, and writes to the outbox a
-    notice to the body that its withdrawal is recorded and one to the super-complaints team.
+    from receipt until the report. Stops the complaint's running deadlines (reg 5, reg 7). Records
+    ``complaint.withdrawn``, and writes to the outbox a notice to the body that its withdrawal is
+    recorded and one to the super-complaints team.
     """
     if not reason.strip():
         raise ComplaintError(_("Give a reason for withdrawing the complaint."))
@@ -44,6 +47,12 @@ def withdraw_complaint(
         complaint.withdrawn_at = at or timezone.now()
         complaint.withdrawal_reason = reason
         _move(complaint, ComplaintState.WITHDRAWN, ["withdrawn_at", "withdrawal_reason"])
+        stop_deadlines(
+            complaint,
+            reason="The complaint was withdrawn.",
+            at=complaint.withdrawn_at,
+            rules_=frozenset({DeadlineRule.ACKNOWLEDGEMENT, DeadlineRule.PROGRESS_REPORT}),
+        )
         record_event(
             action="complaint.withdrawn",
             obj=complaint,
@@ -55,8 +64,21 @@ def withdraw_complaint(
 
 
 def mark_report_published(complaint: SuperComplaint) -> SuperComplaint:
-    """Called by ``reports.services.publish_report`` in its transaction (SI 2018/748 reg 8)."""
-    return _simple_transition(complaint, ComplaintState.REPORT_PUBLISHED, "complaint.report_published")
+    """Called by ``reports.services.publish_report`` in its transaction (SI 2018/748 reg 8).
+
+    The report ends the investigation, so progress reports not yet sent stop being due (reg 7
+    runs until the report). Records ``complaint.report_published``.
+    """
+    with transaction.atomic():
+        complaint = _simple_transition(
+            complaint, ComplaintState.REPORT_PUBLISHED, "complaint.report_published"
+        )
+        stop_deadlines(
+            complaint,
+            reason="The report was published, which ends the investigation.",
+            rules_=frozenset({DeadlineRule.PROGRESS_REPORT}),
+        )
+    return complaint
 
 
 def begin_monitoring(complaint: SuperComplaint) -> SuperComplaint:

@@ -21,7 +21,10 @@ from complaints.services.base import (
     _locked,
     _move,
 )
-from deadlines.rules import progress_report_periods
+from deadlines.calendar import WorkingCalendar
+from deadlines.models import DeadlineRule
+from deadlines.rules import progress_report_periods, to_london_date
+from deadlines.services import ensure_progress_report_deadline, meet_deadline
 from organisations.models import Organisation, OrganisationKind
 
 # --- Investigation and progress reports ----------------------------------------------------------
@@ -47,39 +50,39 @@ def start_investigation(complaint: SuperComplaint, *, lead_authority: Organisati
     return complaint
 
 
-def _schedule_progress_reports(complaint: SuperComplaint, *, upto: datetime.date) -> int:
-    """Store the reg 7 periods up to the one running on ``upto`` (at least the first).
+def _schedule_progress_reports(
+    complaint: SuperComplaint, *, upto: datetime.date, calendar: WorkingCalendar | None = None
+) -> int:
+    """Store the reg 7 periods up to the one running on ``upto`` (at least the first): one
+    ``ProgressReport`` per period, each with its deadline row in the ledger.
 
-    Due dates of unsent reports are re-derived from the day the body was told, so a change of
-    that day or of the holiday calendar is followed. Returns how many rows changed.
+    Deadlines of unsent reports are re-derived from the day the body was told, so a change of that
+    day or of the holiday calendar is followed; sent ones (met) never move. Returns how many
+    deadlines were created or moved. Call inside a transaction.
     """
-    if complaint.told_investigation_on is None:
+    told = complaint.told_investigation_on
+    if told is None:
         return 0
-    existing = {r.period: r for r in complaint.progress_reports.all()}
+    cal = calendar if calendar is not None else WorkingCalendar()
+    existing = {r.period: r for r in complaint.progress_reports.prefetch_related("deadlines")}
     needed = max(1, len(existing))
-    periods = progress_report_periods(complaint.told_investigation_on, needed)
+    periods = progress_report_periods(told, needed, calendar=cal)
     while periods[-1].due < upto:
         needed += 1
-        periods = progress_report_periods(complaint.told_investigation_on, needed)
+        periods = progress_report_periods(told, needed, calendar=cal)
     changed = 0
-    for number, deadline in enumerate(periods, start=1):
+    for number in range(1, len(periods) + 1):
         report = existing.get(number)
         if report is None:
-            ProgressReport.objects.create(
-                complaint=complaint,
-                period=number,
-                period_start=deadline.start,
-                due=deadline.due,
-                explanation=deadline.explanation,
-            )
-            changed += 1
-        elif not report.is_sent and (report.due, report.period_start) != (deadline.due, deadline.start):
-            report.due, report.period_start, report.explanation = (
-                deadline.due,
-                deadline.start,
-                deadline.explanation,
-            )
-            report.save(update_fields=["due", "period_start", "explanation"])
+            report = ProgressReport.objects.create(complaint=complaint, period=number)
+            before = None
+        else:
+            row = report.deadline
+            before = (row.due, row.start) if row else None
+        row = ensure_progress_report_deadline(
+            report, case=complaint, told_on=told, period=number, calendar=cal
+        )
+        if before != (row.due, row.start):
             changed += 1
     return changed
 
@@ -94,8 +97,8 @@ def send_progress_report(
 ) -> ProgressReport:
     """Send the progress report for a reg 7 period (SI 2018/748 reg 7(2)-(3)).
 
-    Side effects: marks it sent, stores the next period so its due date shows, records
-    ``complaint.progress_report_sent``.
+    Side effects: marks it sent and its reg 7 deadline met, stores the next period so its due
+    date shows, records ``complaint.progress_report_sent``.
     """
     at = at or timezone.now()
     if not steps_taken.strip() or not steps_proposed.strip():
@@ -118,10 +121,12 @@ def send_progress_report(
         )
         report.sent_at = at
         report.save(update_fields=["steps_taken", "steps_proposed", "exclusion_note", "sent_at"])
-        _schedule_progress_reports(complaint, upto=report.due + datetime.timedelta(days=1))
+        deadline = meet_deadline(report, DeadlineRule.PROGRESS_REPORT, at=at)
+        due = deadline.due if deadline else to_london_date(at)
+        _schedule_progress_reports(complaint, upto=due + datetime.timedelta(days=1))
         record_event(
             action="complaint.progress_report_sent",
             obj=complaint,
-            after={"period": report.period, "due": report.due, "sent_at": at},
+            after={"period": report.period, "due": due, "sent_at": at},
         )
     return report

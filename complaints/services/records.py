@@ -15,6 +15,7 @@ from complaints.models import (
 from complaints.services.base import (
     next_reference,
 )
+from deadlines.services import ensure_acknowledgement_deadline, stop_deadlines
 from organisations.models import Organisation
 
 # --- The public record ---------------------------------------------------------------------------
@@ -32,7 +33,9 @@ def import_historical_complaint(
 
     The one way a complaint enters a state without its transitions: it went through them before
     the service existed. Keyed by ``key``, so loading twice creates nothing new and never
-    overwrites what staff corrected. Records ``complaint.loaded_from_public_record``.
+    overwrites what staff corrected. Stores its reg 5 deadline where the day of receipt is known,
+    stopped unless the complaint is still awaiting acknowledgement. Records
+    ``complaint.loaded_from_public_record``.
     """
     existing = SuperComplaint.objects.filter(public_record_key=key).first()
     if existing:
@@ -50,11 +53,18 @@ def import_historical_complaint(
         )
         for position, body in enumerate(complainants, start=1):
             complaint.complainant_set.create(body=body, position=position)
+        # Reg 5's due date follows from the day of receipt, where the day is known. The complaint
+        # was acknowledged before the service kept records, so its clock is not running.
+        received_day = received_on.as_date
+        deadline = ensure_acknowledgement_deadline(complaint, received=received_day) if received_day else None
+        if deadline is not None and state != ComplaintState.RECEIVED:
+            stop_deadlines(complaint, reason="Acknowledged before this service kept records.")
         record_event(
             action="complaint.loaded_from_public_record",
             obj=complaint,
             after={
-                **snapshot(complaint, ["reference", "state", "title", "received_on", "acknowledgement_due"]),
+                **snapshot(complaint, ["reference", "state", "title", "received_on"]),
+                "acknowledgement_due": deadline.due if deadline else None,
                 "complainants": [b.name for b in complainants],
             },
         )

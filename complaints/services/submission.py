@@ -25,7 +25,8 @@ from complaints.services.base import (
     next_reference,
 )
 from complaints.services.clocks import recompute_deadlines
-from deadlines.rules import acknowledgement_due, to_london_date
+from deadlines.rules import to_london_date
+from deadlines.services import ensure_acknowledgement_deadline
 
 # --- Submission ----------------------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ def submit_complaint(complaint: SuperComplaint, *, at: datetime.datetime | None 
     """Send a draft to the Chief Inspector (PRA 2002 s.29A; SI 2018/748 regs 4-5).
 
     Side effects: stamps the moment and London date of receipt, gives the complaint its
-    reference, stores the reg 5 acknowledgement due date, records ``complaint.submitted``, and
+    reference, creates the reg 5 acknowledgement deadline row, records ``complaint.submitted``, and
     writes to the outbox a message to the contact and one to the super-complaints team (sent
     after commit). Submitting twice does nothing the second time.
     """
@@ -83,25 +84,18 @@ def submit_complaint(complaint: SuperComplaint, *, at: datetime.datetime | None 
                     )
                     % {"body": body.name, "day": received_on.strftime("%-d %B %Y")}
                 )
-        before = snapshot(
-            complaint, ["state", "reference", "received_at", "received_on", "acknowledgement_due"]
-        )
+        fields = ["state", "reference", "received_at", "received_on"]
+        before = {**snapshot(complaint, fields), "acknowledgement_due": None}
         complaint.reference = next_reference(received_on.year)
         complaint.received_at = at
         complaint.received_on = received_on
-        complaint.acknowledgement_due = acknowledgement_due(at).due
-        _move(
-            complaint,
-            ComplaintState.RECEIVED,
-            ["reference", "received_at", "received_on", "acknowledgement_due"],
-        )
+        _move(complaint, ComplaintState.RECEIVED, ["reference", "received_at", "received_on"])
+        deadline = ensure_acknowledgement_deadline(complaint, received=at)
         record_event(
             action="complaint.submitted",
             obj=complaint,
             before=before,
-            after=snapshot(
-                complaint, ["state", "reference", "received_at", "received_on", "acknowledgement_due"]
-            ),
+            after={**snapshot(complaint, fields), "acknowledgement_due": deadline.due},
         )
         notifications.complaint_received(complaint)
     return complaint

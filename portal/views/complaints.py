@@ -22,10 +22,11 @@ from complaints.models import (
     Harm,
     SuperComplaint,
 )
+from complaints.selectors import london_today, running_deadline
 from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
-from deadlines.rules import acknowledgement_due, to_london_date
+from deadlines.rules import to_london_date
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
 
@@ -64,7 +65,7 @@ def _with_content(complaint: SuperComplaint) -> SuperComplaint:
 @complaint_view
 def confirmation(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
     """The GOV.UK confirmation panel: the reference, the London day of receipt and the reg 5 date."""
-    due = acknowledgement_due(complaint.received_at) if complaint.received_at else None
+    due = complaint.acknowledgement_deadline
     return render(
         request,
         "portal/complaint/confirmation.html",
@@ -73,7 +74,7 @@ def confirmation(request: HttpRequest, complaint: SuperComplaint) -> HttpRespons
             "received_on": long_date(to_london_date(complaint.received_at)) if complaint.received_at else "",
             "due": due,
             "due_on": long_date(due.due) if due else "",
-            "explanation": due.explanation.splitlines() if due else [],
+            "explanation": due.explanation_lines if due else [],
         },
     )
 
@@ -91,6 +92,7 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             "timeline": complaint_timeline(complaint, audience=Audience.BODY),
             "letters": letters,
             "may_withdraw": may_withdraw(request.user, complaint),
+            "next_deadline": running_deadline(complaint, today=london_today()),
         },
     )
 

@@ -97,12 +97,13 @@ def test_a_sent_progress_report_moves_the_deadline_to_the_next_period(client_for
     ]
 
 
-def test_a_deadline_due_today_says_so(client_for, today):
+def test_a_deadline_due_today_says_so(client_for, monkeypatch):
+    # Received Friday 27 November: the acknowledgement is due by the end of Thursday 3 December.
     complaint = received(at=london(2026, 11, 27, 10, 0))
-    SuperComplaint.objects.filter(pk=complaint.pk).update(acknowledgement_due=SATURDAY)
+    monkeypatch.setattr(selectors, "london_today", lambda: datetime.date(2026, 12, 3))
     assert deadline_rows(client_for("team").get("/casework/")) == [
         f"{complaint.reference} Police response to victims Acknowledgement SI 2018/748 regulation 5 "
-        "Due today Saturday 28 November 2026"
+        "Due today Thursday 3 December 2026"
     ]
 
 

@@ -121,7 +121,7 @@ def test_sending_stamps_the_letter_and_emails_it_with_its_pdf_once(
 
 def test_the_eligible_letter_says_it_will_be_investigated_with_progress_reports(public_record):
     complaint = decided("eligible")
-    first_due = complaint.progress_reports.get(period=1).due
+    first_due = complaint.progress_reports.get(period=1).deadline.due
     letter = letters.send_decision_letter(complaint)
     text = words(letter.body_html)
     assert letter.kind == LetterKind.ELIGIBLE

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from audit.models import AuditEvent
 from complaints import services
@@ -54,7 +53,7 @@ def test_hestia_received_friday_31_may_2019_is_acknowledged_by_thursday_6_june(
     assert complaint.state == ComplaintState.RECEIVED
     assert complaint.reference == "SC-2019-003"  # two 2019 complaints are already on the public record
     assert complaint.received_on.isoformat() == "2019-05-31"
-    assert complaint.acknowledgement_due == datetime.date(2019, 6, 6)
+    assert complaint.acknowledgement_deadline.due == datetime.date(2019, 6, 6)
     # The contact is told, and (since the outbox, issue 7) the super-complaints team too.
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["pat@example.org"], "Super-complaint SC-2019-003 received"),
@@ -70,7 +69,10 @@ def test_receipt_just_after_midnight_london_time_on_a_saturday_is_a_saturday_rec
     complaint = received(at=moment)
     assert complaint.received_on.isoformat() == "2019-06-01"
     # The period begins on Monday 3 June: 3, 4, 5, 6, 7 June.
-    assert complaint.acknowledgement_due == datetime.date(2019, 6, 7)
+    deadline = complaint.acknowledgement_deadline
+    assert (deadline.start, deadline.due) == (datetime.date(2019, 6, 3), datetime.date(2019, 6, 7))
+    assert deadline.counted_from == datetime.date(2019, 6, 1)
+    assert deadline.counted_from_moment == moment
 
 
 def test_references_run_per_year_of_receipt():
@@ -313,7 +315,11 @@ def test_agreed_authorities_decide_and_the_reg_7_clock_starts(django_capture_on_
     assert complaint.told_investigation_on == datetime.date(2026, 12, 1)
     first = complaint.progress_reports.get()
     expected = progress_report_periods(datetime.date(2026, 12, 1), 1)[0]
-    assert (first.period, first.period_start, first.due) == (1, datetime.date(2026, 12, 1), expected.due)
+    deadline = first.deadline
+    assert (first.period, deadline.start, deadline.due) == (1, datetime.date(2026, 12, 1), expected.due)
+    assert deadline.explanation_text == expected.explanation
+    assert deadline.explanation["result"] == expected.due.isoformat()
+    assert deadline.is_running
     assert "will be investigated" in mail.outbox[-1].body
 
 
@@ -427,65 +433,27 @@ def test_sending_a_progress_report_stores_the_next_period():
         first, steps_taken="Fieldwork in 4 forces", steps_proposed="Survey of victims"
     )
     periods = progress_report_periods(datetime.date(2026, 12, 1), 2)
-    assert list(complaint.progress_reports.values_list("period", "period_start", "due")) == [
+    reports = list(complaint.progress_reports.prefetch_related("deadlines").order_by("period"))
+    assert [(r.period, r.deadline.start, r.deadline.due) for r in reports] == [
         (1, periods[0].start, periods[0].due),
         (2, periods[1].start, periods[1].due),
     ]
+    # Sending the first report met its deadline; the second is running.
+    assert reports[0].deadline.met_at == reports[0].sent_at
+    assert reports[1].deadline.is_running
     with pytest.raises(ComplaintError):
         services.send_progress_report(
             complaint.progress_reports.get(period=2), steps_taken="", steps_proposed="x"
         )
 
 
-def test_sweep_flags_overdue_items_once_and_a_second_run_changes_nothing(capsys):
-    late = received(at=london(2026, 11, 2, 9))  # acknowledgement due Fri 6 Nov 2026
-    on_time = received(at=london(2026, 11, 27, 9))
-    investigated = eligible(london(2026, 1, 5, 9))
-    call_command("sweep_deadlines", "--on", "2026-11-28")
-    assert "newly overdue: 1 acknowledgements" in capsys.readouterr().out
-    late.refresh_from_db()
-    on_time.refresh_from_db()
-    assert late.acknowledgement_overdue_flagged_on == datetime.date(2026, 11, 28)
-    assert on_time.acknowledgement_overdue_flagged_on is None
-    periods = progress_report_periods(datetime.date(2026, 1, 5), 5)
-    assert periods[3].due < datetime.date(2026, 11, 28) < periods[4].due
-    flagged = list(
-        investigated.progress_reports.filter(overdue_flagged_on__isnull=False).values_list(
-            "period", flat=True
-        )
-    )
-    assert flagged == [p.period for p in periods if p.due < datetime.date(2026, 11, 28)]
-
-    snapshot = (
-        AuditEvent.objects.count(),
-        list(
-            SuperComplaint.objects.order_by("pk").values_list("acknowledgement_overdue_flagged_on", "version")
-        ),
-    )
-    call_command("sweep_deadlines", "--on", "2026-11-28")
-    assert "newly overdue: 0 acknowledgements, 0 progress reports, 0 responses" in capsys.readouterr().out
-    assert snapshot == (
-        AuditEvent.objects.count(),
-        list(
-            SuperComplaint.objects.order_by("pk").values_list("acknowledgement_overdue_flagged_on", "version")
-        ),
-    )
-
-
-def test_sweep_rejects_a_bad_date():
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="not a date"):
-        call_command("sweep_deadlines", "--on", "28/11/2026")
-
-
 def test_correcting_receipt_recomputes_the_acknowledgement_due_date():
     complaint = received(at=london(2026, 11, 27, 10))
-    assert complaint.acknowledgement_due == datetime.date(2026, 12, 3)
+    assert complaint.acknowledgement_deadline.due == datetime.date(2026, 12, 3)
     complaint = services.correct_receipt(complaint, received_at=london(2026, 11, 20, 10))
     assert complaint.received_on.isoformat() == "2026-11-20"
-    complaint.refresh_from_db()
-    assert complaint.acknowledgement_due == datetime.date(2026, 11, 26)
+    complaint = SuperComplaint.objects.get(pk=complaint.pk)
+    assert complaint.acknowledgement_deadline.due == datetime.date(2026, 11, 26)
     assert events("complaint.deadlines_recomputed").get().before["acknowledgement_due"] == "2026-12-03"
 
 
@@ -503,22 +471,22 @@ def test_a_newly_proclaimed_bank_holiday_moves_stored_due_dates(django_capture_o
 
     complaint = received(at=london(2026, 11, 27, 10))  # Fri 27 Nov: due Thu 3 Dec
     investigated = eligible(london(2026, 12, 1, 12))
-    first_due = investigated.progress_reports.get().due
+    first_due = investigated.progress_reports.get().deadline.due
     with django_capture_on_commit_callbacks(execute=True):
         override = record_holiday_override(
             day=datetime.date(2026, 12, 1), action="add", name="Proclaimed day", reason="Royal proclamation"
         )
-    complaint.refresh_from_db()
-    assert complaint.acknowledgement_due == datetime.date(2026, 12, 4)
+    complaint = SuperComplaint.objects.get(pk=complaint.pk)
+    assert complaint.acknowledgement_deadline.due == datetime.date(2026, 12, 4)
     # Tuesday 1 December is no longer a working day, so the reg 7 period begins on Wednesday 2.
-    report = investigated.progress_reports.get()
-    assert report.period_start == datetime.date(2026, 12, 2)
+    report = investigated.progress_reports.get().deadline
+    assert report.start == datetime.date(2026, 12, 2)
     assert report.due > first_due
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_holiday_override(override)
-    complaint.refresh_from_db()
-    assert complaint.acknowledgement_due == datetime.date(2026, 12, 3)
-    assert investigated.progress_reports.get().due == first_due
+    complaint = SuperComplaint.objects.get(pk=complaint.pk)
+    assert complaint.acknowledgement_deadline.due == datetime.date(2026, 12, 3)
+    assert investigated.progress_reports.get().deadline.due == first_due
 
 
 def test_a_complaint_reaches_the_public_register_only_with_its_eligibility_decision():

@@ -97,7 +97,11 @@ def test_the_eight_super_complaints_with_their_dates():
 def test_hestia_complaint_in_full():
     hestia = SuperComplaint.objects.get(reference="SC-2019-002")
     assert [b.name for b in hestia.complainants.all()] == ["Hestia"]
-    assert hestia.acknowledgement_due == datetime.date(2019, 6, 6)
+    # Reg 5's date follows from the day of receipt; the clock stopped long ago, before the service.
+    acknowledgement = hestia.acknowledgement_deadline
+    assert acknowledgement.due == datetime.date(2019, 6, 6)
+    assert acknowledgement.stopped_at is not None and acknowledgement.met_at is None
+    assert acknowledgement.stop_reason == "Acknowledged before this service kept records."
     assert hestia.forces_scope == "all"
     features = list(hestia.features.values_list("text", flat=True))
     assert len(features) == 6

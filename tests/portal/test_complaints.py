@@ -163,3 +163,20 @@ def test_a_complaint_past_its_report_cannot_be_withdrawn(hestia, received):
     assert (
         hestia.post(f"/portal/complaints/{received.reference}/withdraw/", {"reason": "x"}).status_code == 404
     )
+
+
+def test_the_complaint_page_shows_the_next_expected_date_and_how_it_was_worked_out(hestia, received):
+    from deadlines.calendar import long_date
+    from deadlines.rules import progress_report_periods
+
+    complaint = investigated(received)  # told on Friday 15 January 2027; report 1 sent
+    second = progress_report_periods(london(2027, 1, 15, 12, 0), 2)[1]
+    response = hestia.get(f"/portal/complaints/{complaint.reference}/")
+    assertContains(
+        response,
+        f"<strong>Progress report 2 due by the end of {long_date(second.due)}</strong>",
+        html=True,
+    )
+    assertContains(response, "How this date was worked out")
+    assertContains(response, f"Due: progress report 2 by the end of {long_date(second.due)}")
+    assertNotContains(response, "must acknowledge it")

@@ -58,7 +58,8 @@ def test_submitting_stamps_receipt_reference_and_due_date_and_emails_the_contact
     assertRedirects(
         response, f"/portal/complaints/{complaint.reference}/submitted/", fetch_redirect_response=False
     )
-    assert complaint.acknowledgement_due == acknowledgement_due(complaint.received_at).due
+    deadline = complaint.acknowledgement_deadline
+    assert deadline.due == acknowledgement_due(complaint.received_at).due
     # The contact, then the super-complaints team (issue 7).
     assert [m.to for m in mail.outbox] == [["pat@hestia.example"], ["team@super-complaints.test"]]
     assert mail.outbox[0].subject == f"Super-complaint {complaint.reference} received"
@@ -74,7 +75,7 @@ def test_submitting_stamps_receipt_reference_and_due_date_and_emails_the_contact
     )
     assertContains(
         page,
-        f"The Chief Inspector must acknowledge the super-complaint by the end of {long_date(complaint.acknowledgement_due)}.",
+        f"The Chief Inspector must acknowledge the super-complaint by the end of {long_date(deadline.due)}.",
     )
     assertContains(page, "the complaint must be acknowledged before the end of the period of 5 working days")
     assertContains(page, "We have sent a confirmation to pat@hestia.example.")

@@ -342,3 +342,16 @@ def test_a_decision_by_the_chief_inspector_says_so_and_no_authority_position_is_
     assert summary(eligibility)["Decided by"] == "The Chief Inspector of Constabulary, under regulation 11(1)"
     assert "Each authority's view is not published, only the decision." in text(eligibility)
     assert "never public" not in html
+
+
+def test_the_page_shows_the_next_progress_report_expected_and_how_it_was_worked_out(client, today):
+    from deadlines.calendar import long_date
+    from deadlines.rules import progress_report_periods
+
+    complaint = investigating("Next report")  # the body was told on Monday 2 February 2026
+    first = progress_report_periods(datetime.date(2026, 2, 2), 1)[0]
+    html = get(client, f"/super-complaints/{complaint.reference}/")
+    page = text(html)
+    assert f"Progress report 1 due by the end of {long_date(first.due)} (SI 2018/748 regulation 7)." in page
+    assert "How this date was worked out" in page
+    assert "Told the complaint will be investigated: Monday 2 February 2026" in page

@@ -11,6 +11,7 @@ import pytest
 from organisations.models import Designation, Organisation, OrganisationKind
 from organisations.services import record_designation, record_revocation
 from public import selectors
+from tests.builders import cache_content_types
 from tests.public.pages import get, main, tables, text
 from tests.public.seed import decided, published_case
 
@@ -204,10 +205,13 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
     pages = {
         "/designated-bodies/": 1,
         "/organisations/hestia/": 5,  # the body and designations; its complaints, complainants, reports
-        # the force and its lpb, designations; complaints (3); addressed (2); named in the record (2)
-        "/organisations/kent-police/": 9,
-        "/organisations/home-office/": 6,  # the body, designations; obligations, responses; named (2)
+        # the force and its lpb, designations; complaints (3); addressed (3: with their deadline rows);
+        # named in the record (2)
+        "/organisations/kent-police/": 10,
+        # the body, designations; obligations, responses, deadlines; named in the record (2)
+        "/organisations/home-office/": 7,
     }
+    cache_content_types()
     for url, count in pages.items():
         with django_assert_num_queries(count):
             get(client, url)

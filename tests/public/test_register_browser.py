@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.builders import ensure_public_record
 from tests.helpers import axe_violations, format_violations
-from tests.public.seed import published_case
+from tests.public.seed import investigating, published_case
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +25,7 @@ PAGES = [
     "/super-complaints/SC-2026-001/",
     "/super-complaints/SC-2026-001/report/",
     "/super-complaints/SC-2026-001/recommendations/",
+    "/super-complaints/SC-2026-002/",  # under investigation: its next progress report and how it is worked out
     "/organisations/hestia/",
     "/organisations/kent-police/",
     "/organisations/home-office/",
@@ -54,6 +55,7 @@ def register(transactional_db):
     ensure_public_record()
     case = published_case()
     assert case.complaint.reference == "SC-2026-001"
+    assert investigating("Under investigation").reference == "SC-2026-002"
     return case
 
 

@@ -6,13 +6,15 @@ from django.db import IntegrityError
 
 from audit.models import AuditEvent
 from complaints.models import SuperComplaint
+from deadlines.models import Deadline, DeadlineRule
 from deadlines.rules import calendar_days_after
+from operations.sweep import sweep_deadlines
 from recommendations.models import AddresseeGroup, Obligation
 from recommendations.services import (
     RecommendationError,
     add_recommendation,
     expand_addressees,
-    flag_overdue_obligations,
+    record_response_submitted,
     set_obligation_due,
 )
 from tests.builders import org
@@ -55,7 +57,9 @@ def test_each_addressee_gets_its_own_obligation_with_the_report_deadline(stalkin
     )
     assert recommendation.reference == "SC-2022-001-R1"
     assert expand_addressees(recommendation) == 44
-    assert set(recommendation.obligations.values_list("due", flat=True)) == {due}
+    assert {o.due for o in recommendation.obligations.with_deadlines()} == {due}
+    rows = Deadline.objects.filter(rule=DeadlineRule.RESPONSE, case_id=stalking_report.complaint_id)
+    assert rows.count() == 44
     assert recommendation.obligations.get(organisation__name="Home Office").via_group is None
     assert (
         recommendation.obligations.get(organisation__name="Gwent Police").via_group.slug == "chief-constables"
@@ -112,14 +116,35 @@ def test_overdue_obligations_are_flagged_once(stalking_report, capsys):
     )
     expand_addressees(recommendation)
     answered = recommendation.obligations.get(organisation__name="Ministry of Justice")
-    answered.responded_at = datetime.datetime(2024, 11, 1, tzinfo=datetime.UTC)
-    answered.save()
-    assert flag_overdue_obligations(datetime.date(2024, 11, 22)) == 0  # due that day: not yet late
-    assert flag_overdue_obligations(datetime.date(2024, 11, 23)) == 1
+    responded = datetime.datetime(2024, 11, 1, tzinfo=datetime.UTC)
+    record_response_submitted(answered, at=responded)
+    assert answered.deadline.met_at == responded
+    assert sweep_deadlines(datetime.date(2024, 11, 22))[DeadlineRule.RESPONSE] == 0  # due that day: not late
+    assert sweep_deadlines(datetime.date(2024, 11, 23))[DeadlineRule.RESPONSE] == 1
     events = AuditEvent.objects.count()
     call_command("sweep_deadlines", "--on", "2024-11-24")
     assert "0 responses" in capsys.readouterr().out
     assert AuditEvent.objects.count() == events
-    assert recommendation.obligations.get(
-        organisation__name="Home Office"
-    ).overdue_flagged_on == datetime.date(2024, 11, 23)
+    home_office = recommendation.obligations.get(organisation__name="Home Office")
+    assert home_office.deadline.flagged_overdue_on == datetime.date(2024, 11, 23)
+    assert AuditEvent.objects.filter(action="obligation.overdue", object_id=str(home_office.pk)).count() == 1
+    assert answered.deadline.flagged_overdue_on is None
+
+
+def test_a_met_response_deadline_never_moves(stalking_report):
+    recommendation = add_recommendation(
+        stalking_report,
+        label="R",
+        text="x",
+        organisations=[org("Home Office")],
+        default_due=datetime.date(2024, 11, 22),
+    )
+    expand_addressees(recommendation)
+    home_office = recommendation.obligations.get()
+    record_response_submitted(home_office, at=datetime.datetime(2024, 11, 20, tzinfo=datetime.UTC))
+    with pytest.raises(RecommendationError, match="already responded"):
+        set_obligation_due(home_office, due=datetime.date(2025, 1, 31))
+    assert home_office.deadline.due == datetime.date(2024, 11, 22)
+    assert not AuditEvent.objects.filter(
+        action="obligation.due_changed", object_id=str(home_office.pk)
+    ).exists()

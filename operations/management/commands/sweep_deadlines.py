@@ -4,13 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from audit.context import SYSTEM, acting_as
-from complaints.services import flag_overdue
+from deadlines.models import DeadlineRule
 from deadlines.rules import to_london_date
-from recommendations.services import flag_overdue_obligations
+from operations.sweep import sweep_deadlines
 
 
 class Command(BaseCommand):
-    help = "Flag overdue acknowledgements, progress reports and responses. Safe to run twice."
+    help = (
+        "Flag overdue acknowledgements, progress reports and responses. Safe to run twice, or twice at once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--on", help="The day to sweep for (YYYY-MM-DD); today in London by default.")
@@ -25,9 +27,9 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--on {options['on']!r} is not a date: use YYYY-MM-DD.") from None
         with acting_as(SYSTEM):
-            counts = flag_overdue(on)
-            counts["obligations"] = flag_overdue_obligations(on)
+            counts = sweep_deadlines(on)
         self.stdout.write(
-            f"Swept for {on:%-d %B %Y}: newly overdue: {counts['acknowledgements']} acknowledgements, "
-            f"{counts['progress_reports']} progress reports, {counts['obligations']} responses."
+            f"Swept for {on:%-d %B %Y}: newly overdue: {counts[DeadlineRule.ACKNOWLEDGEMENT]} "
+            f"acknowledgements, {counts[DeadlineRule.PROGRESS_REPORT]} progress reports, "
+            f"{counts[DeadlineRule.RESPONSE]} responses."
         )

@@ -1,0 +1,75 @@
+"""The deadline sweep: claims overdue deadline rows one by one and flags each once.
+
+It sits above the domain apps because it coordinates them: it asks ``complaints`` to store the
+reg 7 period running today, then walks the deadlines ledger. Like healthchecks' ``sendalerts``,
+each row is claimed in its own short transaction with ``SELECT ... FOR UPDATE SKIP LOCKED``, so
+any number of sweeps can run at once (two cron hosts, a retry on top of a slow run): a row another
+sweep holds is skipped, a row it has flagged no longer matches, and so each row is flagged once
+and a second run changes nothing.
+
+Reminders before a deadline and escalation after it are later steps on the same rows: each is
+one more function of the shape of ``flag_overdue`` (claim one row with SKIP LOCKED, check under
+the lock, change, audit), called from ``sweep_deadlines`` for the rows its own query selects.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+from django.db import models, transaction
+
+from audit.services import record_event
+from complaints.services import store_running_progress_reports
+from deadlines.calendar import WorkingCalendar
+from deadlines.models import Deadline, DeadlineRule
+
+# The audit event each kind of deadline records when it is flagged, and what the event is about:
+# the names the casework history has always shown.
+OVERDUE_EVENTS: dict[str, tuple[str, str]] = {
+    DeadlineRule.ACKNOWLEDGEMENT: ("complaint.acknowledgement_overdue", "case"),
+    DeadlineRule.PROGRESS_REPORT: ("complaint.progress_report_overdue", "case"),
+    DeadlineRule.RESPONSE: ("obligation.overdue", "subject"),
+}
+
+
+def flag_overdue(pk: int, on: datetime.date) -> Deadline | None:
+    """Flag one deadline overdue on ``on``, if it still is and no other sweep holds it.
+
+    Its own transaction: the row is locked with SKIP LOCKED and re-checked under the lock, so a
+    row another sweep is flagging, or has flagged, is left alone. Side effects: sets
+    ``flagged_overdue_on``; records the rule's ``*.overdue`` event. Returns the row if it was
+    flagged now, None otherwise.
+    """
+    with transaction.atomic():
+        row = Deadline.objects.to_flag(on).select_for_update(skip_locked=True).filter(pk=pk).first()
+        if row is None:
+            return None
+        row.flagged_overdue_on = on
+        row.save(update_fields=["flagged_overdue_on", "updated_at"])
+        action, about = OVERDUE_EVENTS[row.rule]
+        obj: models.Model = getattr(row, about)
+        after: dict[str, Any] = {"due": row.due, "flagged_on": on}
+        if row.rule == DeadlineRule.PROGRESS_REPORT:
+            after = {"period": row.sequence, **after}
+        record_event(action=action, obj=obj, after=after)
+    return row
+
+
+def sweep_deadlines(on: datetime.date, *, calendar: WorkingCalendar | None = None) -> Counter[str]:
+    """Flag every deadline overdue on ``on``. Safe to run twice, and twice at once.
+
+    One working-day calendar (one reading of the holiday table) serves the whole sweep. Returns
+    how many rows were newly flagged, by rule.
+    """
+    cal = calendar if calendar is not None else WorkingCalendar()
+    store_running_progress_reports(on, calendar=cal)
+    flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule})
+    candidates = list(Deadline.objects.to_flag(on).order_by("due", "pk").values_list("pk", flat=True))
+    for pk in candidates:
+        row = flag_overdue(pk, on)
+        if row is not None:
+            flagged[row.rule] += 1
+    # Reminders and escalation will follow here, each claiming its own rows.
+    return flagged
