@@ -12,12 +12,13 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import GovukForm
 from complaints.models import EligibilityDecision, Position, RepeatFinding
 from complaints.selectors import STAGES, SimilarComplaint
 from organisations.models import Organisation
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(GovukForm):
     """The dashboard's filters, sent as a GET form so they work without JavaScript and can be
     bookmarked."""
 
@@ -33,7 +34,7 @@ class DashboardFilterForm(forms.Form):
         body.choices = [("", _("All bodies"))] + [(str(b.pk), b.name) for b in bodies]
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(GovukForm):
     """Carries the complaint's version from when the page was opened, to refuse a stale save."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from audit.services import record_event
+from common.text import strip_bidi_controls
 from complaints.models import ComplaintState, DecidedBy, Letter, LetterKind, Position, SuperComplaint
 from complaints.services import ComplaintError
 from deadlines.calendar import long_date
@@ -55,7 +56,7 @@ class LetterError(ComplaintError):
 
 
 def letter_subject(complaint: SuperComplaint, kind: str) -> str:
-    reference = complaint.reference or ""
+    reference = strip_bidi_controls(complaint.reference or "")
     if kind == LetterKind.ACKNOWLEDGEMENT:
         return _("Acknowledgement of super-complaint %(reference)s") % {"reference": reference}
     if kind == LetterKind.ELIGIBLE:
@@ -110,7 +111,10 @@ def render_letter_html(complaint: SuperComplaint, kind: str, *, today: datetime.
         raise LetterError(_("This service cannot write that kind of letter yet."))
     context = letter_context(complaint, kind, today=today)
     context.update(extra)
-    return render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context)
+    # The forms refuse bidirectional controls, but text also arrives by the admin, the API and the
+    # public record: whatever the route, none may reorder what a letter says (a "Trojan Source"
+    # override could make a reference or a sentence read differently from what is stored).
+    return strip_bidi_controls(render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context))
 
 
 def render_pdf(document: str) -> bytes:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import GovukForm
 from complaints.drafts import HarmText
 from complaints.models import ForcesScope
 from evidence import checks
@@ -24,7 +25,7 @@ def _textarea(rows: int = 5) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class StartForm(forms.Form):
+class StartForm(GovukForm):
     """Which body the new draft is for, when a person acts for more than one."""
 
     body = forms.ChoiceField(
@@ -223,7 +224,7 @@ class ForcesForm(VersionedForm):
         return cleaned
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GovukForm):
     file = forms.FileField(
         label=gettext_lazy("Upload a file"),
         error_messages={

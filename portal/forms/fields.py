@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 
+from common.forms import GovukForm
+
 
 class DateInputWidget(forms.MultiWidget):
     """Day, month and year boxes (the GOV.UK date input). Rendered by includes/forms/date.html."""
@@ -75,7 +77,7 @@ class DateField(forms.MultiValueField):
         return None
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(GovukForm):
     """Carries the version of the record the page showed, so a stale save can be refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
