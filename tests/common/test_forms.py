@@ -126,8 +126,9 @@ def _bad_answers(form) -> dict[str, str]:
         if isinstance(field, forms.MultiValueField):
             for index in range(len(field.fields)):
                 data[f"{key}_{index}"] = "x"
-        elif isinstance(field, forms.IntegerField) or isinstance(
-            field, (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField)
+        elif isinstance(
+            field,
+            (forms.IntegerField, forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField),
         ):
             data[key] = "bogus"
         elif isinstance(field, forms.EmailField):
