@@ -24,7 +24,7 @@ from complaints.models import (
     SuperComplaintQuerySet,
 )
 from deadlines.calendar import WorkingCalendar, long_date
-from deadlines.rules import acknowledgement_due, to_london_date
+from deadlines.rules import acknowledgement_due, progress_report_periods, to_london_date
 
 # --- Deadlines -----------------------------------------------------------------------------------
 
@@ -118,6 +118,56 @@ def running_deadline(
                 today=today,
                 explanation=report.explanation,
             )
+    return None
+
+
+@dataclass(frozen=True)
+class ExpectedDate:
+    """The next date a body can expect something from the Chief Inspector, and why that date."""
+
+    what: str
+    basis: str
+    due: datetime.date
+    explanation: tuple[str, ...]
+
+    @property
+    def due_label(self) -> str:
+        return long_date(self.due)
+
+
+def next_expected_date(
+    complaint: SuperComplaint, *, calendar: WorkingCalendar | None = None
+) -> ExpectedDate | None:
+    """What the body can expect next, for the portal: the acknowledgement while the complaint is
+    received (SI 2018/748 reg 5), the next progress report while it is eligible or being
+    investigated (reg 7); None where no statutory date runs (the eligibility decision has none).
+
+    Worked out from the record through ``deadlines.rules``, so the body sees the same date and
+    explanation the rule gives. (When deadlines are stored as rows, read the row here instead.)
+    """
+    state = complaint.state
+    if state == ComplaintState.RECEIVED and complaint.received_at is not None:
+        deadline = acknowledgement_due(complaint.received_at, calendar=calendar)
+        return ExpectedDate(
+            what=_("The acknowledgement of your super-complaint"),
+            basis=_("SI 2018/748 regulation 5"),
+            due=deadline.due,
+            explanation=tuple(deadline.explanation.splitlines()),
+        )
+    if state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING) and complaint.told_investigation_on:
+        sent = complaint.progress_reports.filter(sent_at__isnull=False).count()
+        deadline = progress_report_periods(complaint.told_investigation_on, sent + 1, calendar=calendar)[-1]
+        what = (
+            _("The first progress report on the investigation")
+            if deadline.period == 1
+            else _("Progress report %(period)d on the investigation") % {"period": deadline.period}
+        )
+        return ExpectedDate(
+            what=what,
+            basis=_("SI 2018/748 regulation 7"),
+            due=deadline.due,
+            explanation=tuple(deadline.explanation.splitlines()),
+        )
     return None
 
 

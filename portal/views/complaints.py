@@ -26,6 +26,7 @@ from complaints.models import (
     Position,
     SuperComplaint,
 )
+from complaints.selectors import next_expected_date
 from complaints.services import ComplaintError, withdraw_complaint
 from deadlines.calendar import long_date
 from deadlines.rules import acknowledgement_due, to_london_date
@@ -178,6 +179,7 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             "body_name": ", ".join(b.name for b in complaint.complainants.all()),
             "timeline": timeline(complaint),
             "letters": letters,
+            "expected": next_expected_date(complaint),
             "may_withdraw": may_withdraw(request.user, complaint),
         },
     )
