@@ -73,7 +73,7 @@ def test_the_timeline_is_dated_from_the_record(hestia, received):
     for day, what in rows:
         assertContains(
             response,
-            f'<td class="govuk-table__cell">{day}</td>',
+            f'<td class="govuk-table__cell" data-label="Date">{day}</td>',
             html=True,
         )
         positions.append(html.index(what))
@@ -93,7 +93,9 @@ def test_only_sent_letters_are_listed_and_each_can_be_read_and_downloaded(hestia
         f"Acknowledgement of super-complaint {received.reference}</a>",
         html=True,
     )
-    assertContains(page, '<td class="govuk-table__cell">Tuesday 1 December 2026</td>', html=True)
+    assertContains(
+        page, '<td class="govuk-table__cell" data-label="Sent">Tuesday 1 December 2026</td>', html=True
+    )
     assertNotContains(page, f"/letters/{draft_letter.pk}/")
 
     html = hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}/")
