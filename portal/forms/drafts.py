@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from common.forms import GovukForm
 from complaints.drafts import HarmText
-from complaints.models import ForcesScope
+from complaints.models import ComplaintLanguage, ForcesScope
 from evidence import checks
 from organisations.models import Organisation
 from portal.forms.fields import VersionedForm
@@ -31,6 +31,16 @@ class StartForm(GovukForm):
     body = forms.ChoiceField(
         label=gettext_lazy("Which designated body is making the super-complaint?"),
         error_messages={"required": gettext_lazy("Select the body making the super-complaint")},
+    )
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Which language will you write the super-complaint in?"),
+        help_text=gettext_lazy("You can make a super-complaint in English or in Welsh."),
+        choices=ComplaintLanguage.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Select the language you will write the super-complaint in")
+        },
     )
 
     def __init__(self, *args: Any, bodies: list[Organisation], **kwargs: Any):
