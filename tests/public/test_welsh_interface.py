@@ -42,8 +42,13 @@ def test_every_public_page_links_to_sign_in_for_organisations(client):
         if "text/html" not in response["Content-Type"]:
             continue
         sign_in = "/cy/account/sign-in/" if address.startswith("/cy/") else "/account/sign-in/"
-        label = "Mewngofnodi ar gyfer sefydliadau" if address.startswith("/cy/") else "Sign in for organisations"
-        if f'<a class="govuk-service-navigation__link" href="{sign_in}">{label}</a>' not in response.content.decode():
+        label = (
+            "Mewngofnodi ar gyfer sefydliadau" if address.startswith("/cy/") else "Sign in for organisations"
+        )
+        if (
+            f'<a class="govuk-service-navigation__link" href="{sign_in}">{label}</a>'
+            not in response.content.decode()
+        ):
             missing.append(address)
     assert missing == []
 
