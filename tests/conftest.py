@@ -23,6 +23,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to a Welsh page leaves Welsh active in the thread that served it (LocaleMiddleware
+    activates, nothing deactivates); start every test in the default language, whatever ran before."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

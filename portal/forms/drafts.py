@@ -37,7 +37,6 @@ class StartForm(GovukForm):
         label=gettext_lazy("Which language will you write the super-complaint in?"),
         help_text=gettext_lazy("You can make a super-complaint in English or in Welsh."),
         choices=ComplaintLanguage.choices,
-        widget=forms.RadioSelect,
         error_messages={
             "required": gettext_lazy("Select the language you will write the super-complaint in")
         },

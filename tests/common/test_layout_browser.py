@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     "/cy/",
     "/cy/open-data/",
     "/account/sign-in/",
+    "/cy/account/sign-in/",
 ]
 
 
@@ -117,5 +118,8 @@ def test_portal_pages_fit_a_320_pixel_screen(live_server, browser: Browser, case
             "/portal/complaints/SC-2019-002/",
             f"/portal/drafts/{draft.pk}/",
             f"/portal/drafts/{draft.pk}/about/",
+            "/cy/portal/",
+            "/cy/portal/new/",
+            f"/cy/portal/drafts/{draft.pk}/about/",
         ),
     )
