@@ -66,6 +66,11 @@ def letter_subject(complaint: SuperComplaint, kind: str) -> str:
     raise LetterError(_("This service cannot write that kind of letter yet."))
 
 
+def letter_language(complaint: SuperComplaint) -> str:
+    """The language letters about ``complaint`` are written in: the one the body wrote it in."""
+    return "cy" if getattr(complaint, "language", "en") == "cy" else settings.LANGUAGE_CODE
+
+
 def _date_label(value: Any) -> str:
     """A partial date as a letter writes it: the weekday and day when known, else the month."""
     if value is None:
@@ -140,11 +145,13 @@ def generate_letter(complaint: SuperComplaint, kind: str, **context: Any) -> Let
     """
     kind = LetterKind(kind)
     today = context.pop("today", None) or to_london_date(timezone.now())
-    document = render_letter_html(complaint, kind, today=today, **context)
+    # A body that wrote its complaint in Welsh is written to in Welsh, whatever the language of the
+    # page the member of staff was on (Welsh Language (Wales) Measure 2011).
+    with translation.override(letter_language(complaint)):
+        document = render_letter_html(complaint, kind, today=today, **context)
+        subject = letter_subject(complaint, kind)
     pdf = render_pdf(document)
-    letter = Letter(
-        complaint=complaint, kind=kind, subject=letter_subject(complaint, kind), body_html=document
-    )
+    letter = Letter(complaint=complaint, kind=kind, subject=subject, body_html=document)
     # Stored before the row, so a row never points at a missing file; the name is never guessed.
     letter.pdf.save(f"{complaint.reference}-{kind}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(pdf), save=False)
     with transaction.atomic():
@@ -271,10 +278,11 @@ def email_letter(letter_id: int) -> None:
     letter = Letter.objects.select_related("complaint").get(pk=letter_id)
     if not letter.sent_to:
         return
-    body = render_to_string(
-        f"{TEMPLATE_DIR}/email.txt",
-        {"letter": letter, "complaint": letter.complaint, "text": letter_text(letter)},
-    )
+    with translation.override(letter_language(letter.complaint)):
+        body = render_to_string(
+            f"{TEMPLATE_DIR}/email.txt",
+            {"letter": letter, "complaint": letter.complaint, "text": letter_text(letter)},
+        )
     message = EmailMultiAlternatives(
         subject=letter.subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[letter.sent_to]
     )

@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from complaints import letters, services
 from complaints.letters import LetterError
 from complaints.models import LetterKind, SuperComplaint
-from tests.builders import london
+from tests.builders import london, make_draft
 from tests.casework.support import FULL_CHECKLIST, acknowledged, received, with_positions
 from tests.helpers import assert_valid_html
 
@@ -207,3 +207,22 @@ def test_letters_due_lists_what_the_record_calls_for(public_record):
     assert letters.letters_due(eligible) == ["acknowledgement", "eligible"]
     historical = SuperComplaint.objects.get(reference="SC-2019-002")
     assert letters.letters_due(historical) == []
+
+
+def test_a_body_that_wrote_in_welsh_is_written_to_in_welsh(public_record, django_capture_on_commit_callbacks):
+    draft = make_draft("Hestia", title="Ymateb yr heddlu i ddioddefwyr", language="cy")
+    complaint = services.acknowledge_complaint(
+        services.submit_complaint(draft, at=london(2026, 11, 27, 10, 0)), at=london(2026, 11, 30, 9, 0)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.send_acknowledgement_letter(complaint)
+    text = words(letter.body_html)
+    assert letter.subject == f"Cydnabod uwch-gŵyn {complaint.reference}"
+    assert '<html lang="cy">' in letter.body_html
+    assert (
+        "Daeth eich uwch-gŵyn “Ymateb yr heddlu i ddioddefwyr” i law Prif Arolygydd Cwnstabliaeth Ei "
+        "Fawrhydi ar Dydd Gwener 27 Tachwedd 2026."
+    ) in text
+    assert "Annwyl Pat Example," in text
+    assert "Yn gywir," in text
+    assert f"Mae ein llythyr am eich uwch-gŵyn {complaint.reference} isod" in mail.outbox[-1].body
