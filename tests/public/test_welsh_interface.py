@@ -98,3 +98,21 @@ def test_a_complaint_written_in_welsh_is_marked_as_welsh_on_english_pages(client
     assert 'lang="en">Ymateb yr heddlu' not in welsh
     assert Feature.objects.filter(complaint=complaint).exists()
     assert Organisation.objects.exists()
+
+
+def test_the_welsh_portal_explains_its_dates_in_welsh():
+    from complaints import services
+    from tests.builders import london, make_draft
+
+    user = person("policy@hestia.example", org("Hestia"))
+    body = client_for(user)
+    complaint = services.submit_complaint(make_draft("Hestia"), at=london(2026, 11, 27, 16, 45))
+    text = " ".join(
+        re.sub(
+            r"<[^>]+>", " ", body.get(f"/cy/portal/complaints/{complaint.reference}/").content.decode()
+        ).split()
+    )
+    assert "Beth allwch ei ddisgwyl nesaf" in text
+    assert "Y gydnabyddiaeth o’ch uwch-gŵyn: yn ddyledus erbyn diwedd Dydd Iau 3 Rhagfyr 2026" in text
+    assert "Wedi dod i law: Dydd Gwener 27 Tachwedd 2026, am 4:45yp GMT yn Llundain." in text
+    assert "Cydnabod (OS 2018/748 rhl 5): rhaid cydnabod y gŵyn" in text
