@@ -59,8 +59,7 @@ def _number(value: Any) -> str:
 def govuk_messages(field: forms.Field) -> dict[str, str]:
     """The service's messages for each error ``field`` can raise."""
     subject, question = _subject(field)
-    quoted = _escaped(f"“{subject}”")
-    subject = _escaped(subject)
+    quoted = f"“{subject}”"
     is_choice = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
     messages: dict[str, str] = {}
 
@@ -129,7 +128,24 @@ def govuk_messages(field: forms.Field) -> dict[str, str]:
                     "named": named,
                     "limit": _number(field.max_value),
                 }
-    return messages
+    return {
+        code: _escaped(message) if code in _FORMATTED_CODES else message for code, message in messages.items()
+    }
+
+
+# Django raises these errors with parameters and %-formats their message; the others it shows as
+# they are. Only the first kind must have a "%" of the label doubled.
+_FORMATTED_CODES = frozenset(
+    {
+        "invalid_choice",
+        "invalid_pk_value",
+        "invalid_list",
+        "max_length",
+        "min_length",
+        "min_value",
+        "max_value",
+    }
+)
 
 
 # The defaults Django would show, so a message a form set itself is told apart from them.

@@ -257,3 +257,17 @@ def test_a_password_is_never_altered():
     form = account_forms.SignInForm({"email": "a@example.org", "password": f"pass{BIDI}word"})
     assert form.is_valid()
     assert form.cleaned_data["password"] == f"pass{BIDI}word"
+
+
+def test_a_percent_sign_in_a_label_survives_every_message():
+    class Form(draft_forms.GovukForm):
+        share = forms.ChoiceField(label="Share in %", choices=[("1", "1")])
+        note = forms.CharField(label="Growth in %", max_length=3)
+
+    empty = Form({})
+    assert not empty.is_valid()
+    assert empty.errors["share"] == ["Select share in %"]
+    wrong = Form({"share": "bogus", "note": "1234"})
+    assert not wrong.is_valid()
+    assert wrong.errors["share"] == ["Select share in % from the list"]
+    assert wrong.errors["note"] == ["Growth in % must be 3 characters or fewer"]
