@@ -139,7 +139,6 @@ _FORMATTED_CODES = frozenset(
     {
         "invalid_choice",
         "invalid_pk_value",
-        "invalid_list",
         "max_length",
         "min_length",
         "min_value",
