@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
+from common.forms import GovukForm, GovukFormMixin
 
 CODE_PATTERN = re.compile(r"^[0-9]{6}$")
 
@@ -22,7 +23,7 @@ def normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
-class SignInForm(forms.Form):
+class SignInForm(GovukForm):
     """Step 1: e-mail address and password. Checking them is the view's job (it needs the request)."""
 
     email = forms.EmailField(
@@ -45,7 +46,7 @@ class SignInForm(forms.Form):
         return normalise_email(self.cleaned_data["email"])
 
 
-class SecurityCodeForm(forms.Form):
+class SecurityCodeForm(GovukForm):
     """Step 2: the 6-digit code from the authenticator app."""
 
     code = forms.CharField(
@@ -70,7 +71,7 @@ class SecurityCodeForm(forms.Form):
         return code
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     """Ask for the address to send a reset link to. The reply is the same whether or not the address
     belongs to an account, so the page cannot be used to find out who has one."""
 
@@ -101,7 +102,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         yield from User._default_manager.filter(email__iexact=email, is_active=True)
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
     """Choose a new password; saved through ``accounts.services.set_password`` so it is audited."""
 
     error_messages = {"password_mismatch": _("The passwords do not match")}

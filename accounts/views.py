@@ -189,9 +189,9 @@ class SecurityCodeView(View):
             return render(request, self.template_name, {"form": form})
 
         devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
-        wait = _seconds_until_code_allowed(devices)
+        wait, failures = _seconds_until_code_allowed(devices)
         if wait:
-            form.add_error("code", _msg_wait(wait))
+            form.add_error("code", _msg_wait(wait, failures))
             return render(request, self.template_name, {"form": form})
         device = None
         for candidate in devices:
@@ -216,21 +216,34 @@ class SecurityCodeView(View):
         return redirect(pending["next"] or landing_url_for(user))
 
 
-def _seconds_until_code_allowed(devices: list[TOTPDevice]) -> int:
-    """0 if some device may check a code now; otherwise how long until the first one may."""
+def _seconds_until_code_allowed(devices: list[TOTPDevice]) -> tuple[int, int]:
+    """(0, 0) if some device may check a code now; otherwise how long until the first one may, and
+    how many wrong codes in a row that device has had."""
     waits = []
     for device in devices:
         allowed, info = device.verify_is_allowed()
         if allowed:
-            return 0
+            return 0, 0
         locked_until = (info or {}).get("locked_until")
-        waits.append(
-            max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
-        )
-    return min(waits) if waits else 0
+        wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+        waits.append((wait, int(info.get("failure_count", 0)) if info else 0))
+    return min(waits) if waits else (0, 0)
 
 
-def _msg_wait(seconds: int) -> str:
+# The device makes a person wait after every wrong code (1 second, then 2, 4...). After one or two
+# that is only the pause before the next try, and "too many times" would be untrue.
+MANY_WRONG_CODES = 3
+
+
+def _msg_wait(seconds: int, failures: int) -> str:
+    if failures < MANY_WRONG_CODES:
+        return ngettext(
+            "The security code you entered was wrong. Wait %(count)d second, then enter the code your "
+            "authenticator app shows now",
+            "The security code you entered was wrong. Wait %(count)d seconds, then enter the code your "
+            "authenticator app shows now",
+            seconds,
+        ) % {"count": seconds}
     return ngettext(
         "You entered a wrong code too many times in a row. Wait %(count)d second, then try again",
         "You entered a wrong code too many times in a row. Wait %(count)d seconds, then try again",

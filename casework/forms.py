@@ -11,13 +11,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import VersionedForm
+from common.forms import GovukForm, VersionedForm
 from complaints.models import EligibilityDecision, Position, RepeatFinding
 from complaints.selectors import STAGES, SimilarComplaint
 from organisations.models import Organisation
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(GovukForm):
     """The dashboard's filters, sent as a GET form so they work without JavaScript and can be
     bookmarked."""
 

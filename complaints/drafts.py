@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event, snapshot
 from complaints.models import (
+    ComplaintLanguage,
     ComplaintState,
     EvidenceItem,
     Feature,
@@ -92,8 +93,9 @@ def _renumber(complaint: SuperComplaint) -> None:
 # --- The draft itself ----------------------------------------------------------------------------
 
 
-def create_draft(body: Organisation, user: Any) -> SuperComplaint:
-    """Start a draft super-complaint for a designated body (PRA 2002 s.29A).
+def create_draft(body: Organisation, user: Any, *, language: str = "en") -> SuperComplaint:
+    """Start a draft super-complaint for a designated body (PRA 2002 s.29A), to be written in
+    ``language`` (English or Welsh).
 
     Only the body's own members may do this (the caller asks ``access.rules``). A body not designated
     today may still prepare a draft; it is told at submission if it still cannot make a complaint.
@@ -101,10 +103,16 @@ def create_draft(body: Organisation, user: Any) -> SuperComplaint:
     """
     if body.kind != OrganisationKind.DESIGNATED_BODY:
         raise ComplaintError(_("Only a designated body can make a super-complaint."))
+    if language not in ComplaintLanguage.values:
+        raise ComplaintError(_("A super-complaint can be written in English or Welsh."))
     with transaction.atomic():
-        complaint = SuperComplaint.objects.create(title="", created_by=user)
+        complaint = SuperComplaint.objects.create(title="", created_by=user, language=language)
         complaint.complainant_set.create(body=body, position=1)
-        record_event(action="complaint.draft_created", obj=complaint, after={"body": body.name, "version": 1})
+        record_event(
+            action="complaint.draft_created",
+            obj=complaint,
+            after={"body": body.name, "version": 1, "language": language},
+        )
     return complaint
 
 

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from common.text import strip_bidi_controls
 from complaints import notifications
 from complaints.models import ComplaintState, DecidedBy, Letter, LetterKind, Position, SuperComplaint
 from complaints.services import ComplaintError
@@ -50,7 +51,7 @@ class LetterError(ComplaintError):
 
 
 def letter_subject(complaint: SuperComplaint, kind: str) -> str:
-    reference = complaint.reference or ""
+    reference = strip_bidi_controls(complaint.reference or "")
     if kind == LetterKind.ACKNOWLEDGEMENT:
         return _("Acknowledgement of super-complaint %(reference)s") % {"reference": reference}
     if kind == LetterKind.ELIGIBLE:
@@ -58,6 +59,11 @@ def letter_subject(complaint: SuperComplaint, kind: str) -> str:
     if kind == LetterKind.NOT_ELIGIBLE:
         return _("Super-complaint %(reference)s is not eligible for investigation") % {"reference": reference}
     raise LetterError(_("This service cannot write that kind of letter yet."))
+
+
+def letter_language(complaint: SuperComplaint) -> str:
+    """The language letters about ``complaint`` are written in: the one the body wrote it in."""
+    return complaint.correspondence_language
 
 
 def _date_label(value: Any) -> str:
@@ -106,7 +112,10 @@ def render_letter_html(complaint: SuperComplaint, kind: str, *, today: datetime.
         raise LetterError(_("This service cannot write that kind of letter yet."))
     context = letter_context(complaint, kind, today=today)
     context.update(extra)
-    return render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context)
+    # The forms refuse bidirectional controls, but text also arrives by the admin, the API and the
+    # public record: whatever the route, none may reorder what a letter says (a "Trojan Source"
+    # override could make a reference or a sentence read differently from what is stored).
+    return strip_bidi_controls(render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context))
 
 
 def render_pdf(document: str) -> bytes:
@@ -132,11 +141,13 @@ def generate_letter(complaint: SuperComplaint, kind: str, **context: Any) -> Let
     """
     kind = LetterKind(kind)
     today = context.pop("today", None) or to_london_date(timezone.now())
-    document = render_letter_html(complaint, kind, today=today, **context)
+    # A body that wrote its complaint in Welsh is written to in Welsh, whatever the language of the
+    # page the member of staff was on (Welsh Language (Wales) Measure 2011).
+    with translation.override(letter_language(complaint)):
+        document = render_letter_html(complaint, kind, today=today, **context)
+        subject = letter_subject(complaint, kind)
     pdf = render_pdf(document)
-    letter = Letter(
-        complaint=complaint, kind=kind, subject=letter_subject(complaint, kind), body_html=document
-    )
+    letter = Letter(complaint=complaint, kind=kind, subject=subject, body_html=document)
     # Stored before the row, so a row never points at a missing file; the name is never guessed.
     letter.pdf.save(f"{complaint.reference}-{kind}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(pdf), save=False)
     with transaction.atomic():

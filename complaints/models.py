@@ -94,6 +94,14 @@ class SuperComplaintQuerySet(models.QuerySet["SuperComplaint"]):
         return self.filter(state=ComplaintState.RECEIVED, pk__in=late.values("subject_id"))
 
 
+class ComplaintLanguage(models.TextChoices):
+    """The language a body writes its complaint in. Welsh and English have equal standing in Wales
+    (Welsh Language (Wales) Measure 2011), so a Welsh body may make its complaint in Welsh."""
+
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg"
+
+
 class SuperComplaint(models.Model):
     """A complaint under PRA 2002 s.29A by one or more designated bodies."""
 
@@ -101,6 +109,11 @@ class SuperComplaint(models.Model):
     state = models.CharField(max_length=20, choices=ComplaintState.choices, default=ComplaintState.DRAFT)
     title = models.CharField(max_length=300)
     title_cy = models.CharField(_("title in Welsh"), max_length=300, blank=True)
+    # The language of title, subject and the rest of what the body wrote (the ``_cy`` fields hold a
+    # Welsh translation of English text; a complaint written in Welsh has its Welsh in the main ones).
+    language = models.CharField(
+        _("language written in"), max_length=5, choices=ComplaintLanguage.choices, default="en"
+    )
     subject = models.TextField(blank=True, help_text=_("A summary of what the complaint is about."))
     subject_cy = models.TextField(_("subject in Welsh"), blank=True)
     complainants: models.ManyToManyField[Organisation, Complainant] = models.ManyToManyField(
@@ -209,6 +222,11 @@ class SuperComplaint(models.Model):
 
     def can_move_to(self, state: ComplaintState) -> bool:
         return state in ALLOWED_TRANSITIONS[ComplaintState(self.state)]
+
+    @property
+    def correspondence_language(self) -> str:
+        """The language the body is written to in (letters and e-mails): the one it wrote in."""
+        return "cy" if self.language == ComplaintLanguage.WELSH else settings.LANGUAGE_CODE
 
     @property
     def acknowledgement_deadline(self) -> Deadline | None:

@@ -6,8 +6,8 @@ run twice) never sends a second message. The body hears from the service at its 
 (SI 2018/748 reg 4(3) names that individual); the authorities' super-complaints team at its shared
 mailbox, ``settings.CASEWORK_TEAM_EMAIL`` (docs/decisions/0012-outbox.md says why not each user).
 
-Body messages are written in the language active when the change was made (the body's own
-choice on the portal); the team's in the service's default language, the language it works in.
+Body messages are written in the language the body wrote its complaint in (its letters are too);
+the team's in the service's default language, the language it works in.
 """
 
 from __future__ import annotations
@@ -57,8 +57,12 @@ def _casework_link(complaint: SuperComplaint) -> str:
     return absolute_url(reverse("casework:complaint", args=[complaint.reference]))
 
 
-def _to_body(complaint: SuperComplaint, event: str, subject: str, context: dict[str, Any]) -> Message | None:
+def _to_body(complaint: SuperComplaint, event: str, subject: Any, context: dict[str, Any]) -> Message | None:
+    """``subject`` is a function giving the subject, called in the body's language."""
+    with translation.override(complaint.correspondence_language):
+        subject = subject()
     return enqueue_message(
+        language=complaint.correspondence_language,
         to=[complaint.contact_email],
         subject=subject,
         template=f"{EMAIL_TEMPLATES}/{event}.txt",
@@ -91,7 +95,7 @@ def complaint_received(complaint: SuperComplaint) -> None:
     _to_body(
         complaint,
         "complaint_received",
-        _("Super-complaint %(reference)s received") % {"reference": complaint.reference},
+        lambda: _("Super-complaint %(reference)s received") % {"reference": complaint.reference},
         {"received_on": received, "acknowledgement_due": acknowledge_by, "url": _portal_link(complaint)},
     )
     with translation.override(settings.LANGUAGE_CODE):
@@ -112,7 +116,7 @@ def eligibility_decided(complaint: SuperComplaint) -> None:
     _to_body(
         complaint,
         "eligibility_decided",
-        _("Super-complaint %(reference)s: eligibility decision") % {"reference": complaint.reference},
+        lambda: _("Super-complaint %(reference)s: eligibility decision") % {"reference": complaint.reference},
         {
             "eligible": complaint.state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING),
             "url": _portal_link(complaint),
@@ -126,7 +130,7 @@ def complaint_withdrawn(complaint: SuperComplaint) -> None:
     _to_body(
         complaint,
         "complaint_withdrawn",
-        _("Super-complaint %(reference)s: withdrawal recorded") % {"reference": complaint.reference},
+        lambda: _("Super-complaint %(reference)s: withdrawal recorded") % {"reference": complaint.reference},
         {"withdrawn_on": withdrawn_on, "url": _portal_link(complaint)},
     )
     with translation.override(settings.LANGUAGE_CODE):
@@ -171,6 +175,7 @@ def letter_sent(letter: Letter, *, text: str, filename: str) -> Message | None:
         context={"reference": complaint.reference or "", "text": text},
         dedupe_key=f"letter:{letter.pk}",
         about=complaint,
+        language=complaint.correspondence_language,
         html_body=letter.body_html,
         attachment=Attachment(name=letter.pdf.name, filename=filename, content_type="application/pdf")
         if letter.pdf

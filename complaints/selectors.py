@@ -25,6 +25,7 @@ from complaints.models import (
 from deadlines.calendar import long_date
 from deadlines.models import Deadline, DeadlineRule
 from deadlines.rules import to_london_date
+from deadlines.selectors import explanation_in_active_language
 
 # --- Deadlines -----------------------------------------------------------------------------------
 
@@ -123,6 +124,46 @@ def running_deadline(complaint: SuperComplaint, *, today: datetime.date) -> Runn
     """
     running = running_deadlines(complaint, today=today)
     return running[0] if running else None
+
+
+@dataclass(frozen=True)
+class ExpectedDate:
+    """The next date a body can expect something from the Chief Inspector, and why that date."""
+
+    what: str
+    basis: str
+    due: datetime.date
+    explanation: tuple[str, ...]
+
+    @property
+    def due_label(self) -> str:
+        return long_date(self.due)
+
+
+def next_expected_date(complaint: SuperComplaint) -> ExpectedDate | None:
+    """What the body can expect next, for the portal: the acknowledgement while the complaint is
+    received (SI 2018/748 reg 5), the next progress report while it is eligible or being
+    investigated (reg 7); None where no statutory date runs (the eligibility decision has none).
+
+    Read from the running row of the deadlines ledger, so the body sees the date and explanation
+    the team's dashboard shows.
+    """
+    running = running_deadline(complaint, today=london_today())
+    if running is None:
+        return None
+    row = running.deadline
+    if row.rule == DeadlineRule.ACKNOWLEDGEMENT:
+        what = _("The acknowledgement of your super-complaint")
+    elif row.sequence == 1:
+        what = _("The first progress report on the investigation")
+    else:
+        what = _("Progress report %(period)d on the investigation") % {"period": row.sequence}
+    return ExpectedDate(
+        what=what,
+        basis=running.basis,
+        due=row.due,
+        explanation=tuple(explanation_in_active_language(row).splitlines()),
+    )
 
 
 # The order of the stages on the dashboard: the way a complaint moves, finished ones last.

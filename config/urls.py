@@ -6,15 +6,16 @@ from api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("account/", include("accounts.urls")),
     path("api/", api.urls),
-    path("portal/", include("portal.urls")),
     path("casework/", include("casework.urls")),
 ]
 
-# Public pages: English at the path, Welsh at the same path under /cy/. Everything above stays
-# unprefixed (staff pages are English-only for now).
+# English at the path, Welsh at the same path under /cy/: the public pages, and the pages of
+# designated bodies and addressees (the portal) with sign-in, since a Welsh body may work in Welsh.
+# Everything above stays unprefixed (the authorities' staff pages are English only for now).
 urlpatterns += i18n_patterns(
+    path("account/", include("accounts.urls")),
+    path("portal/", include("portal.urls")),
     path("open-data/", include("api.open_data")),
     path("", include("public.urls")),
     prefix_default_language=False,

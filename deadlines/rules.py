@@ -352,17 +352,29 @@ def working_days_after(
 
 def _received_line(label: str, value: datetime.date | datetime.datetime, day: datetime.date) -> str:
     if isinstance(value, datetime.datetime):
+        # As a person writes a time (GOV.UK style: "4:45pm", "midday"), with the London zone, so a
+        # moment given in UTC near midnight still shows which London day it fell on.
         local = value.astimezone(LONDON)
-        return gettext(
-            "%(label)s: %(day)s (the moment given, %(moment)s, is %(time)s %(zone)s in London)."
-        ) % {
+        return gettext("%(label)s: %(day)s, at %(time)s %(zone)s in London.") % {
             "label": label,
             "day": long_date(day),
-            "moment": value.isoformat(),
-            "time": local.strftime("%H:%M"),
+            "time": clock_time(local),
             "zone": local.tzname(),
         }
     return gettext("%(label)s: %(day)s.") % {"label": label, "day": long_date(day)}
+
+
+def clock_time(moment: datetime.datetime | datetime.time) -> str:
+    """A time of day as GOV.UK writes it: 9am, 4:45pm, midday, midnight."""
+    if moment.hour == 0 and moment.minute == 0:
+        return gettext("midnight")
+    if moment.hour == 12 and moment.minute == 0:
+        return gettext("midday")
+    hour = moment.hour % 12 or 12
+    suffix = gettext("am") if moment.hour < 12 else gettext("pm")
+    if moment.minute:
+        return f"{hour}:{moment.minute:02d}{suffix}"
+    return f"{hour}{suffix}"
 
 
 def _skipped_lines(

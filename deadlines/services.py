@@ -24,6 +24,7 @@ from audit.services import record_event
 from deadlines import rules
 from deadlines.calendar import WorkingCalendar, long_date
 from deadlines.models import Deadline, DeadlineRule, HolidayOverride
+from deadlines.selectors import computed_for
 from deadlines.signals import holiday_calendar_changed
 
 
@@ -337,12 +338,7 @@ def stop_deadlines(
 
 def _recomputed(row: Deadline, calendar: WorkingCalendar) -> rules.Deadline | None:
     with _in_record_language():
-        if row.rule == DeadlineRule.ACKNOWLEDGEMENT:
-            received = row.counted_from_moment or row.counted_from
-            return rules.acknowledgement_due(received, calendar=calendar) if received else None
-        if row.rule == DeadlineRule.PROGRESS_REPORT and row.counted_from is not None:
-            return rules.progress_report_periods(row.counted_from, row.sequence, calendar=calendar)[-1]
-    return None
+        return computed_for(row, calendar=calendar)
 
 
 def recompute_open_deadlines(*, calendar: WorkingCalendar | None = None) -> int:

@@ -1,5 +1,5 @@
 """The portal: pages for designated bodies (their super-complaints) and for the Home Office's
-designations officers. English only, outside the i18n patterns."""
+designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 
 from django.urls import path
 

@@ -488,8 +488,11 @@ class Activity:
 
 def localised_text(obj, field: str) -> tuple[str, str]:
     """``obj.<field>`` in the page's language where it has a Welsh twin, and "en" when English
-    text stands in on a Welsh page."""
+    text stands in on a Welsh page ("cy" when Welsh text is shown on an English page)."""
     english = getattr(obj, field, "") or ""
+    if getattr(obj, "language", "en") == "cy":
+        # Written in Welsh (a complaint a body made in Welsh): the main field holds the Welsh.
+        return english, "" if is_welsh() else "cy"
     if is_welsh():
         welsh = getattr(obj, f"{field}_cy", "") or ""
         if welsh.strip():

@@ -36,11 +36,16 @@ def authority(short: str) -> Organisation:
 
 
 def make_draft(
-    body_name: str = "Hestia", *, features: int = 2, title: str = "Police response to victims"
+    body_name: str = "Hestia",
+    *,
+    features: int = 2,
+    title: str = "Police response to victims",
+    language: str = "en",
 ) -> SuperComplaint:
     """A draft that meets SI 2018/748 reg 4: features with harms, all forces, evidence, a contact."""
     complaint = SuperComplaint.objects.create(
         title=title,
+        language=language,
         subject="How the police respond to victims",
         harm_explanation="Victims are deterred from engaging with investigations.",
         contact_name="Pat Example",

@@ -5,7 +5,6 @@ import shutil
 
 import pytest
 from django.db import transaction
-from django.utils import translation
 
 # The audit trail refuses DELETE and TRUNCATE; this lets Django's flush between transactional and
 # live-server tests through, and nothing else (see tests/audit/guard.py).
@@ -22,15 +21,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A page requested in Welsh leaves Welsh active in the thread (the locale middleware activates
-    a language and nothing deactivates it), and the next test in that process would then write its
-    dates and reasons in Welsh. Each test ends back in the default language."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from complaints.services.base import (
 from complaints.services.investigation import _schedule_progress_reports
 from deadlines.rules import to_london_date
 from organisations.models import Organisation, OrganisationKind
+from reports.models import Report
 
 # --- Eligibility ---------------------------------------------------------------------------------
 
@@ -251,3 +252,38 @@ def _check_decision(decision: EligibilityDecision) -> None:
             )
     elif not decision.reasons.strip():
         raise ComplaintError(_("Give the reasons why the complaint is not eligible (regulation 6(6))."))
+    related = decision.related_complaint
+    if related is not None and repeat != RepeatFinding.NOT_A_REPEAT:
+        if related.pk == decision.complaint_id:
+            raise ComplaintError(_("A complaint cannot repeat itself. Choose a different complaint."))
+        if repeat == RepeatFinding.REPEATS_UNDER_INVESTIGATION and not _being_investigated(related):
+            raise ComplaintError(
+                _(
+                    "%(reference)s is not being investigated (its stage is “%(stage)s”), so this "
+                    "complaint cannot merely repeat a complaint being investigated (regulation 6(3)). "
+                    "Choose a complaint that is being investigated, or a different answer."
+                )
+                % {"reference": related.reference, "stage": related.get_state_display()}
+            )
+        if repeat in (RepeatFinding.REPEATS_INVESTIGATED, RepeatFinding.MATERIAL_CHANGE) and not (
+            _report_published(related)
+        ):
+            raise ComplaintError(
+                _(
+                    "%(reference)s has no published report, so it has not been investigated yet "
+                    "(regulation 6(3) and (4)). Choose a complaint whose report is published, or a "
+                    "different answer."
+                )
+                % {"reference": related.reference}
+            )
+
+
+def _being_investigated(complaint: SuperComplaint) -> bool:
+    """Accepted for investigation and without a report yet (SI 2018/748 reg 6(3)(a)). A withdrawn
+    or refused complaint is not being investigated, whatever it once was."""
+    return complaint.state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING)
+
+
+def _report_published(complaint: SuperComplaint) -> bool:
+    """Already investigated: its report is published (SI 2018/748 reg 6(3)(b), reg 8)."""
+    return Report.objects.published().filter(complaint=complaint).exists()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from common.forms import GovukForm
 
-class WithdrawForm(forms.Form):
+
+class WithdrawForm(GovukForm):
     reason = forms.CharField(
         label=gettext_lazy("Why is the body withdrawing the super-complaint?"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -8,13 +8,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import GovukForm
 from organisations.models import Criterion, CriterionKind, Organisation
 from portal.forms.fields import DateField
 
 NEW_BODY = "new"
 
 
-class DesignationForm(forms.Form):
+class DesignationForm(GovukForm):
     body = forms.ChoiceField(
         label=gettext_lazy("Body"),
         help_text=gettext_lazy(
@@ -87,7 +88,7 @@ class DesignationForm(forms.Form):
         return self.bodies.get(self.cleaned_data["body"])
 
 
-class RevocationForm(forms.Form):
+class RevocationForm(GovukForm):
     instrument = forms.CharField(
         label=gettext_lazy("Instrument"),
         max_length=120,
@@ -109,7 +110,7 @@ class RevocationForm(forms.Form):
         self.fields["instrument"].widget.attrs.pop("maxlength", None)
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(GovukForm):
     """One yes / no / not assessed answer and notes per criterion (SI 2018/412 reg 3 or reg 4)."""
 
     NOT_ASSESSED = "not_assessed"

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import GovukForm
 from complaints.drafts import HarmText
-from complaints.models import ForcesScope
+from complaints.models import ComplaintLanguage, ForcesScope
 from evidence import checks
 from organisations.models import Organisation
 from portal.forms.fields import VersionedForm
@@ -24,12 +25,21 @@ def _textarea(rows: int = 5) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class StartForm(forms.Form):
+class StartForm(GovukForm):
     """Which body the new draft is for, when a person acts for more than one."""
 
     body = forms.ChoiceField(
         label=gettext_lazy("Which designated body is making the super-complaint?"),
         error_messages={"required": gettext_lazy("Select the body making the super-complaint")},
+    )
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Which language will you write the super-complaint in?"),
+        help_text=gettext_lazy("You can make a super-complaint in English or in Welsh."),
+        choices=ComplaintLanguage.choices,
+        error_messages={
+            "required": gettext_lazy("Select the language you will write the super-complaint in")
+        },
     )
 
     def __init__(self, *args: Any, bodies: list[Organisation], **kwargs: Any):
@@ -223,7 +233,7 @@ class ForcesForm(VersionedForm):
         return cleaned
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GovukForm):
     file = forms.FileField(
         label=gettext_lazy("Upload a file"),
         error_messages={

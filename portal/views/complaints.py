@@ -22,7 +22,7 @@ from complaints.models import (
     Harm,
     SuperComplaint,
 )
-from complaints.selectors import london_today, running_deadline
+from complaints.selectors import next_expected_date
 from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
@@ -91,8 +91,8 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             "body_name": ", ".join(b.name for b in complaint.complainants.all()),
             "timeline": complaint_timeline(complaint, audience=Audience.BODY),
             "letters": letters,
+            "expected": next_expected_date(complaint),
             "may_withdraw": may_withdraw(request.user, complaint),
-            "next_deadline": running_deadline(complaint, today=london_today()),
         },
     )
 

@@ -139,7 +139,7 @@ def start(request: HttpRequest) -> HttpResponse:
         body = form.chosen_body()
         if not is_body_member(request.user, body):
             raise Http404("No body matches the given query.")
-        complaint = drafts.create_draft(body, request.user)
+        complaint = drafts.create_draft(body, request.user, language=form.cleaned_data["language"])
         return redirect("portal:draft", pk=complaint.pk)
     return render(request, "portal/draft/start.html", {"form": form, "bodies": bodies})
 

@@ -6,6 +6,8 @@ staff type in (organisation names, report titles) may have a Welsh version in a 
 screen reader pronounces it as English (WCAG 2.2 SC 3.1.2, language of parts).
 """
 
+import re
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -29,6 +31,11 @@ def localised_value(obj, field: str) -> SafeString:
     ``<field>``, wrapped in ``<span lang="en">`` when the page is Welsh. Escaped, safe to output."""
     english = getattr(obj, field, "")
     english = "" if english is None else english
+    if getattr(obj, "language", "en") == WELSH:
+        # Written in Welsh (a complaint a body made in Welsh): the main field is the Welsh text.
+        if is_welsh() or not str(english).strip():
+            return conditional_escape(english)
+        return format_html('<span lang="cy">{}</span>', english)
     if not is_welsh():
         return conditional_escape(english)
     welsh = getattr(obj, f"{field}_cy", "") or ""
@@ -92,3 +99,22 @@ def language_links(context) -> list[dict]:
 def _language_hint(code: str) -> str:
     with translation.override(code):
         return _("Change the language to English") if code == "en" else _("Change the language to Welsh")
+
+
+# An element marked as English (lang="en") in a Welsh page's content: text that has no Welsh
+# version yet. A label that names the English language in a choice of language is not one.
+_ENGLISH_PART = re.compile(r'<(?!label\b)[a-z][a-z0-9]*\b[^>]*\slang="en(?:-gb)?"', re.IGNORECASE)
+
+
+@register.filter(name="with_english_only_notice", is_safe=True)
+def with_english_only_notice(content: str) -> SafeString:
+    """``{% filter with_english_only_notice %}...{% endfilter %}`` around a page's content: on a
+    Welsh page with any part only in English, say so once, in Welsh, at the top."""
+    content = mark_safe(content)  # the rendered template output, already escaped
+    if not is_welsh() or not _ENGLISH_PART.search(content):
+        return content
+    notice = format_html(
+        '<div class="govuk-inset-text app-english-only-notice"><p class="govuk-body">{}</p></div>',
+        _("Some of the content on this page is only available in English."),
+    )
+    return notice + content

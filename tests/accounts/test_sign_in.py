@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.views import PENDING_SIGN_IN
@@ -115,7 +117,13 @@ def test_right_code_after_a_wrong_one_waits_for_the_device_throttle(client, user
 
     too_soon = client.post("/account/sign-in/code/", {"code": code_for(device)})
     assert too_soon.status_code == 200
-    assert "Wait 1 second, then try again" in too_soon.content.decode()
+    # One wrong code is one wrong code: the pause is explained, never as "too many times".
+    page = html.unescape(too_soon.content.decode())
+    assert (
+        "The security code you entered was wrong. Wait 1 second, then enter the code your "
+        "authenticator app shows now"
+    ) in page
+    assert "too many times" not in page
 
     device.refresh_from_db()
     device.throttling_failure_timestamp = device.throttling_failure_timestamp.replace(year=2000)
@@ -259,3 +267,20 @@ def test_sign_out_needs_post(client, user, device):
     assert SESSION_KEY not in client.session
     assert client.get("/account/signed-out/").status_code == 200
     assert client.get("/protected/").status_code == 302
+
+
+def test_several_wrong_codes_in_a_row_are_too_many(client, user, device):
+    sign_in_with_password(client, user.email)
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    for _ in range(3):
+        client.post("/account/sign-in/code/", {"code": wrong})
+        # Past the device's pause, as a person who waits before each try would be.
+        device.refresh_from_db()
+        pause_over = device.throttling_failure_timestamp.replace(year=2000)
+        type(device).objects.filter(pk=device.pk).update(throttling_failure_timestamp=pause_over)
+    device.refresh_from_db()
+    device.throttling_failure_timestamp = timezone.now()
+    device.save(update_fields=["throttling_failure_timestamp"])
+    response = client.post("/account/sign-in/code/", {"code": code_for(device)})
+    page = html.unescape(response.content.decode())
+    assert "You entered a wrong code too many times in a row. Wait 4 seconds, then try again" in page

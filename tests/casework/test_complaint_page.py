@@ -191,3 +191,21 @@ def test_the_harm_label_quotes_the_statute_exactly():
         assert "Why it is, or appears to be, significantly harming the interests of the public" in source
         assert "Why significantly harming" not in source
         assert "Why it is significantly harming the public" not in source
+
+
+def test_each_section_is_a_heading_that_names_its_table(client_for, decided):
+    page = client_for("team").get(f"/casework/complaints/{decided.reference}/").content.decode()
+    for section, anchor in (
+        ("Evidence", "evidence"),
+        ("Progress reports (regulation 7)", "progress-reports"),
+        ("Letters", "letters"),
+        ("Timeline", "timeline"),
+        ("Audit history", "audit-history"),
+    ):
+        assert f'<h2 class="govuk-heading-m" id="{anchor}">{section}</h2>' in page
+        assert re.search(
+            rf'<table class="govuk-table app-table--responsive" aria-labelledby="{anchor}">', page
+        )
+    assert "govuk-table__caption--m" not in page
+    # On a narrow screen each cell is introduced by its column's heading.
+    assert 'data-label="Before → after"' in page

@@ -274,3 +274,38 @@ def test_the_page_explains_who_is_still_to_record(client_for, public_record):
 def test_an_unknown_form_is_a_bad_request(client_for, public_record):
     complaint = acknowledged()
     assert client_for("team").post(url(complaint), {"form": "other"}).status_code == 400
+
+
+def test_a_repeat_of_a_complaint_that_is_not_being_investigated_is_refused_and_the_answers_kept(
+    client_for, public_record
+):
+    draft = make_draft("Hestia", title="Victims of modern slavery")
+    draft.features.filter(position=1).update(text="Victims of modern slavery are treated as offenders")
+    complaint = services.acknowledge_complaint(services.submit_complaint(draft, at=london(2026, 11, 27, 10)))
+    for short in ("HMICFRS", "IOPC", "College"):
+        services.record_position(
+            complaint, authority=authority(short), position="not_eligible", reasons="Repeat"
+        )
+    complaint.refresh_from_db()
+    earlier = SuperComplaint.objects.get(reference="SC-2019-002")
+
+    response = client_for("team").post(
+        url(complaint),
+        decision(
+            complaint.version,
+            outcome="not_eligible",
+            repeat_finding="repeats_under_investigation",
+            related_complaint=str(earlier.pk),
+            reasons="It repeats the modern slavery complaint.",
+        ),
+    )
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "SC-2019-002 is not being investigated (its stage is “Report published”), so this complaint "
+        "cannot merely repeat a complaint being investigated (regulation 6(3)). Choose a complaint that "
+        "is being investigated, or a different answer."
+    ]
+    page = response.content.decode()
+    assert ">It repeats the modern slavery complaint.</textarea>" in page
+    assert f'value="{earlier.pk}" selected' in page or f'value="{earlier.pk}" checked' in page
+    assert SuperComplaint.objects.get(pk=complaint.pk).state == ComplaintState.ASSESSING

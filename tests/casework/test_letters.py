@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from complaints import letters, services
 from complaints.letters import LetterError
 from complaints.models import LetterKind, SuperComplaint
-from tests.builders import london
+from tests.builders import london, make_draft
 from tests.casework.support import FULL_CHECKLIST, acknowledged, received, with_positions
 from tests.helpers import assert_valid_html
 
@@ -131,7 +131,9 @@ def test_the_eligible_letter_says_it_will_be_investigated_with_progress_reports(
     assert first_due.isoformat() == "2027-02-19"
     assert "The first progress report is due by the end of Friday 19 February 2027." in text
     assert "First progress report due Friday 19 February 2027" in text
-    assert "Chief Inspector decided (regulation 11(1))" not in text
+    assert "regulation 11(1)" not in text
+    assert "The decision-making authorities have decided that your super-complaint" in text
+    assert "Decided by The decision-making authorities, in agreement" in text
     assert letter.sent_at is not None
 
 
@@ -157,7 +159,16 @@ def test_the_not_eligible_letter_gives_the_reasons(public_record):
         "merely repeats the substance of super-complaint SC-2019-002, which has already been investigated"
         in (text)
     )
-    assert "the Chief Inspector decided (regulation 11(1))" in text
+    # The Chief Inspector decided (reg 11(1)): the letter says so from its first sentence, and never
+    # that the authorities decided.
+    assert (
+        "Dear Pat Example, HMICFRS, the IOPC and the College of Policing did not agree whether your "
+        f"super-complaint “{complaint.title}” is eligible for investigation, so the Chief Inspector has "
+        "decided, under regulation 11(1) of the Police Super-complaints (Designation and Procedure) "
+        "Regulations 2018 (SI 2018/748), that it is not eligible."
+    ) in text
+    assert "Decided by The Chief Inspector, because the authorities did not agree (regulation 11(1))" in text
+    assert "authorities have decided" not in text
     assert "will be investigated" not in text
     reader = pdf_reader(letter)
     assert "It merely repeats SC-2019-002." in reader.pages[0].extract_text()
@@ -196,3 +207,22 @@ def test_letters_due_lists_what_the_record_calls_for(public_record):
     assert letters.letters_due(eligible) == ["acknowledgement", "eligible"]
     historical = SuperComplaint.objects.get(reference="SC-2019-002")
     assert letters.letters_due(historical) == []
+
+
+def test_a_body_that_wrote_in_welsh_is_written_to_in_welsh(public_record, django_capture_on_commit_callbacks):
+    draft = make_draft("Hestia", title="Ymateb yr heddlu i ddioddefwyr", language="cy")
+    complaint = services.acknowledge_complaint(
+        services.submit_complaint(draft, at=london(2026, 11, 27, 10, 0)), at=london(2026, 11, 30, 9, 0)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.send_acknowledgement_letter(complaint)
+    text = words(letter.body_html)
+    assert letter.subject == f"Cydnabod uwch-gŵyn {complaint.reference}"
+    assert '<html lang="cy">' in letter.body_html
+    assert (
+        "Daeth eich uwch-gŵyn “Ymateb yr heddlu i ddioddefwyr” i law Prif Arolygydd Cwnstabliaeth Ei "
+        "Fawrhydi ar Dydd Gwener 27 Tachwedd 2026."
+    ) in text
+    assert "Annwyl Pat Example," in text
+    assert "Yn gywir," in text
+    assert f"Mae ein llythyr am eich uwch-gŵyn {complaint.reference} isod" in mail.outbox[-1].body

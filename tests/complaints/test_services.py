@@ -508,3 +508,70 @@ def test_a_complaint_reaches_the_public_register_only_with_its_eligibility_decis
     assert SuperComplaint.objects.published(at=london(2026, 12, 1, 12)).filter(pk=complaint.pk).count() == 1
     # The public record's eight (tests/operations/test_record_facts.py).
     assert SuperComplaint.objects.published().filter(is_historical=True).count() == 8
+
+
+def _being_investigated():
+    """A complaint accepted for investigation, through the services a person's actions call."""
+    earlier = assessed()
+    services.decide_eligibility(
+        earlier, outcome="eligible", reasons="", checklist=REG4_MET, repeat_finding="not_a_repeat"
+    )
+    return SuperComplaint.objects.get(pk=earlier.pk)
+
+
+def _decide_repeat(complaint, repeat, related):
+    return services.decide_eligibility(
+        complaint,
+        outcome="not_eligible",
+        reasons="It merely repeats an earlier complaint.",
+        checklist=REG4_MET,
+        repeat_finding=repeat,
+        related_complaint=related,
+    )
+
+
+def test_merely_repeating_a_complaint_being_investigated_points_at_one_being_investigated():
+    earlier = _being_investigated()
+    complaint = assessed(("not_eligible",) * 3)
+    published = SuperComplaint.objects.get(reference="SC-2019-002")
+
+    with pytest.raises(ComplaintError) as refused:
+        _decide_repeat(complaint, RepeatFinding.REPEATS_UNDER_INVESTIGATION, published)
+    assert str(refused.value) == (
+        "SC-2019-002 is not being investigated (its stage is “Report published”), so this complaint "
+        "cannot merely repeat a complaint being investigated (regulation 6(3)). Choose a complaint that "
+        "is being investigated, or a different answer."
+    )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ASSESSING
+
+    decision = _decide_repeat(complaint, RepeatFinding.REPEATS_UNDER_INVESTIGATION, earlier)
+    assert decision.related_complaint == earlier
+
+
+def test_already_investigated_points_only_at_a_complaint_whose_report_is_published():
+    earlier = _being_investigated()
+    complaint = assessed(("not_eligible",) * 3)
+
+    with pytest.raises(ComplaintError) as refused:
+        _decide_repeat(complaint, RepeatFinding.REPEATS_INVESTIGATED, earlier)
+    assert str(refused.value) == (
+        f"{earlier.reference} has no published report, so it has not been investigated yet "
+        "(regulation 6(3) and (4)). Choose a complaint whose report is published, or a different answer."
+    )
+
+    decision = _decide_repeat(
+        complaint, RepeatFinding.REPEATS_INVESTIGATED, SuperComplaint.objects.get(reference="SC-2019-002")
+    )
+    assert decision.related_complaint.reference == "SC-2019-002"
+
+
+def test_a_withdrawn_complaint_is_neither_being_investigated_nor_investigated():
+    withdrawn = services.withdraw_complaint(_being_investigated(), reason="We withdraw it.")
+    complaint = assessed(("not_eligible",) * 3)
+    for repeat in (RepeatFinding.REPEATS_UNDER_INVESTIGATION, RepeatFinding.REPEATS_INVESTIGATED):
+        with pytest.raises(ComplaintError, match=withdrawn.reference):
+            _decide_repeat(complaint, repeat, withdrawn)
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.ASSESSING
+    assert not events("complaint.eligibility_decided").filter(object_id=str(complaint.pk)).exists()

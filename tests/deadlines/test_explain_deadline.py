@@ -51,7 +51,7 @@ def test_reg5_at_a_moment_uses_the_london_date(moment):
     [line] = run_json("reg5", "--at", moment)
     # Saturday 1 June 2019 in London: start Mon 3, due Fri 7 June.
     assert (line["received"], line["start"], line["due"]) == ("2019-06-01", "2019-06-03", "2019-06-07")
-    assert "is 00:30 BST in London" in line["explanation"]
+    assert "Received: Saturday 1 June 2019, at 12:30am BST in London." in line["explanation"]
 
 
 def test_reg7_prints_one_line_per_period():

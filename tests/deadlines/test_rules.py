@@ -201,7 +201,8 @@ def test_acknowledgement_from_a_moment_uses_the_london_date(moment, received, du
 def test_receipt_just_after_midnight_explains_the_london_time():
     deadline = acknowledgement_due(at("2019-05-31T23:30:00+00:00"))
     assert deadline.explanation.splitlines()[1:3] == [
-        "Received: Saturday 1 June 2019 (the moment given, 2019-05-31T23:30:00+00:00, is 00:30 BST in London).",
+        # A person reads this: the time as people write it, never the raw ISO timestamp.
+        "Received: Saturday 1 June 2019, at 12:30am BST in London.",
         "That is not a working day (Saturday), so the period begins on the first working day after it: "
         "Monday 3 June 2019.",
     ]

@@ -45,11 +45,13 @@ def test_the_data_dictionary_describes_every_column_of_every_file_in_order(clien
     header = next(csv.reader(io.StringIO(client.get(f"/open-data/{name}.csv").content.decode("utf-8-sig"))))
 
     table = re.search(
-        rf'<table class="govuk-table" id="columns-{name}">(.*?)</table>', html, flags=re.S
+        rf'<table class="govuk-table app-table--responsive" id="columns-{name}">(.*?)</table>',
+        html,
+        flags=re.S,
     ).group(1)
     described = re.findall(
         r'<th scope="row" class="govuk-table__header"><code lang="en">([a-z_]+)</code></th>\s*'
-        r'<td class="govuk-table__cell">([^<]+)</td>',
+        r'<td class="govuk-table__cell" data-label="What it holds">([^<]+)</td>',
         table,
     )
 

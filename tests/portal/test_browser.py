@@ -72,6 +72,15 @@ def test_hestia_makes_its_modern_slavery_super_complaint(transactional_db, live_
     page.get_by_role("link", name="Start a new super-complaint").click()
     expect(heading(page)).to_have_text("Make a super-complaint")
     assert_accessible(page)
+    # The body says which language it will write in (English or Welsh); without an answer it is asked.
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select the language you will write the super-complaint in"
+    )
+    assert_accessible(page)
+    page.get_by_role("group", name="Which language will you write the super-complaint in?").get_by_label(
+        "English"
+    ).check()
     page.get_by_role("button", name="Start").click()
     draft_url = page.url
     assert re.fullmatch(rf"{base}/portal/drafts/\d+/", draft_url)

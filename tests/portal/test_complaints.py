@@ -46,7 +46,11 @@ def investigated(complaint):
 def test_the_complaint_page_shows_its_stage_and_what_was_submitted(hestia, received):
     response = hestia.get(f"/portal/complaints/{received.reference}/")
     assertContains(response, '<strong class="govuk-tag govuk-tag--blue">Received</strong>', html=True)
-    assertContains(response, "The Chief Inspector must acknowledge it by the end of Thursday 3 December 2026")
+    assertContains(
+        response,
+        "The acknowledgement of your super-complaint is due by the end of Thursday 3 December 2026 "
+        "(SI 2018/748 regulation 5).",
+    )
     assertContains(response, "Officers fail to recognise the signs of exploitation")
     assertContains(response, "All forces in England and Wales")
     item = received.evidence_items.get()
@@ -70,7 +74,7 @@ def test_the_timeline_is_dated_from_the_record(hestia, received):
     for iso, day, what in rows:
         assertContains(
             response,
-            f'<td class="govuk-table__cell"><time datetime="{iso}">{day}</time></td>',
+            f'<td class="govuk-table__cell" data-label="Date"><time datetime="{iso}">{day}</time></td>',
             html=True,
         )
         positions.append(html.index(what))
@@ -91,7 +95,9 @@ def test_only_sent_letters_are_listed_and_each_can_be_read_and_downloaded(hestia
         f"Acknowledgement of super-complaint {received.reference}</a>",
         html=True,
     )
-    assertContains(page, '<td class="govuk-table__cell">Tuesday 1 December 2026</td>', html=True)
+    assertContains(
+        page, '<td class="govuk-table__cell" data-label="Sent">Tuesday 1 December 2026</td>', html=True
+    )
     assertNotContains(page, f"/letters/{draft_letter.pk}/")
 
     html = hestia.get(f"/portal/complaints/{received.reference}/letters/{letter.pk}/")
@@ -165,18 +171,64 @@ def test_a_complaint_past_its_report_cannot_be_withdrawn(hestia, received):
     )
 
 
-def test_the_complaint_page_shows_the_next_expected_date_and_how_it_was_worked_out(hestia, received):
-    from deadlines.calendar import long_date
+def _words(response) -> str:
+    import html as html_module
+    import re
+
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_the_body_sees_the_next_progress_report_it_can_expect_with_its_explanation(hestia, received):
+    complaint = investigated(received)
+    text = _words(hestia.get(f"/portal/complaints/{complaint.reference}/"))
+    # Progress report 1 was sent on 3 March 2027, so the next is report 2: period 2 begins the first
+    # working day after period 1 ended (reg 7).
     from deadlines.rules import progress_report_periods
 
-    complaint = investigated(received)  # told on Friday 15 January 2027; report 1 sent
-    second = progress_report_periods(london(2027, 1, 15, 12, 0), 2)[1]
-    response = hestia.get(f"/portal/complaints/{complaint.reference}/")
-    assertContains(
-        response,
-        f"<strong>Progress report 2 due by the end of {long_date(second.due)}</strong>",
-        html=True,
+    second = progress_report_periods(complaint.told_investigation_on, 2)[1]
+    assert (
+        f"What you can expect next Progress report 2 on the investigation is due by the end of "
+        f"{second.due.strftime('%A')} {second.due.day} {second.due.strftime('%B %Y')} (SI 2018/748 regulation 7)."
+    ) in text
+    assert "How this date is worked out" in text
+    assert "Period 2 begins on" in text
+
+
+def test_the_first_progress_report_is_announced_once_eligible(hestia, received):
+    complaint = services.acknowledge_complaint(received, at=london(2026, 12, 1, 9, 0))
+    for short in ("HMICFRS", "IOPC", "College"):
+        services.record_position(complaint, authority=authority(short), position="eligible", reasons="Yes")
+    services.decide_eligibility(
+        complaint,
+        outcome="eligible",
+        reasons="Meets regulation 4",
+        checklist=REG4_MET,
+        repeat_finding="not_a_repeat",
+        at=london(2027, 1, 15, 12, 0),
     )
-    assertContains(response, "How this date was worked out")
-    assertContains(response, f"Due: progress report 2 by the end of {long_date(second.due)}")
-    assertNotContains(response, "must acknowledge it")
+    complaint.refresh_from_db()
+    first = complaint.progress_reports.get(period=1).deadline
+    text = _words(hestia.get(f"/portal/complaints/{complaint.reference}/"))
+    assert (
+        "The first progress report on the investigation is due by the end of "
+        f"{first.due.strftime('%A')} {first.due.day} {first.due.strftime('%B %Y')} (SI 2018/748 regulation 7)."
+    ) in text
+    assert "Told the complaint will be investigated: Friday 15 January 2027" in text
+
+
+def test_a_historical_complaint_says_its_earlier_letters_are_not_held_here(hestia, public_record):
+    text = _words(hestia.get("/portal/complaints/SC-2019-002/"))
+    assert "Letters sent before this service are not held here." in text
+    assert "No letters have been sent" not in text
+
+
+def test_no_date_explanation_shows_a_raw_timestamp(hestia, received):
+    import re
+
+    for url in (
+        f"/portal/complaints/{received.reference}/submitted/",
+        f"/portal/complaints/{received.reference}/",
+    ):
+        text = _words(hestia.get(url))
+        assert "Received: Friday 27 November 2026, at 4:45pm GMT in London." in text, url
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text), url

@@ -251,3 +251,10 @@ def test_a_revocation_assessment_is_linked_to_the_designation_in_force(officer):
     assert assessment.kind == CriterionKind.REVOCATION
     assert assessment.designation == body.designations.get()
     assert assessment.findings.count() == 8
+
+
+def test_the_designations_landing_page_is_titled_for_what_it_is(officer):
+    page = officer.get("/portal/").content.decode()
+    assert "<title>Designations – Police super-complaints</title>" in page
+    assert '<h1 class="govuk-heading-l">Designations</h1>' in page
+    assert "Your super-complaints" not in page

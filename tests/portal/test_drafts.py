@@ -36,7 +36,7 @@ def value_of(response, name: str) -> str:
 
 @pytest.fixture
 def draft(hestia):
-    response = hestia.post("/portal/new/", {"body": str(org("Hestia").pk)})
+    response = hestia.post("/portal/new/", {"body": str(org("Hestia").pk), "language": "en"})
     complaint = SuperComplaint.objects.get(state="draft")
     assertRedirects(response, f"/portal/drafts/{complaint.pk}/")
     return complaint
@@ -70,10 +70,10 @@ def test_a_member_of_two_bodies_chooses_which_body_makes_the_complaint(hestia_us
     assertContains(response, "Which designated body is making the super-complaint?")
     response = hestia.post("/portal/new/", {})
     assertContains(response, '<a href="#id_body">Select the body making the super-complaint</a>', html=True)
-    hestia.post("/portal/new/", {"body": str(org("Galop").pk)})
+    hestia.post("/portal/new/", {"body": str(org("Galop").pk), "language": "en"})
     assert [b.name for b in SuperComplaint.objects.get(state="draft").complainants.all()] == ["Galop"]
     # A body the person does not act for is not offered, and cannot be forced.
-    response = hestia.post("/portal/new/", {"body": str(org("Liberty").pk)})
+    response = hestia.post("/portal/new/", {"body": str(org("Liberty").pk), "language": "en"})
     assert response.status_code == 200
     assert SuperComplaint.objects.filter(state="draft").count() == 1
 
@@ -517,3 +517,35 @@ def test_check_your_answers_lists_what_is_incomplete_and_offers_no_way_on(hestia
         response, f'<a class="govuk-link" href="/portal/drafts/{draft.pk}/evidence/">Evidence</a>', html=True
     )
     assertNotContains(response, "Continue to the declaration")
+
+
+def test_a_body_chooses_to_write_its_super_complaint_in_welsh(hestia):
+    page = hestia.get("/cy/portal/new/").content.decode()
+    assert '<html lang="cy"' in page
+    assert 'lang="cy">Cymraeg</label>' in page
+    assert 'lang="en">English</label>' in page
+
+    refused = hestia.post("/cy/portal/new/", {"body": str(org("Hestia").pk)})
+    assert refused.status_code == 200
+    assert SuperComplaint.objects.filter(state="draft").count() == 0
+
+    response = hestia.post("/cy/portal/new/", {"body": str(org("Hestia").pk), "language": "cy"})
+    complaint = SuperComplaint.objects.get(state="draft")
+    assertRedirects(response, f"/cy/portal/drafts/{complaint.pk}/")
+    assert complaint.language == "cy"
+    assert AuditEvent.objects.get(action="complaint.draft_created").after["language"] == "cy"
+
+    welsh = "Ymateb yr heddlu i ddioddefwyr caethwasiaeth fodern: ŵyr, ŷd a’r iaith Gymraeg"
+    version = SuperComplaint.objects.get(pk=complaint.pk).version
+    saved = hestia.post(
+        f"/cy/portal/drafts/{complaint.pk}/about/",
+        {
+            "version": version,
+            "title": welsh,
+            "subject": "Crynodeb o’r gŵyn",
+            "harm_explanation": "Pam mae’r niwed yn sylweddol",
+        },
+    )
+    assert saved.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.title == welsh
