@@ -252,6 +252,7 @@ def load_organisations(directory: Path) -> dict[str, int]:
             body, made = _create_organisation(
                 kind=OrganisationKind.DESIGNATED_BODY,
                 name=entry["name"],
+                name_cy=entry.get("name_cy", ""),
                 also_known_as=entry.get("also_known_as", []),
                 company_number=entry.get("company_number") or "",
                 verified=entry.get("verified", True),
@@ -274,6 +275,7 @@ def load_organisations(directory: Path) -> dict[str, int]:
                 lpb, made = _create_organisation(
                     kind=OrganisationKind.LOCAL_POLICING_BODY,
                     name=entry["local_policing_body"],
+                    name_cy=entry.get("local_policing_body_cy", ""),
                     lpb_kind=entry.get("lpb_kind") or "",
                     country=entry["country"],
                     verified=verified,
@@ -282,6 +284,7 @@ def load_organisations(directory: Path) -> dict[str, int]:
             _force, made = _create_organisation(
                 kind=OrganisationKind.FORCE,
                 name=entry["name"],
+                name_cy=entry.get("name_cy", ""),
                 country=entry["country"],
                 force_kind=entry["kind"],
                 former_names=entry.get("former_names", []),

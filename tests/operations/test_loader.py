@@ -165,3 +165,11 @@ def test_loading_writes_a_verifiable_audit_trail_with_the_system_as_actor(capsys
 def test_loaded_from_the_copy_shipped_with_the_product():
     assert (settings.PUBLIC_RECORD_DIR / "super_complaints.json").is_file()
     assert "shared" not in settings.PUBLIC_RECORD_DIR.parts
+
+
+def test_a_first_load_writes_the_record_as_it_is_and_corrects_nothing():
+    """Welsh names arrive with the organisations they belong to, so a new database records no
+    correction of them: a correction is a change to something loaded before."""
+    assert not AuditEvent.objects.filter(action="public_record.corrected").exists()
+    assert org("Dyfed-Powys Police").name_cy == "Heddlu Dyfed-Powys"
+    assert org("Welsh Women's Aid").name_cy == "Cymorth i Ferched Cymru"
