@@ -32,7 +32,7 @@ from common.text import strip_bidi_controls
 from complaints import notifications
 from complaints.models import ComplaintState, DecidedBy, Letter, LetterKind, Position, SuperComplaint
 from complaints.services import ComplaintError
-from deadlines.calendar import long_date
+from deadlines.calendar import long_date, written_date
 from deadlines.rules import to_london_date
 
 TEMPLATE_DIR = "complaints/letters"
@@ -66,16 +66,6 @@ def letter_language(complaint: SuperComplaint) -> str:
     return complaint.correspondence_language
 
 
-def _date_label(value: Any) -> str:
-    """A partial date as a letter writes it: the weekday and day when known, else the month."""
-    if value is None:
-        return ""
-    day = getattr(value, "as_date", value)
-    if isinstance(day, datetime.date):
-        return long_date(day)
-    return str(value)
-
-
 def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date) -> dict[str, Any]:
     """What a letter of ``kind`` says, read from the record; refuses a letter the record does not
     support (a decision letter before the decision, or one that contradicts it)."""
@@ -86,7 +76,7 @@ def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date
         "kind": kind,
         "subject": letter_subject(complaint, kind),
         "letter_date": long_date(today),
-        "received": _date_label(complaint.received_on),
+        "received": written_date(complaint.received_on),
         "bodies": [c.body for c in complaint.complainant_set.select_related("body").order_by("position")],
     }
     if kind == LetterKind.ACKNOWLEDGEMENT:
@@ -97,7 +87,7 @@ def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date
         if decision is None or DECISION_KINDS.get(decision.outcome) != kind:
             raise LetterError(_("The decision letter must follow the eligibility decision on the record."))
         context["decision"] = decision
-        context["decided_on"] = _date_label(decision.decided_on)
+        context["decided_on"] = written_date(decision.decided_on)
         if kind == LetterKind.ELIGIBLE:
             first = complaint.progress_reports.prefetch_related("deadlines").order_by("period").first()
             first_deadline = first.deadline if first else None

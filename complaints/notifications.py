@@ -12,7 +12,6 @@ the team's in the service's default language, the language it works in.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from common.site import absolute_url
 from complaints.models import ComplaintState, Letter, SuperComplaint
-from deadlines.calendar import long_date
+from deadlines.calendar import written_date
 from deadlines.rules import to_london_date
 from organisations.models import Organisation
 from outbox.models import Message
@@ -33,16 +32,6 @@ EMAIL_TEMPLATES = "complaints/email"
 
 def team_address() -> str:
     return settings.CASEWORK_TEAM_EMAIL
-
-
-def _day(value: Any) -> str:
-    """A date as a letter writes it; a date known only to the month stays a month."""
-    if value is None:
-        return ""
-    day = getattr(value, "as_date", value)
-    if isinstance(day, datetime.date):
-        return long_date(day)
-    return str(value)
 
 
 def _base(complaint: SuperComplaint) -> dict[str, Any]:
@@ -89,9 +78,9 @@ def _to_team(
 def complaint_received(complaint: SuperComplaint) -> None:
     """The body is told its complaint was received, with its reference and the reg 5 date; the
     team is told a new complaint is waiting to be acknowledged."""
-    received = _day(complaint.received_on)
+    received = written_date(complaint.received_on)
     deadline = complaint.acknowledgement_deadline
-    acknowledge_by = _day(deadline.due if deadline else None)
+    acknowledge_by = written_date(deadline.due if deadline else None)
     _to_body(
         complaint,
         "complaint_received",
@@ -126,7 +115,7 @@ def eligibility_decided(complaint: SuperComplaint) -> None:
 
 def complaint_withdrawn(complaint: SuperComplaint) -> None:
     """The body is told its withdrawal is recorded; the team is told the complaint was withdrawn."""
-    withdrawn_on = _day(to_london_date(complaint.withdrawn_at)) if complaint.withdrawn_at else ""
+    withdrawn_on = written_date(to_london_date(complaint.withdrawn_at)) if complaint.withdrawn_at else ""
     _to_body(
         complaint,
         "complaint_withdrawn",

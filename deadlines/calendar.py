@@ -63,6 +63,17 @@ def long_date(day: datetime.date) -> str:
     return dateformat.format(day, "l j F Y")
 
 
+def written_date(value: object) -> str:
+    """A date, or a partial date, as a letter writes it: "Friday 31 May 2019" when the day is
+    known, the month alone ("August 2021") when only that is, and nothing for no date."""
+    if value is None:
+        return ""
+    day = getattr(value, "as_date", value)
+    if isinstance(day, datetime.date):
+        return long_date(day)
+    return str(value)
+
+
 @functools.lru_cache(maxsize=256)
 def _package_bank_holidays(year: int) -> dict[datetime.date, str]:
     # The package is fixed for the life of the process, so one year is computed once. English
