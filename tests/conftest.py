@@ -7,15 +7,15 @@ import pytest
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
+# The audit trail refuses DELETE and TRUNCATE; this lets Django's flush between transactional and
+# live-server tests through, and nothing else (see tests/audit/guard.py).
+from tests.audit.guard import audit_trail_flushable  # noqa: F401
+
 # Hypothesis fails an example that takes longer than 200 ms by default: a timing assertion in all
 # but name, which a loaded machine (two test processes on two cores) trips now and then. The
 # properties are about dates, not speed; speed is measured in bench/.
 hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
-
-# The audit trail refuses DELETE and TRUNCATE; this lets Django's flush between transactional and
-# live-server tests through, and nothing else (see tests/audit/guard.py).
-from tests.audit.guard import audit_trail_flushable  # noqa: F401
 
 # The Debian chromium package: `playwright install` cannot download a browser on these machines.
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
