@@ -9,8 +9,10 @@ SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
 # Two processes, one per core; a module's tests stay together so its fixtures load once.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
-# The domain apps, type-checked with django-stubs.
-TYPED_APPS := organisations deadlines complaints reports recommendations audit access outbox operations
+# Every app, type-checked with django-stubs: the domain apps, the shared and coordinating code, the
+# interfaces and the project's settings and URLs.
+TYPED_APPS := organisations deadlines complaints reports recommendations evidence audit accounts access \
+	outbox common operations public portal casework api config
 
 .PHONY: run test test-fast checks install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+
+# What the view returns: a page (HttpResponse) or a download (FileResponse), kept through the decorator.
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 
 def is_verified(user: Any) -> bool:
@@ -30,11 +33,11 @@ def _to_sign_in(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
 
-def verified_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def verified_login_required(view: Callable[..., _R]) -> Callable[..., _R | HttpResponse]:
     """Let the view run only for a user signed in with both factors; send anyone else to sign in."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _R | HttpResponse:
         if not is_verified(request.user):
             return _to_sign_in(request)
         return view(request, *args, **kwargs)

@@ -73,6 +73,8 @@ def complaint_data(complaint: SuperComplaint) -> dict[str, Any]:
     # Both set by published_complaints(): the prefetch's to_attr and the annotation.
     report = complaint.published_report  # type: ignore[attr-defined]
     eligibility = getattr(complaint, "eligibility", None)
+    # Every complaint past the draft has its date of receipt (constraint complaint_submitted_has_receipt).
+    assert complaint.received_on is not None
     return {
         "reference": complaint.reference,
         "title": complaint.title,

@@ -16,20 +16,32 @@ message built from the field's label, keeping any message a form sets itself. It
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 
 from common.text import has_bidi_controls, strip_bidi_controls
 
 # Every long text field states this limit unless its form sets one: enough for several pages of
 # reasons, and a bound on what one request can make the service store and put in a letter.
 LONG_TEXT_LIMIT = 10_000
+
+
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_FieldT]) -> _FieldT:
+    """The form's field ``name``, known to be a ``kind`` (``self.fields`` holds plain ``Field``s as
+    far as the type checker knows): for setting what only that kind has, such as ``choices``."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 def _subject(field: forms.Field) -> tuple[str, bool]:
@@ -107,15 +119,18 @@ def govuk_messages(field: forms.Field) -> dict[str, str]:
             else _("Enter %(subject)s") % {"subject": subject}
         )
         named = _("Your answer") if question else _capitalised(subject)
-        if getattr(field, "max_length", None) is not None:
+        # Only some fields have length limits (a date or number field has none).
+        max_length = getattr(field, "max_length", None)
+        min_length = getattr(field, "min_length", None)
+        if max_length is not None:
             messages["max_length"] = _("%(named)s must be %(limit)s characters or fewer") % {
                 "named": named,
-                "limit": _number(field.max_length),
+                "limit": _number(max_length),
             }
-        if getattr(field, "min_length", None) is not None:
+        if min_length is not None:
             messages["min_length"] = _("%(named)s must be %(limit)s characters or more") % {
                 "named": named,
-                "limit": _number(field.min_length),
+                "limit": _number(min_length),
             }
         if isinstance(field, forms.EmailField):
             messages["invalid"] = _("Enter an email address in the correct format, like name@example.com")
@@ -231,8 +246,11 @@ def apply_govuk_messages(field: forms.Field) -> None:
     error whose message is still Django's own (a form's own messages are kept). Safe to repeat."""
     if getattr(field, "_govuk_messages_applied", False):
         return
-    is_long_text = isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)
-    if is_long_text and field.max_length is None:
+    if (
+        isinstance(field, forms.CharField)
+        and isinstance(field.widget, forms.Textarea)
+        and field.max_length is None
+    ):
         field.max_length = LONG_TEXT_LIMIT
         field.validators.append(MaxLengthValidator(LONG_TEXT_LIMIT))
     defaults = _django_defaults(field)
@@ -254,7 +272,7 @@ class VersionedForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     # Shown when a request comes without its version: only a crafted or truncated one does.
-    out_of_date_message: Promise = gettext_lazy(
+    out_of_date_message: StrPromise = gettext_lazy(
         "This page is out of date. Open it again, then make your changes."
     )
 

@@ -35,7 +35,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone, translation
 
 STATE_KEY = "public-pages:state"
@@ -126,8 +126,9 @@ def _restore(request: HttpRequest, stored: dict[str, Any]) -> HttpResponse:
 KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Last-Modified", "Link", "X-Robots-Tag")
 
 
-def _store(request: HttpRequest, response: HttpResponse, key: str, timeout: int) -> None:
-    if response.status_code != 200 or response.cookies or response.streaming:
+def _store(request: HttpRequest, response: HttpResponseBase, key: str, timeout: int) -> None:
+    # A streaming response (a file, for one) is not an HttpResponse: it has no content to keep.
+    if not isinstance(response, HttpResponse) or response.status_code != 200 or response.cookies:
         return
     content = response.content
     # Only a nonce this request actually used is in the page (the header carries it then too).
@@ -143,11 +144,11 @@ def _store(request: HttpRequest, response: HttpResponse, key: str, timeout: int)
     cache.set(key, stored, timeout)
 
 
-def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Serve a public page from the cache, storing it after rendering when it is not there."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         limit = timeout_seconds()
         if limit <= 0 or request.method not in ("GET", "HEAD") or _has_messages(request):
             return view(request, *args, **kwargs)
@@ -156,9 +157,9 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         key = page_key(request, state["version"])
         stored = cache.get(key)
         if stored is not None:
-            response = _restore(request, stored)
-            response["X-Public-Cache"] = "hit"
-            return response
+            restored = _restore(request, stored)
+            restored["X-Public-Cache"] = "hit"
+            return restored
         response = view(request, *args, **kwargs)
         render = getattr(response, "render", None)
         if callable(render) and not getattr(response, "is_rendered", True):

@@ -35,6 +35,13 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class ComplaintSubject(Subject):
+    """The subject of one complaint's feed, which always has its complaint."""
+
+    complaint: SuperComplaint
+
+
+@dataclass(frozen=True)
 class Entry:
     activity: Activity
     id: str
@@ -107,28 +114,28 @@ class RegisterFeed(_ActivityFeed):
 
 
 class ComplaintFeed(_ActivityFeed):
-    def get_object(self, request: HttpRequest, reference: str) -> Subject:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, reference: str) -> ComplaintSubject:  # type: ignore[override]
         complaint = selectors.published_complaints().filter(reference=reference).first()
         if complaint is None:
             raise Http404(
                 _("No published super-complaint has the reference %(reference)s.") % {"reference": reference}
             )
-        return Subject(origin=_origin(request), complaint=complaint)
+        return ComplaintSubject(origin=_origin(request), complaint=complaint)
 
-    def title(self, obj: Subject) -> str:
+    def title(self, obj: ComplaintSubject) -> str:
         return _("Police super-complaints: %(reference)s %(title)s") % {
             "reference": obj.complaint.reference,
             "title": selectors.localised_text(obj.complaint, "title")[0],
         }
 
-    def subtitle(self, obj: Subject) -> str:
+    def subtitle(self, obj: ComplaintSubject) -> str:
         return _("Changes to the super-complaint on the public register.")
 
-    def link(self, obj: Subject) -> str:
+    def link(self, obj: ComplaintSubject) -> str:
         return absolute_url(selectors.complaint_url(obj.complaint))
 
-    def feed_url(self, obj: Subject) -> str:
+    def feed_url(self, obj: ComplaintSubject) -> str:
         return absolute_url(reverse("public:complaint_feed", args=[obj.complaint.reference]))
 
-    def items(self, obj: Subject) -> list[Entry]:
+    def items(self, obj: ComplaintSubject) -> list[Entry]:
         return _entries(obj, selectors.activity(complaint=obj.complaint, limit=100))

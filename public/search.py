@@ -118,7 +118,8 @@ def highlight(text: str, terms: list[str]) -> SafeString:
         "|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in sorted(terms, key=len, reverse=True)),
         re.IGNORECASE,
     )
-    pieces, last = [], 0
+    pieces: list[str] = []
+    last = 0
     for match in pattern.finditer(extract):
         pieces.append(escape(extract[last : match.start()]))
         pieces.append(f"<mark>{escape(match.group(0))}</mark>")
@@ -181,7 +182,7 @@ def _complaints(terms: list[str], phrase: str) -> list[Result]:
                 score=_score(f"{complaint.reference} {title}", searched, terms, phrase),
                 snippet=snippet,
                 snippet_lang=lang,
-                context=complaint.reference,
+                context=complaint.reference or "",
             )
         )
     return results
@@ -211,7 +212,7 @@ def _reports(terms: list[str], phrase: str) -> list[Result]:
                 score=_score(title, [findings[0], conclusions[0]], terms, phrase),
                 snippet=snippet,
                 snippet_lang=lang,
-                context=report.complaint.reference,
+                context=report.complaint.reference or "",
             )
         )
     return results
@@ -240,7 +241,7 @@ def _recommendations(terms: list[str], phrase: str) -> list[Result]:
                 score=_score(recommendation.label, [text[0]], terms, phrase),
                 snippet=snippet,
                 snippet_lang=lang,
-                context=complaint.reference,
+                context=complaint.reference or "",
             )
         )
     return results

@@ -259,11 +259,13 @@ def complaint_record(
         )
         .first()
     )
-    complaint.published_report = report
+    # The attribute _report_prefetch()'s to_attr sets elsewhere; the type checker cannot see those.
+    complaint.published_report = report  # type: ignore[attr-defined]
     record = ComplaintRecord(
         complaint=complaint,
         stage=public_stage(complaint),
-        complainants=[c.body for c in complaint.complainants_in_order],
+        # Set by _complainants_prefetch()'s to_attr.
+        complainants=[c.body for c in complaint.complainants_in_order],  # type: ignore[attr-defined]
         features=list(complaint.features.all()),
         forces=list(complaint.forces.all()),
         eligibility=getattr(complaint, "eligibility", None),
@@ -277,7 +279,8 @@ def complaint_record(
         record.opinions = list(report.opinions.all())
         if with_recommendations:
             record.recommendations = [
-                RecommendationEntry(rec, [cell_for(o, today) for o in rec.public_obligations])
+                # Set by obligations_prefetch()'s to_attr.
+                RecommendationEntry(rec, [cell_for(o, today) for o in rec.public_obligations])  # type: ignore[attr-defined]
                 for rec in report_recommendations(report)
             ]
     return record
@@ -315,7 +318,8 @@ def recommendation_matrix(report: Report, *, today: datetime.date) -> Matrix:
     organisations: dict[int, Organisation] = {}
     by_pair: dict[tuple[int, int], Obligation] = {}
     for recommendation in recommendations:
-        for obligation in recommendation.public_obligations:
+        # Set by obligations_prefetch()'s to_attr.
+        for obligation in recommendation.public_obligations:  # type: ignore[attr-defined]
             organisations[obligation.organisation_id] = obligation.organisation
             by_pair[(obligation.organisation_id, recommendation.pk)] = obligation
     ordered = sorted(organisations.values(), key=lambda o: (o.name.casefold(), o.pk))
@@ -519,12 +523,23 @@ def _midnight(date: PartialDate | None, fallback: datetime.datetime) -> datetime
 
 
 def _bodies(complaint: SuperComplaint) -> str:
-    return ", ".join(localised_text(c.body, "name")[0] for c in complaint.complainants_in_order)
+    # Set by _complainants_prefetch()'s to_attr.
+    in_order = complaint.complainants_in_order  # type: ignore[attr-defined]
+    return ", ".join(localised_text(c.body, "name")[0] for c in in_order)
+
+
+def _on_register(complaint: SuperComplaint) -> tuple[str, datetime.datetime]:
+    """The reference of a complaint on the register, and when it went public. It has both: every
+    submitted complaint has a reference (constraint complaint_submitted_has_reference), and
+    ``published()`` keeps only complaints with a ``public_since``."""
+    assert complaint.reference is not None
+    assert complaint.public_since is not None
+    return complaint.reference, complaint.public_since
 
 
 def _complaint_activity(complaint: SuperComplaint) -> Activity:
     decision = getattr(complaint, "eligibility", None)
-    public_since = complaint.public_since
+    reference, public_since = _on_register(complaint)
     if decision is not None and decision.decided_on is not None:
         if decision.outcome == "eligible":
             template = _("Eligible for investigation: %(title)s")
@@ -548,26 +563,27 @@ def _complaint_activity(complaint: SuperComplaint) -> Activity:
         date=date,
         moment=moment,
         summary=_("Made by %(bodies)s.") % {"bodies": _bodies(complaint)},
-        complaint_reference=complaint.reference,
+        complaint_reference=reference,
         title_verified=complaint.title_verified,
     )
 
 
 def _report_activity(report: Report) -> Activity:
     complaint = report.complaint
+    reference, public_since = _on_register(complaint)
     public_at = max(filter(None, [report.published_at, report.embargo_until]), default=None)
-    moment = public_at or _midnight(report.published_on, complaint.public_since)
+    moment = public_at or _midnight(report.published_on, public_since)
     title, title_html = _titled(_("Report published: %(title)s"), report, "title")
     return Activity(
         kind="report",
         key=f"report-{report.pk}",
         title=title,
         title_html=title_html,
-        url=reverse("public:report", args=[complaint.reference]),
+        url=reverse("public:report", args=[reference]),
         date=report.published_on,
         moment=moment,
-        summary=_("The report on super-complaint %(reference)s.") % {"reference": complaint.reference},
-        complaint_reference=complaint.reference,
+        summary=_("The report on super-complaint %(reference)s.") % {"reference": reference},
+        complaint_reference=reference,
         title_verified=report.title_verified,
     )
 
@@ -576,7 +592,10 @@ def _response_activity(response: Response) -> Activity:
     obligation = response.obligation
     recommendation = obligation.recommendation
     complaint = recommendation.report.complaint
+    reference, _public_since = _on_register(complaint)
     moment = response.published_at or response.submitted_at
+    # A published response was submitted first (constraint response_submitted_has_moment).
+    assert moment is not None
     title, title_html = _titled(
         _("Response published: %(title)s on %(recommendation)s"),
         obligation.organisation,
@@ -593,7 +612,7 @@ def _response_activity(response: Response) -> Activity:
         moment=moment,
         summary=_("%(status)s. Recommendation %(recommendation)s.")
         % {"status": response.get_status_display(), "recommendation": recommendation.reference},
-        complaint_reference=complaint.reference,
+        complaint_reference=reference,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
+from common.forms import field_of
 from organisations.models import OrganisationKind
 from public import selectors
 from public.search import search as run_search
@@ -75,15 +76,17 @@ class RegisterFilters(forms.Form):
 
     def __init__(self, *args, bodies, forces, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", _("Any stage"))] + [
+        field_of(self, "stage", forms.ChoiceField).choices = [("", _("Any stage"))] + [
             (stage.value, stage.label) for stage in selectors.PUBLIC_STAGES
         ]
         # Welsh names on a Welsh page, where the organisation has one.
-        self.fields["body"].choices = [("", _("Any designated body"))] + [
+        field_of(self, "body", forms.ChoiceField).choices = [("", _("Any designated body"))] + [
             (b.slug, selectors.localised_text(b, "name")[0]) for b in bodies
         ]
-        self.fields["year"].choices = [("", _("Any year"))] + [(str(y), str(y)) for y in years]
-        self.fields["force"].choices = [("", _("Any police force"))] + [
+        field_of(self, "year", forms.ChoiceField).choices = [("", _("Any year"))] + [
+            (str(y), str(y)) for y in years
+        ]
+        field_of(self, "force", forms.ChoiceField).choices = [("", _("Any police force"))] + [
             (f.slug, selectors.localised_text(f, "name")[0]) for f in forces
         ]
 
@@ -191,6 +194,7 @@ def render_pdf(document: str) -> bytes:
 
 def recommendations(request: HttpRequest, reference: str) -> HttpResponse:
     record = _record_with_report(reference, with_recommendations=False)
+    assert record.report is not None  # _record_with_report refuses a record without one
     matrix = selectors.recommendation_matrix(record.report, today=record.today)
     return TemplateResponse(
         request,
@@ -222,10 +226,9 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         context["nav_section"] = "designated_bodies"
     else:
-        context["addressed"] = selectors.addressed_to(organisation, today=today)
-        context["named_in_record"] = selectors.named_in_public_record(
-            organisation, besides=context["addressed"]
-        )
+        addressed = selectors.addressed_to(organisation, today=today)
+        context["addressed"] = addressed
+        context["named_in_record"] = selectors.named_in_public_record(organisation, besides=addressed)
     if kind == OrganisationKind.FORCE:
         context["local_policing_body"] = organisation.local_policing_body
         context["complaints"] = [

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.forms import GovukForm
+from common.forms import GovukForm, field_of
 from organisations.models import Criterion, CriterionKind, Organisation
 from portal.forms.fields import DateField
 
@@ -58,7 +58,7 @@ class DesignationForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.bodies = {str(b.pk): b for b in Organisation.objects.designated_bodies().order_by("name")}
-        self.fields["body"].choices = [
+        field_of(self, "body", forms.ChoiceField).choices = [
             ("", _("Select a body")),
             *((pk, body.name) for pk, body in self.bodies.items()),
             (NEW_BODY, _("A body not on the register yet")),
@@ -67,7 +67,8 @@ class DesignationForm(GovukForm):
             self.fields[name].widget.attrs.pop("maxlength", None)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         body = cleaned.get("body")
         name = (cleaned.get("new_body_name") or "").strip()
         if body == NEW_BODY and not name:

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.forms import GovukForm
+from common.forms import GovukForm, field_of
 from complaints.drafts import HarmText
 from complaints.models import ComplaintLanguage, ForcesScope
 from evidence import checks
@@ -45,7 +45,7 @@ class StartForm(GovukForm):
     def __init__(self, *args: Any, bodies: list[Organisation], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.bodies = {str(b.pk): b for b in bodies}
-        self.fields["body"].choices = [(str(b.pk), b.name) for b in bodies]
+        field_of(self, "body", forms.ChoiceField).choices = [(str(b.pk), b.name) for b in bodies]
 
     def chosen_body(self) -> Organisation:
         return self.bodies[self.cleaned_data["body"]]
@@ -103,10 +103,14 @@ class FeatureForm(VersionedForm):
         ),
         error_messages={"required": gettext_lazy("Enter the feature of policing")},
     )
-    harm_count = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_HARMS)
 
     def __init__(self, *args: Any, harm_count: int = 1, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The hidden field is added here, not declared on the class, so that the name
+        # ``harm_count`` on the form is the number of blocks (an int), not the field.
+        self.fields["harm_count"] = forms.IntegerField(
+            widget=forms.HiddenInput, min_value=1, max_value=MAX_HARMS
+        )
         if self.is_bound:
             try:
                 harm_count = int(self.data.get("harm_count", harm_count))
@@ -154,7 +158,8 @@ class FeatureForm(VersionedForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         harms: list[HarmText] = []
         for index in range(self.harm_count):
             n = index + 1
@@ -227,7 +232,8 @@ class ForcesForm(VersionedForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("scope") == ForcesScope.NAMED and not cleaned.get("forces"):
             self.add_error("forces", _("Select the forces the complaint concerns"))
         return cleaned
@@ -256,7 +262,7 @@ class EvidenceForm(GovukForm):
         self.fields["file"].help_text = _(
             "A %(types)s file, %(limit)s or smaller. Upload one file at a time."
         ) % {"types": checks.accepted_labels(), "limit": checks.size_label(checks.max_file_size())}
-        self.fields["file"].max_length = 255
+        field_of(self, "file", forms.FileField).max_length = 255
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

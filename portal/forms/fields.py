@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 
 from common.forms import VersionedForm as BaseVersionedForm
 
@@ -34,18 +35,17 @@ class DateField(forms.MultiValueField):
 
     widget = DateInputWidget
 
-    def __init__(self, *, subject: str, required: bool = True, **kwargs: Any):
+    def __init__(self, *, subject: str | StrPromise, required: bool = True, **kwargs: Any):
         self.subject = subject
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields, required=required, require_all_fields=False, **kwargs)
 
     def clean(self, value: Any) -> datetime.date | None:
+        subject = str(self.subject)
         parts = [str(v or "").strip() for v in (value or ["", "", ""])]
         if not any(parts):
             if self.required:
-                raise forms.ValidationError(
-                    _("Enter %(subject)s") % {"subject": self.subject}, code="required"
-                )
+                raise forms.ValidationError(_("Enter %(subject)s") % {"subject": subject}, code="required")
             return None
         missing = [
             name
@@ -56,7 +56,7 @@ class DateField(forms.MultiValueField):
             raise forms.ValidationError(
                 _("%(subject)s must include %(missing)s")
                 % {
-                    "subject": self.subject[:1].upper() + self.subject[1:],
+                    "subject": subject[:1].upper() + subject[1:],
                     "missing": _(" and ").join(missing),
                 },
                 code="incomplete",
@@ -69,7 +69,7 @@ class DateField(forms.MultiValueField):
         except ValueError:
             raise forms.ValidationError(
                 _("%(subject)s must be a real date, for example 1 11 2018")
-                % {"subject": self.subject[:1].upper() + self.subject[1:]},
+                % {"subject": subject[:1].upper() + subject[1:]},
                 code="invalid",
             ) from None
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 
 from access.decorators import verified_login_required
 from access.rules import get_object_for_user_or_404, may_edit_draft, may_view_complaint, organisations_of
 from accounts.models import Role
-from complaints.models import ComplaintState, SuperComplaint
+from complaints.models import ComplaintState, SuperComplaint, SuperComplaintQuerySet
 from organisations.models import Organisation, OrganisationKind
+
+# What a complaint's view returns: a page, or a download (FileResponse).
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 
 def posted(request: HttpRequest) -> Any:
@@ -28,7 +30,7 @@ def bodies_of(user: Any) -> list[Organisation]:
     return [o for o in organisations_of(user, Role.BODY_MEMBER) if o.kind == OrganisationKind.DESIGNATED_BODY]
 
 
-def body_complaints(user: Any) -> QuerySet[SuperComplaint]:
+def body_complaints(user: Any) -> SuperComplaintQuerySet:
     """The complaints, drafts included, of the bodies the user acts for.
 
     The portal is the body's view: staff of the authorities, who may also view complaints, use
@@ -63,12 +65,12 @@ def draft_view(
     return decorate(view) if view is not None else decorate
 
 
-def complaint_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def complaint_view(view: Callable[..., _R]) -> Callable[..., _R | HttpResponse]:
     """For a page of a submitted complaint, found by its reference among the user's bodies' ones."""
 
     @verified_login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, reference: str, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, reference: str, **kwargs: Any) -> _R:
         complaint = get_body_complaint_or_404(request.user, reference=reference)
         if complaint.state == ComplaintState.DRAFT:
             raise Http404("No complaint matches the given query.")

@@ -53,13 +53,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _with_content(complaint: SuperComplaint) -> SuperComplaint:
-    return SuperComplaint.objects.prefetch_related(
-        "complainants",
-        Prefetch("features", queryset=Feature.objects.order_by("position", "pk")),
-        Prefetch("features__harms", queryset=Harm.objects.order_by("pk")),
-        Prefetch("evidence_items", queryset=EvidenceItem.objects.select_related("document")),
-        "forces",
-    ).get(pk=complaint.pk)
+    # .all() first: on a manager made by as_manager(), django-stubs 5.2 loses the type variables of
+    # prefetch_related and refuses every Prefetch (typeddjango/django-stubs#3263). On the queryset
+    # the call is typed, and the lookups are checked.
+    return (
+        SuperComplaint.objects.all()
+        .prefetch_related(
+            "complainants",
+            Prefetch("features", queryset=Feature.objects.order_by("position", "pk")),
+            Prefetch("features__harms", queryset=Harm.objects.order_by("pk")),
+            Prefetch("evidence_items", queryset=EvidenceItem.objects.select_related("document")),
+            "forces",
+        )
+        .get(pk=complaint.pk)
+    )
 
 
 @complaint_view
@@ -114,7 +121,7 @@ def letter(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) -> H
 
 
 @complaint_view
-def letter_pdf(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) -> HttpResponse:
+def letter_pdf(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) -> FileResponse:
     sent = _sent_letter(complaint, letter_pk)
     if not sent.pdf:
         raise Http404("This letter has no PDF.")
@@ -150,7 +157,7 @@ def withdraw(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
 
 
 @verified_login_required
-def evidence_download(request: HttpRequest, item_pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, item_pk: int) -> FileResponse:
     """A stored evidence file, for those who may view its complaint; every download is recorded."""
     item = get_object_for_user_or_404(
         EvidenceItem.objects.filter(
@@ -161,6 +168,7 @@ def evidence_download(request: HttpRequest, item_pk: int) -> HttpResponse:
         pk=item_pk,
     )
     document = item.document
+    assert document is not None  # the queryset above keeps only items with a document
     record_access(action="document.viewed", obj=document)
     return FileResponse(
         document.file.open("rb"),

@@ -110,8 +110,10 @@ def designate(request: HttpRequest) -> HttpResponse:
             if data["body"] == NEW_BODY:
                 organisation = services.designate_new_body(data["new_body_name"], **designation).body
             else:
-                organisation = form.existing_body()
-                assert organisation is not None
+                existing = form.existing_body()
+                # A valid choice other than a new body is one of the form's bodies.
+                assert existing is not None
+                organisation = existing
                 services.record_designation(organisation, **designation)
         except services.DesignationError as error:
             form.add_error(None, str(error))

@@ -51,8 +51,11 @@ def _body_name(complaint: SuperComplaint) -> str:
 
 def _with_parts(complaint: SuperComplaint) -> SuperComplaint:
     """The draft with everything the task list and check-your-answers pages show, in few queries."""
+    # .all() first: on a manager made by as_manager(), django-stubs 5.2 loses the type variables of
+    # prefetch_related and refuses every Prefetch (typeddjango/django-stubs#3263). On the queryset
+    # the call is typed, and the lookups are checked.
     return (
-        SuperComplaint.objects.prefetch_related(
+        SuperComplaint.objects.all().prefetch_related(
             "complainants",
             Prefetch("features", queryset=Feature.objects.order_by("position", "pk")),
             Prefetch("features__harms", queryset=Harm.objects.order_by("pk")),
@@ -425,6 +428,7 @@ def contact(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
         form = ContactForm(request.POST)
     else:
         user = request.user
+        assert user.is_authenticated  # draft_view lets in only people signed in with both factors
         started = any([complaint.contact_name, complaint.contact_role, complaint.contact_email])
         # A first visit offers the person filling in the form as the contact; nothing is saved yet.
         form = ContactForm(
