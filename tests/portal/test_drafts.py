@@ -207,6 +207,9 @@ def test_another_harm_is_added_and_removed_without_saving_and_without_losing_wha
     assertContains(response, "Officers fail to recognise exploitation</textarea>")
     assert value_of(response, "harm_count") == "2"
     assert draft.features.count() == 0
+    # With two harms, each can be removed; with one, there is nothing to remove.
+    assertContains(response, 'name="remove_harm" value="0"')
+    assertContains(response, 'name="remove_harm" value="1"')
 
     two = {
         **feature_data(1),
@@ -219,6 +222,7 @@ def test_another_harm_is_added_and_removed_without_saving_and_without_losing_wha
     response = hestia.post(f"/portal/drafts/{draft.pk}/features/add/", {**two, "remove_harm": "0"})
     assert value_of(response, "harm_count") == "1"
     assertContains(response, "Victims are prosecuted</textarea>")
+    assertNotContains(response, 'name="remove_harm"')
     assertNotContains(response, "Victims are not identified")
 
     hestia.post(f"/portal/drafts/{draft.pk}/features/add/", two)
