@@ -30,6 +30,9 @@ REGISTER_SOURCES = (
     "public/templates/public/includes/",
     "public/templates/public/register/",
     "public/templates/public/organisations/",
+    "api/open_data.py",
+    "recommendations/models.py",
+    "reports/models.py",
 )
 
 

@@ -23,9 +23,18 @@ INTERFACE_SOURCES = (
     "portal/",
     "accounts/forms.py",
     "accounts/views.py",
+    "accounts/models.py",
+    "access/templatetags/",
     "templates/accounts/",
     "templates/signed_in_base.html",
     "common/forms.py",
+    "common/partial_dates.py",
+    # What the portal shows of the domain: the timeline, letters and the e-mails to a body, the
+    # deadlines and their explanations, the upload checks, the designations pages' messages.
+    "complaints/",
+    "deadlines/",
+    "evidence/checks.py",
+    "organisations/",
 )
 
 
