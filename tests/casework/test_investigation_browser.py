@@ -141,7 +141,7 @@ def test_the_team_runs_the_investigation_and_the_body_reads_progress_report_1(
     )
     assert_accessible(body)
     assert EXCLUDED not in body.content()
-    body.locator("#progress-reports + ul").get_by_role("link", name="Progress report 1").click()
+    body.locator("#progress-reports + ul").get_by_role("link", name="Progress report 1", exact=True).click()
     expect(body.locator("main")).to_contain_text("We will survey all 43 forces.")
     assert EXCLUDED not in body.content()
     assert_accessible(body)
