@@ -135,19 +135,21 @@ def test_the_team_runs_the_investigation_and_the_body_reads_progress_report_1(
     assert report.sent_at is not None and report.letter is not None
 
     body = sign_in(browser, base, hestia_person, f"/portal/complaints/{reference}/")
-    expect(body.locator("#progress-reports + ul")).to_contain_text("Progress report 1")
+    reports = body.locator("#progress-reports + table")
+    subject = f"Progress report 1 on super-complaint {reference}"
+    expect(reports).to_contain_text(subject)
     expect(body.locator("main")).to_contain_text(
         "Progress report 2 on the investigation is due by the end of"
     )
     assert_accessible(body)
     assert EXCLUDED not in body.content()
-    body.locator("#progress-reports + ul").get_by_role("link", name="Progress report 1", exact=True).click()
+    reports.get_by_role("link", name=subject, exact=True).click()
     expect(body.locator("main")).to_contain_text("We will survey all 43 forces.")
     assert EXCLUDED not in body.content()
     assert_accessible(body)
 
     body.goto(f"{base}/portal/complaints/{reference}/")
-    pdf_link = body.locator("#progress-reports + ul").get_by_role("link", name=re.compile("^PDF"))
+    pdf_link = body.locator("#progress-reports + table").get_by_role("link", name=re.compile("^Download"))
     response = body.request.get(base + pdf_link.get_attribute("href"))
     assert response.status == 200
     text = " ".join(

@@ -243,7 +243,8 @@ def test_a_progress_report_is_drafted_then_sent_and_the_body_reads_it_without_th
 
     portal = client_for("hestia").get(f"/portal/complaints/{complaint.reference}/")
     html = portal.content.decode()
-    assert "Progress report 1" in html
+    assert 'id="progress-reports"' in html
+    assert f"Progress report 1 on super-complaint {complaint.reference}" in html
     assert "EXCLUDED-MARKER" not in html
     # What the body can expect next: report 2, due by the end of its period.
     assert "Progress report 2 on the investigation is due by the end of" in text(portal)
