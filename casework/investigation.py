@@ -120,7 +120,8 @@ def investigation(request: HttpRequest, reference: str) -> HttpResponse:
         which = request.POST.get("form", "")
         if which not in forms:
             return HttpResponseBadRequest()
-        if not may_edit:
+        # A note can be added at any stage; the plan and the fieldwork only during the investigation.
+        if which != "note" and not may_edit:
             raise PermissionDenied(_("The investigation’s file cannot change at this stage."))
         form = type(forms[which])(request.POST, prefix=which)
         forms[which] = form

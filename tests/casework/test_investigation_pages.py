@@ -275,3 +275,18 @@ def test_an_unsent_report_past_its_period_shows_as_overdue_on_the_dashboard(clie
         complaint.progress_reports.get(period=1), steps_taken="a", steps_proposed="b"
     )
     assert "Overdue by 2 days" not in text(client_for("team").get("/casework/"))
+
+
+def test_after_withdrawal_notes_can_still_be_added_but_the_plan_is_closed(client_for):
+    complaint = services.withdraw_complaint(_eligible(), reason="No longer pursued")
+    team = client_for("team")
+    page = text(team.get(_url(complaint, "investigation/")))
+    assert "Save the plan" not in page and "Add the note" in page
+    refused = team.post(
+        _url(complaint, "investigation/"),
+        {"form": "plan", "plan-version": "1", "plan-terms_of_reference": "Too late", "plan-methods": ""},
+    )
+    assert refused.status_code == 403
+    noted = team.post(_url(complaint, "investigation/"), {"form": "note", "note-text": "Closed the file."})
+    assert noted.status_code == 302
+    assert complaint.internal_notes.get().text == "Closed the file."
