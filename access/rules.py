@@ -278,6 +278,46 @@ def may_decide_eligibility(user: Any, complaint: Any) -> bool:
     return is_super_complaints_team(user)
 
 
+def may_run_investigation(user: Any, complaint: Any) -> bool:
+    """Staff of any of the three authorities run the investigation (any may lead it) while the
+    complaint is eligible or being investigated: the plan, fieldwork, progress-report drafts."""
+    from complaints.models import ComplaintState
+
+    return is_dma_staff(user) and complaint.state in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING)
+
+
+def may_start_investigation(user: Any, complaint: Any) -> bool:
+    from complaints.models import ComplaintState
+
+    return is_dma_staff(user) and complaint.state == ComplaintState.ELIGIBLE
+
+
+def may_send_progress_report(user: Any, complaint: Any) -> bool:
+    """The Chief Inspector gives the body its progress reports (reg 7), through the team."""
+    return may_run_investigation(user, complaint) and is_super_complaints_team(user)
+
+
+def may_assign_caseworker(user: Any, complaint: Any) -> bool:
+    from complaints.models import ComplaintState
+
+    return is_dma_staff(user) and complaint.state != ComplaintState.DRAFT
+
+
+def dma_staff_users() -> Any:
+    """Everyone who may own a complaint: the authorities' caseworkers and Chief Inspector."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=list(DMA_ROLES),
+            memberships__organisation__kind=OrganisationKind.AUTHORITY,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
 def may_record_designation(user: Any) -> bool:
     """Designations and revocations are recorded by the Home Office (PRA 2002 s.29A(2))."""
     return is_designations_officer(user)

@@ -71,6 +71,12 @@ ACTIONS: dict[str, Promise] = {
     "complaint.eligibility_decided": gettext_lazy("Eligibility decided"),
     "complaint.investigation_started": gettext_lazy("Investigation started"),
     "complaint.progress_report_sent": gettext_lazy("Progress report sent"),
+    "complaint.progress_report_drafted": gettext_lazy("Progress report draft saved"),
+    "complaint.plan_updated": gettext_lazy("Investigation plan changed"),
+    "complaint.milestone_added": gettext_lazy("Milestone added to the plan"),
+    "complaint.fieldwork_recorded": gettext_lazy("Visit or interview logged"),
+    "complaint.note_added": gettext_lazy("Internal note added"),
+    "complaint.caseworker_assigned": gettext_lazy("Caseworker assigned"),
     "complaint.report_published": gettext_lazy("Report published"),
     "complaint.monitoring_started": gettext_lazy("Monitoring of responses started"),
     "complaint.closed": gettext_lazy("Complaint closed"),
@@ -111,6 +117,7 @@ NAMES_CHANGED_FIELDS = frozenset(
         "complaint.feature_updated",
         "complaint.receipt_corrected",
         "complaint.deadlines_recomputed",
+        "complaint.plan_updated",
         "obligation.due_changed",
     }
 )
@@ -156,6 +163,15 @@ FIELDS: dict[str, Promise] = {
     "repeat_finding": gettext_lazy("repeat finding"),
     "related_complaint": gettext_lazy("related complaint"),
     "lead_authority": gettext_lazy("lead authority"),
+    "assigned_to": gettext_lazy("caseworker"),
+    "terms_of_reference": gettext_lazy("terms of reference"),
+    "methods": gettext_lazy("methods"),
+    "target_date": gettext_lazy("target date"),
+    "occurred_on": gettext_lazy("date"),
+    "place": gettext_lazy("place or organisation"),
+    "changed": gettext_lazy("parts changed"),
+    "excluded": gettext_lazy("information excluded"),
+    "exclusion_ground": gettext_lazy("ground for exclusion"),
     "period": gettext_lazy("period"),
     "due": gettext_lazy("due"),
     "progress_reports": gettext_lazy("progress reports due"),
@@ -178,7 +194,7 @@ FIELDS_BY_ACTION: dict[str, dict[str, Promise]] = {
 
 # Keys that mean nothing to a reader: primary keys of rows the page shows by other means, storage
 # names of files, the version counter every save bumps.
-HIDDEN_FIELDS = frozenset({"letter", "item", "document", "pdf", "version"})
+HIDDEN_FIELDS = frozenset({"letter", "item", "document", "pdf", "version", "note"})
 
 # Values that are choices, by (the type of object the event is about, field): the stored code
 # becomes its label. Dotted paths, so the audit app imports no other app's models at start-up.
@@ -190,6 +206,7 @@ CHOICES: dict[tuple[str, str], str] = {
     ("complaints.supercomplaint", "repeat_finding"): "complaints.models.RepeatFinding",
     ("complaints.supercomplaint", "decided_by"): "complaints.models.DecidedBy",
     ("complaints.supercomplaint", "kind"): "complaints.models.LetterKind",
+    ("complaints.supercomplaint", "exclusion_ground"): "complaints.models.ExclusionGround",
     ("reports.report", "state"): "reports.models.ReportState",
 }
 

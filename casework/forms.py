@@ -6,13 +6,14 @@ radios and checkboxes themselves, and link each error to the first input.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.date_fields import DateField
 from common.forms import GovukForm, VersionedForm
-from complaints.models import EligibilityDecision, Position, RepeatFinding
+from complaints.models import EligibilityDecision, ExclusionGround, FieldworkKind, Position, RepeatFinding
 from complaints.selectors import STAGES, SimilarComplaint
 from organisations.models import Organisation
 
@@ -24,6 +25,7 @@ class DashboardFilterForm(GovukForm):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     body = forms.ChoiceField(label=_("Complainant body"), required=False)
     overdue = forms.BooleanField(label=_("Only complaints with an overdue deadline"), required=False)
+    mine = forms.BooleanField(label=_("Only complaints assigned to me"), required=False)
 
     def __init__(self, *args: Any, bodies: list[Organisation], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -144,3 +146,167 @@ class DecisionForm(VersionedForm):
         if self.cleaned_data.get("repeat_finding") == RepeatFinding.NOT_A_REPEAT:
             return None
         return self.similar.get(self.cleaned_data.get("related_complaint") or "")
+
+
+# --- The investigation ---------------------------------------------------------------------------
+
+
+class StartInvestigationForm(VersionedForm):
+    lead_authority = forms.ChoiceField(
+        label=_("Which authority leads the investigation?"),
+        error_messages={"required": _("Select the authority that leads the investigation")},
+    )
+
+    def __init__(self, *args: Any, authorities: list[Organisation], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.authorities = {str(a.pk): a for a in authorities}
+        field = self.fields["lead_authority"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, a.name) for key, a in self.authorities.items()]
+
+    def lead(self) -> Organisation:
+        return self.authorities[self.cleaned_data["lead_authority"]]
+
+
+class PlanForm(VersionedForm):
+    terms_of_reference = forms.CharField(
+        label=_("Terms of reference"),
+        help_text=_("What the investigation will look at, and what it will not."),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter the terms of reference")},
+    )
+    methods = forms.CharField(
+        label=_("Methods (optional)"),
+        help_text=_("For example: information requests to forces, file reviews, a call for evidence."),
+        widget=forms.Textarea,
+        required=False,
+    )
+
+
+class MilestoneForm(GovukForm):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    target_date = DateField(
+        subject=_("the target date"),
+        label=_("Target date"),
+        help_text=_("For example, 27 3 2027. A target in the plan, not a statutory deadline."),
+    )
+
+
+class FieldworkForm(GovukForm):
+    kind = forms.ChoiceField(label=_("Visit or interview?"), choices=FieldworkKind.choices)
+    occurred_on = DateField(
+        subject=_("the date of the visit or interview"),
+        label=_("Date"),
+        help_text=_("For example, 27 3 2027"),
+    )
+    place = forms.CharField(
+        label=_("Place or organisation"),
+        help_text=_("For example, the force control room, or the name of a support service."),
+        max_length=200,
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        help_text=_(
+            "What was learned. Do not name or describe people: record no more personal data than "
+            "the investigation needs. Refer to roles instead, for example “a call handler”."
+        ),
+        widget=forms.Textarea,
+    )
+
+
+class NoteForm(GovukForm):
+    text = forms.CharField(
+        label=_("Internal note"),
+        help_text=_("Seen only by the authorities’ staff: never by the body or the public."),
+        widget=forms.Textarea,
+    )
+
+
+class AssignForm(VersionedForm):
+    caseworker = forms.ChoiceField(label=_("Caseworker"), required=False)
+
+    def __init__(self, *args: Any, staff: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.staff = {str(user.pk): user for user in staff}
+        field = self.fields["caseworker"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Nobody"))] + [(key, str(user)) for key, user in self.staff.items()]
+
+    def chosen(self) -> Any:
+        return self.staff.get(self.cleaned_data.get("caseworker") or "")
+
+
+class ProgressReportParts(TypedDict):
+    """What a progress report says, as the services take it (SI 2018/748 reg 7(2)-(3))."""
+
+    steps_taken: str
+    steps_proposed: str
+    excluded_text: str
+    exclusion_ground: str
+    exclusion_note: str
+
+
+class ProgressReportForm(VersionedForm):
+    """A progress report's two parts (SI 2018/748 reg 7(2)) and any exclusion (reg 7(3))."""
+
+    steps_taken = forms.CharField(
+        label=_("Steps taken that earlier progress reports have not explained"),
+        widget=forms.Textarea,
+        required=False,
+    )
+    steps_proposed = forms.CharField(
+        label=_("Steps proposed before the end of the next period"),
+        widget=forms.Textarea,
+        required=False,
+    )
+    excluded_text = forms.CharField(
+        label=_("Information excluded from the report (optional)"),
+        help_text=_(
+            "Regulation 7(3): only for national security or the safety of any person. It stays in "
+            "the authorities’ file and is not in what the body receives."
+        ),
+        widget=forms.Textarea,
+        required=False,
+    )
+    exclusion_ground = forms.ChoiceField(
+        label=_("Ground for excluding it"),
+        choices=ExclusionGround.choices,
+        required=False,
+    )
+    exclusion_note = forms.CharField(
+        label=_("Reason for excluding it"),
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        excluded = data.get("excluded_text", "").strip()
+        if excluded or data.get("exclusion_ground") or data.get("exclusion_note", "").strip():
+            if not excluded:
+                self.add_error("excluded_text", _("Enter the information excluded"))
+            if not data.get("exclusion_ground"):
+                self.add_error("exclusion_ground", _("Select the ground for excluding the information"))
+            if not data.get("exclusion_note", "").strip():
+                self.add_error("exclusion_note", _("Enter the reason for excluding the information"))
+        return data
+
+    def check_complete(self) -> bool:
+        """Sending needs both parts (reg 7(2)); a draft may lack either."""
+        for name, message in (
+            ("steps_taken", _("Enter the steps taken that earlier progress reports have not explained")),
+            ("steps_proposed", _("Enter the steps proposed before the end of the next period")),
+        ):
+            if not self.cleaned_data.get(name, "").strip():
+                self.add_error(name, message)
+        return not self.errors
+
+    def parts(self) -> ProgressReportParts:
+        data = self.cleaned_data
+        return ProgressReportParts(
+            steps_taken=data.get("steps_taken") or "",
+            steps_proposed=data.get("steps_proposed") or "",
+            excluded_text=data.get("excluded_text") or "",
+            exclusion_ground=data.get("exclusion_ground") or "",
+            exclusion_note=data.get("exclusion_note") or "",
+        )

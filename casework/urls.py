@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import views
+from casework import investigation, views
 
 app_name = "casework"
 
@@ -14,6 +14,20 @@ urlpatterns = [
         "complaints/<reference:reference>/evidence/<int:item_id>/",
         views.evidence_document,
         name="evidence_document",
+    ),
+    path(
+        "complaints/<reference:reference>/investigation/start/",
+        investigation.start,
+        name="start_investigation",
+    ),
+    path(
+        "complaints/<reference:reference>/investigation/", investigation.investigation, name="investigation"
+    ),
+    path("complaints/<reference:reference>/assign/", investigation.assign, name="assign"),
+    path(
+        "complaints/<reference:reference>/progress-reports/<int:period>/",
+        investigation.progress_report,
+        name="progress_report",
     ),
     path("complaints/<reference:reference>/letters/send/", views.send_letters, name="send_letters"),
     path("complaints/<reference:reference>/letters/<int:letter_id>/", views.letter_detail, name="letter"),

@@ -30,7 +30,7 @@ from audit.labels import describe
 from audit.models import AuditEvent
 from audit.selectors import events_for
 from audit.services import record_access
-from casework.forms import DashboardFilterForm, DecisionForm, PositionForm
+from casework.forms import AssignForm, DashboardFilterForm, DecisionForm, PositionForm
 from complaints import letters, selectors
 from complaints.models import (
     ComplaintState,
@@ -111,13 +111,14 @@ def home(request: HttpRequest) -> HttpResponse:
         state=filters.get("stage") or "",
         body_id=int(body) if body else None,
         overdue_only=bool(filters.get("overdue")),
+        assigned_to_id=request.user.pk if filters.get("mine") else None,
     )
     return render(
         request,
         "casework/home.html",
         {
             "filter_form": form,
-            "filtered": bool(filters.get("stage") or body or filters.get("overdue")),
+            "filtered": bool(filters.get("stage") or body or filters.get("overdue") or filters.get("mine")),
             "dashboard": dashboard,
             "today": long_date(dashboard.today),
         },
@@ -186,6 +187,15 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "letters_due": letters.letters_due(complaint) if is_team else [],
             "shows_eligibility": complaint.state not in (ComplaintState.RECEIVED, ComplaintState.WITHDRAWN)
             and not complaint.is_historical,
+            "may_start_investigation": rules.may_start_investigation(request.user, complaint)
+            and not complaint.is_historical,
+            "may_run_investigation": rules.may_run_investigation(request.user, complaint),
+            "assign_form": AssignForm(
+                staff=list(rules.dma_staff_users()),
+                initial={"version": complaint.version, "caseworker": str(complaint.assigned_to_id or "")},
+            )
+            if rules.may_assign_caseworker(request.user, complaint)
+            else None,
         },
     )
 

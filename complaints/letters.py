@@ -5,7 +5,9 @@ that HTML, tagged PDF/UA-1), then sent: stamped with the moment and the address 
 for the acknowledgement, written to the outbox as an e-mail with the PDF attached. Once sent a letter never changes, so the
 body always sees exactly what it was sent (``Letter`` keeps both renditions).
 
-Only the acknowledgement e-mails its letter. The eligibility decision already e-mails the body
+The acknowledgement and each progress report e-mail their letter (a progress report is sent as
+its letter: one transaction marks it sent, meets its reg 7 deadline and sends the letter). The
+eligibility decision already e-mails the body
 through the outbox when it commits (``decide_eligibility``); the decision letter is sent
 in the same request and shown in the body's portal, so the body gets one e-mail per decision, not
 two (docs/decisions/0010-casework.md).
@@ -30,14 +32,28 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from common.text import strip_bidi_controls
 from complaints import notifications
-from complaints.models import ComplaintState, DecidedBy, Letter, LetterKind, Position, SuperComplaint
-from complaints.services import ComplaintError
+from complaints.models import (
+    ComplaintState,
+    DecidedBy,
+    Letter,
+    LetterKind,
+    Position,
+    ProgressReport,
+    SuperComplaint,
+)
+from complaints.services import ComplaintError, send_progress_report
+from complaints.services.investigation import check_progress_report
 from deadlines.calendar import long_date, written_date
-from deadlines.rules import to_london_date
+from deadlines.rules import progress_report_periods, to_london_date
 
 TEMPLATE_DIR = "complaints/letters"
-# The kinds of letter this module can write so far; progress reports and the report come later.
-SUPPORTED_KINDS = (LetterKind.ACKNOWLEDGEMENT, LetterKind.ELIGIBLE, LetterKind.NOT_ELIGIBLE)
+# The kinds of letter this module can write so far; the report comes later.
+SUPPORTED_KINDS = (
+    LetterKind.ACKNOWLEDGEMENT,
+    LetterKind.ELIGIBLE,
+    LetterKind.NOT_ELIGIBLE,
+    LetterKind.PROGRESS_REPORT,
+)
 DECISION_KINDS = {Position.ELIGIBLE: LetterKind.ELIGIBLE, Position.NOT_ELIGIBLE: LetterKind.NOT_ELIGIBLE}
 
 # The letter's own content sits between these markers in the stored document, so a page of the
@@ -50,8 +66,13 @@ class LetterError(ComplaintError):
     """A letter that cannot be written from the record as it stands."""
 
 
-def letter_subject(complaint: SuperComplaint, kind: str) -> str:
+def letter_subject(complaint: SuperComplaint, kind: str, *, period: int | None = None) -> str:
     reference = strip_bidi_controls(complaint.reference or "")
+    if kind == LetterKind.PROGRESS_REPORT and period is not None:
+        return _("Progress report %(period)d on super-complaint %(reference)s") % {
+            "period": period,
+            "reference": reference,
+        }
     if kind == LetterKind.ACKNOWLEDGEMENT:
         return _("Acknowledgement of super-complaint %(reference)s") % {"reference": reference}
     if kind == LetterKind.ELIGIBLE:
@@ -66,7 +87,9 @@ def letter_language(complaint: SuperComplaint) -> str:
     return complaint.correspondence_language
 
 
-def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date) -> dict[str, Any]:
+def letter_context(
+    complaint: SuperComplaint, kind: str, *, today: datetime.date, period: int | None = None
+) -> dict[str, Any]:
     """What a letter of ``kind`` says, read from the record; refuses a letter the record does not
     support (a decision letter before the decision, or one that contradicts it)."""
     context: dict[str, Any] = {
@@ -74,7 +97,7 @@ def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date
         "language": "cy" if (translation.get_language() or "").startswith("cy") else "en-GB",
         "complaint": complaint,
         "kind": kind,
-        "subject": letter_subject(complaint, kind),
+        "subject": letter_subject(complaint, kind, period=period),
         "letter_date": long_date(today),
         "received": written_date(complaint.received_on),
         "bodies": [c.body for c in complaint.complainant_set.select_related("body").order_by("position")],
@@ -82,6 +105,13 @@ def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date
     if kind == LetterKind.ACKNOWLEDGEMENT:
         if complaint.state == ComplaintState.DRAFT or complaint.received_on is None:
             raise LetterError(_("A complaint that has not been received cannot be acknowledged."))
+    elif kind == LetterKind.PROGRESS_REPORT:
+        if period is None or complaint.told_investigation_on is None:
+            raise LetterError(_("A progress report letter needs the period it reports on."))
+        context["period"] = period
+        # The date the next report is due, by the same rule the ledger row will be written with.
+        following = progress_report_periods(complaint.told_investigation_on, period + 1)[-1]
+        context["next_report_due"] = long_date(following.due)
     else:
         decision = getattr(complaint, "eligibility", None)
         if decision is None or DECISION_KINDS.get(decision.outcome) != kind:
@@ -96,11 +126,18 @@ def letter_context(complaint: SuperComplaint, kind: str, *, today: datetime.date
     return context
 
 
-def render_letter_html(complaint: SuperComplaint, kind: str, *, today: datetime.date, **extra: Any) -> str:
+def render_letter_html(
+    complaint: SuperComplaint,
+    kind: str,
+    *,
+    today: datetime.date,
+    period: int | None = None,
+    **extra: Any,
+) -> str:
     """The letter as a standalone, accessible HTML document (its language, title and print CSS)."""
     if kind not in SUPPORTED_KINDS:
         raise LetterError(_("This service cannot write that kind of letter yet."))
-    context = letter_context(complaint, kind, today=today)
+    context = letter_context(complaint, kind, today=today, period=period)
     context.update(extra)
     # The forms refuse bidirectional controls, but text also arrives by the admin, the API and the
     # public record: whatever the route, none may reorder what a letter says (a "Trojan Source"
@@ -131,11 +168,12 @@ def generate_letter(complaint: SuperComplaint, kind: str, **context: Any) -> Let
     """
     kind = LetterKind(kind)
     today = context.pop("today", None) or to_london_date(timezone.now())
+    period = context.pop("period", None)
     # A body that wrote its complaint in Welsh is written to in Welsh, whatever the language of the
     # page the member of staff was on (Welsh Language (Wales) Measure 2011).
     with translation.override(letter_language(complaint)):
-        document = render_letter_html(complaint, kind, today=today, **context)
-        subject = letter_subject(complaint, kind)
+        document = render_letter_html(complaint, kind, today=today, period=period, **context)
+        subject = letter_subject(complaint, kind, period=period)
     pdf = render_pdf(document)
     letter = Letter(complaint=complaint, kind=kind, subject=subject, body_html=document)
     # Stored before the row, so a row never points at a missing file; the name is never guessed.
@@ -216,6 +254,55 @@ def send_decision_letter(complaint: SuperComplaint, *, email: bool = False) -> L
     if decision is None:
         raise LetterError(_("There is no eligibility decision to write about yet."))
     return _generate_and_send(complaint, DECISION_KINDS[Position(decision.outcome)], email=email)
+
+
+def send_progress_report_letter(
+    report: ProgressReport,
+    *,
+    steps_taken: str,
+    steps_proposed: str,
+    excluded_text: str = "",
+    exclusion_ground: str = "",
+    exclusion_note: str = "",
+    at: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Send a progress report (SI 2018/748 reg 7) as its letter: generated as HTML and PDF from
+    the two parts only, delivered to the body's portal and e-mailed with its PDF.
+
+    The letter's template is given the two parts and nothing else of the report, so information
+    excluded under reg 7(3) cannot reach it. Side effects: those of ``generate_letter``, then in
+    one transaction those of ``send_progress_report`` and ``send_letter``. Sending a report already
+    sent does nothing.
+    """
+    at = at or timezone.now()
+    check_progress_report(steps_taken, steps_proposed, excluded_text, exclusion_ground, exclusion_note)
+    report = ProgressReport.objects.select_related("complaint").get(pk=report.pk)
+    if report.is_sent:
+        return report
+    complaint = report.complaint
+    # Rendered before the transaction: a PDF takes a moment, and the row lock should not wait on it.
+    letter = generate_letter(
+        complaint,
+        LetterKind.PROGRESS_REPORT,
+        period=report.period,
+        steps_taken=steps_taken,
+        steps_proposed=steps_proposed,
+        today=to_london_date(at),
+    )
+    with transaction.atomic():
+        report = send_progress_report(
+            report,
+            steps_taken=steps_taken,
+            steps_proposed=steps_proposed,
+            excluded_text=excluded_text,
+            exclusion_ground=exclusion_ground,
+            exclusion_note=exclusion_note,
+            letter=letter,
+            at=at,
+        )
+        if report.letter_id == letter.pk:
+            send_letter(letter, email=True, at=at)
+    return ProgressReport.objects.select_related("letter", "complaint").get(pk=report.pk)
 
 
 def letters_due(complaint: SuperComplaint) -> list[str]:

@@ -156,6 +156,15 @@ class SuperComplaint(models.Model):
     lead_authority = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    investigation_started_at = models.DateTimeField(null=True, blank=True)
+    # Case ownership: the member of the authorities' staff who looks after the complaint.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_complaints",
+    )
 
     public_since = models.DateTimeField(
         null=True,
@@ -378,16 +387,40 @@ class EligibilityDecision(models.Model):
         return all(getattr(self, name) is True for name in self.REG4_CHECKLIST)
 
 
+class ExclusionGround(models.TextChoices):
+    """SI 2018/748 reg 7(3) (and reg 8(3) for the report): the only grounds for leaving information
+    out of what the body receives."""
+
+    NATIONAL_SECURITY = "national_security", _("National security")
+    SAFETY = "safety", _("The safety of any person")
+
+
 class ProgressReport(models.Model):
-    """A progress report due before the end of a reg 7 relevant period."""
+    """A progress report due before the end of a reg 7 relevant period.
+
+    Its two parts go to the body (reg 7(2)). Information excluded under reg 7(3) is held in its own
+    field, never in the two parts, so it is absent from the letter by construction, not hidden.
+    """
 
     complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="progress_reports")
     period = models.PositiveSmallIntegerField()
     steps_taken = models.TextField(blank=True)
     steps_proposed = models.TextField(blank=True)
     # SI 2018/748 reg 7(3): information may be excluded for national security or anyone's safety.
+    excluded_text = models.TextField(blank=True)
+    exclusion_ground = models.CharField(max_length=20, choices=ExclusionGround.choices, blank=True)
+    # The recorded reason for the exclusion.
     exclusion_note = models.TextField(blank=True)
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The letter it was sent as (HTML and PDF, frozen once sent).
+    letter = models.OneToOneField(
+        "Letter", null=True, blank=True, on_delete=models.PROTECT, related_name="progress_report"
+    )
+    version = models.PositiveIntegerField(default=1)
     # Its reg 7 deadline: one row in the deadlines ledger (start, due day, explanation, flag).
     deadlines = GenericRelation(Deadline, content_type_field="subject_type", object_id_field="subject_id")
 
@@ -436,3 +469,63 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class InvestigationPlan(models.Model):
+    """The plan of an investigation: its terms of reference and methods (milestones are rows)."""
+
+    complaint = models.OneToOneField(SuperComplaint, on_delete=models.CASCADE, related_name="plan")
+    terms_of_reference = models.TextField(blank=True)
+    methods = models.TextField(blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+
+class Milestone(models.Model):
+    """A milestone of the plan. Its target date is a plan entry, not a statutory clock, so it is
+    not a row of the deadlines ledger."""
+
+    complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    target_date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+
+
+class FieldworkKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    INTERVIEW = "interview", _("Interview")
+
+
+class FieldworkEntry(models.Model):
+    """A visit or interview of the investigation (regs 9-10). Deliberately no field for people's
+    names: the log holds no more personal data than the investigation needs (UK GDPR art. 5(1)(c))."""
+
+    complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="fieldwork")
+    occurred_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=FieldworkKind.choices)
+    place = models.CharField(max_length=200)
+    summary = models.TextField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+
+
+class InternalNote(models.Model):
+    """A note by the authorities' staff on a complaint: never shown to the body or the public."""
+
+    complaint = models.ForeignKey(SuperComplaint, on_delete=models.CASCADE, related_name="internal_notes")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -218,6 +218,7 @@ def dashboard_complaints() -> SuperComplaintQuerySet:
     """Every received complaint with what the dashboard shows, in a fixed number of queries."""
     return (
         SuperComplaint.objects.submitted()
+        .select_related("assigned_to")
         .prefetch_related(
             Prefetch(
                 "complainant_set",
@@ -242,8 +243,10 @@ def casework_dashboard(
     state: str = "",
     body_id: int | None = None,
     overdue_only: bool = False,
+    assigned_to_id: int | None = None,
 ) -> Dashboard:
     """Complaints by stage with their running deadlines, filtered; the counts are always of all.
+    ``assigned_to_id`` keeps the complaints one caseworker owns ("assigned to me").
 
     Four queries at most whatever the number of complaints: the counts, the complaints, their
     complainants, and their running deadline rows (each row carries its stored explanation).
@@ -256,6 +259,8 @@ def casework_dashboard(
         complaints = complaints.filter(state=state)
     if body_id is not None:
         complaints = complaints.of_body(body_id)
+    if assigned_to_id is not None:
+        complaints = complaints.filter(assigned_to_id=assigned_to_id)
 
     groups = {stage: StageGroup(stage) for stage in STAGES}
     deadlines = []

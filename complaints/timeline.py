@@ -44,12 +44,25 @@ class Audience(Enum):
 
 
 # The steps of the process, in the order they must happen. A step never shows before an earlier one.
-RECEIVED, ACKNOWLEDGED, POSITION, DECISION, TOLD, LETTER, PROGRESS, REPORT, WITHDRAWN = range(9)
+(
+    RECEIVED,
+    ACKNOWLEDGED,
+    POSITION,
+    DECISION,
+    TOLD,
+    INVESTIGATION,
+    LETTER,
+    WORK,
+    PROGRESS,
+    REPORT,
+    WITHDRAWN,
+) = range(11)
 
 # Steps that follow from no other and that nothing follows from: a letter goes out at any point,
-# and a withdrawal ends the complaint whenever it comes. Where their moment is known they take it,
-# and they hold back nothing after them.
-UNCHAINED = frozenset({LETTER, WITHDRAWN})
+# a visit, an interview, a note or a change to the plan whenever the work needs it, and a
+# withdrawal ends the complaint whenever it comes. Where their moment is known they take it, and
+# they hold back nothing after them.
+UNCHAINED = frozenset({LETTER, WORK, WITHDRAWN})
 
 _UNKNOWN: SortKey = (0, 0, 0, -1, 0)
 
@@ -180,7 +193,27 @@ def complaint_timeline(
             _("The body was told the complaint will be investigated (regulation 6(5))"),
             TOLD,
         )
+    if staff and complaint.investigation_started_at:
+        lead = complaint.lead_authority
+        add(
+            complaint.investigation_started_at,
+            _("Investigation started"),
+            INVESTIGATION,
+            _("Led by %(lead)s.") % {"lead": lead.short_name or lead.name} if lead else "",
+        )
     if staff:
+        # The working file of the investigation: the authorities' own, never the body's or the public's.
+        plan = getattr(complaint, "plan", None)
+        if plan is not None and plan.updated_at:
+            add(plan.updated_at, _("Investigation plan last changed"), WORK)
+        for entry in complaint.fieldwork.order_by("occurred_on", "pk"):
+            add(
+                entry.occurred_on,
+                _("%(kind)s: %(place)s") % {"kind": entry.get_kind_display(), "place": entry.place},
+                WORK,
+            )
+        for note in complaint.internal_notes.order_by("created_at", "pk"):
+            add(note.created_at, _("Internal note added"), WORK, note.text)
         for letter in complaint.letters.filter(sent_at__isnull=False).order_by("sent_at", "pk"):
             add(letter.sent_at, _("Letter sent: %(subject)s") % {"subject": letter.subject}, LETTER)
     if not public:

@@ -15,6 +15,13 @@ from complaints.services.base import (
     check_version,
     next_reference,
 )
+from complaints.services.casefile import (
+    add_internal_note,
+    add_milestone,
+    assign_caseworker,
+    record_fieldwork,
+    save_plan,
+)
 from complaints.services.clocks import recompute_deadlines, store_running_progress_reports
 from complaints.services.closure import (
     begin_monitoring,
@@ -28,7 +35,11 @@ from complaints.services.eligibility import (
     record_position,
     start_assessment,
 )
-from complaints.services.investigation import send_progress_report, start_investigation
+from complaints.services.investigation import (
+    save_progress_report_draft,
+    send_progress_report,
+    start_investigation,
+)
 from complaints.services.records import import_historical_complaint
 from complaints.services.submission import correct_receipt, submission_problems, submit_complaint
 
@@ -39,6 +50,9 @@ __all__ = [
     "NotDesignated",
     "StaleEdit",
     "acknowledge_complaint",
+    "add_internal_note",
+    "add_milestone",
+    "assign_caseworker",
     "begin_monitoring",
     "check_version",
     "close_complaint",
@@ -49,7 +63,10 @@ __all__ = [
     "next_reference",
     "positions_agree",
     "recompute_deadlines",
+    "record_fieldwork",
     "record_position",
+    "save_plan",
+    "save_progress_report_draft",
     "send_progress_report",
     "start_assessment",
     "start_investigation",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from complaints.models import (
     ComplaintState,
+    ExclusionGround,
+    Letter,
     ProgressReport,
     SuperComplaint,
 )
@@ -20,6 +23,7 @@ from complaints.services.base import (
     _check_transition,
     _locked,
     _move,
+    check_version,
 )
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import DeadlineRule
@@ -30,17 +34,31 @@ from organisations.models import Organisation, OrganisationKind
 # --- Investigation and progress reports ----------------------------------------------------------
 
 
-def start_investigation(complaint: SuperComplaint, *, lead_authority: Organisation) -> SuperComplaint:
-    """Open the investigation with its lead authority. Records ``complaint.investigation_started``."""
+def start_investigation(
+    complaint: SuperComplaint,
+    *,
+    lead_authority: Organisation,
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+) -> SuperComplaint:
+    """Open the investigation with its lead authority (one of the three decision-making
+    authorities). The reg 7 clock already runs from the day the body was told (reg 6(5)); starting
+    the investigation does not move it.
+
+    Side effects: the state becomes "being investigated"; stores the lead and the moment; records
+    ``complaint.investigation_started``. A stale form is refused (``StaleEdit``).
+    """
     if lead_authority.kind != OrganisationKind.AUTHORITY:
         raise ComplaintError(_("The lead must be one of the decision-making authorities."))
     with transaction.atomic():
         complaint = _locked(complaint)
         if complaint.state == ComplaintState.INVESTIGATING:
             return complaint
+        check_version(complaint, expected_version)
         _check_transition(complaint, ComplaintState.INVESTIGATING)
         complaint.lead_authority = lead_authority
-        _move(complaint, ComplaintState.INVESTIGATING, ["lead_authority"])
+        complaint.investigation_started_at = at or timezone.now()
+        _move(complaint, ComplaintState.INVESTIGATING, ["lead_authority", "investigation_started_at"])
         record_event(
             action="complaint.investigation_started",
             obj=complaint,
@@ -87,24 +105,108 @@ def _schedule_progress_reports(
     return changed
 
 
+def check_progress_report(
+    steps_taken: str, steps_proposed: str, excluded_text: str, ground: str, note: str
+) -> None:
+    """What a progress report must say (reg 7(2)), and what an exclusion must record (reg 7(3))."""
+    if not steps_taken.strip() or not steps_proposed.strip():
+        raise ComplaintError(
+            _("Explain the steps taken and the steps proposed before the end of the next period.")
+        )
+    _check_exclusion(excluded_text, ground, note)
+
+
+def _check_exclusion(excluded_text: str, ground: str, note: str) -> None:
+    if not (excluded_text.strip() or ground or note.strip()):
+        return
+    if not excluded_text.strip():
+        raise ComplaintError(_("Enter the information excluded, or remove the ground and reason."))
+    if ground not in ExclusionGround.values:
+        raise ComplaintError(
+            _("Choose the ground for excluding the information: national security or a person’s safety.")
+        )
+    if not note.strip():
+        raise ComplaintError(_("Give the reason for excluding the information (regulation 7(3))."))
+
+
+REPORT_FIELDS = ("steps_taken", "steps_proposed", "excluded_text", "exclusion_ground", "exclusion_note")
+
+
+def save_progress_report_draft(
+    report: ProgressReport,
+    *,
+    steps_taken: str,
+    steps_proposed: str,
+    excluded_text: str = "",
+    exclusion_ground: str = "",
+    exclusion_note: str = "",
+    user: Any = None,
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Save the draft of a progress report: its two parts (reg 7(2)) and any information excluded,
+    with its ground and reason (reg 7(3)). Either part may still be empty in a draft.
+
+    A save from a form opened at another version of the report is refused (``StaleEdit``); a sent
+    report never changes. Side effects: updates the report; records
+    ``complaint.progress_report_drafted`` (the period and which parts changed, not their text).
+    """
+    _check_exclusion(excluded_text, exclusion_ground, exclusion_note)
+    values = dict(
+        zip(
+            REPORT_FIELDS,
+            (steps_taken, steps_proposed, excluded_text, exclusion_ground, exclusion_note),
+            strict=True,
+        )
+    )
+    with transaction.atomic():
+        complaint = _locked(report.complaint)
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if report.is_sent:
+            raise InvalidTransition(_("This progress report has been sent, so it can no longer change."))
+        if complaint.state not in (ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING):
+            raise InvalidTransition(
+                _("Progress reports are written only while the complaint is being investigated.")
+            )
+        check_version(report, expected_version)  # type: ignore[arg-type]
+        changed = [name for name, value in values.items() if getattr(report, name) != value]
+        if not changed:
+            return report
+        for name in changed:
+            setattr(report, name, values[name])
+        report.drafted_at, report.drafted_by = at or timezone.now(), user
+        report.version += 1
+        report.save(update_fields=[*changed, "drafted_at", "drafted_by", "version"])
+        record_event(
+            action="complaint.progress_report_drafted",
+            obj=complaint,
+            after={"period": report.period, "changed": changed},
+        )
+    return report
+
+
 def send_progress_report(
     report: ProgressReport,
     *,
     steps_taken: str,
     steps_proposed: str,
+    excluded_text: str = "",
+    exclusion_ground: str = "",
     exclusion_note: str = "",
+    letter: Letter | None = None,
     at: datetime.datetime | None = None,
 ) -> ProgressReport:
     """Send the progress report for a reg 7 period (SI 2018/748 reg 7(2)-(3)).
 
-    Side effects: marks it sent and its reg 7 deadline met, stores the next period so its due
-    date shows, records ``complaint.progress_report_sent``.
+    ``letter`` is the letter generated from these parts (``complaints.letters`` does that and
+    sends it in the same transaction); excluded information is never part of it.
+
+    Side effects: stores the parts, marks it sent and its reg 7 deadline met (an overdue flag stays,
+    as history), links its letter, stores the next period so its due date shows, records
+    ``complaint.progress_report_sent``. Sending twice does nothing the second time.
     """
     at = at or timezone.now()
-    if not steps_taken.strip() or not steps_proposed.strip():
-        raise ComplaintError(
-            _("Explain the steps taken and the steps proposed before the end of the next period.")
-        )
+    check_progress_report(steps_taken, steps_proposed, excluded_text, exclusion_ground, exclusion_note)
     with transaction.atomic():
         complaint = _locked(report.complaint)
         report = ProgressReport.objects.select_for_update().get(pk=report.pk)
@@ -114,19 +216,25 @@ def send_progress_report(
             raise InvalidTransition(
                 _("Progress reports are sent only while the complaint is being investigated.")
             )
-        report.steps_taken, report.steps_proposed, report.exclusion_note = (
-            steps_taken,
-            steps_proposed,
-            exclusion_note,
-        )
+        values = (steps_taken, steps_proposed, excluded_text, exclusion_ground, exclusion_note)
+        for name, value in zip(REPORT_FIELDS, values, strict=True):
+            setattr(report, name, value)
         report.sent_at = at
-        report.save(update_fields=["steps_taken", "steps_proposed", "exclusion_note", "sent_at"])
+        report.letter = letter
+        report.version += 1
+        report.save(update_fields=[*REPORT_FIELDS, "sent_at", "letter", "version"])
         deadline = meet_deadline(report, DeadlineRule.PROGRESS_REPORT, at=at)
         due = deadline.due if deadline else to_london_date(at)
         _schedule_progress_reports(complaint, upto=due + datetime.timedelta(days=1))
         record_event(
             action="complaint.progress_report_sent",
             obj=complaint,
-            after={"period": report.period, "due": due, "sent_at": at},
+            after={
+                "period": report.period,
+                "due": due,
+                "sent_at": at,
+                "excluded": bool(excluded_text.strip()),
+                "exclusion_ground": exclusion_ground,
+            },
         )
     return report

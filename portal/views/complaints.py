@@ -98,6 +98,13 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             "body_name": ", ".join(b.name for b in complaint.complainants.all()),
             "timeline": complaint_timeline(complaint, audience=Audience.BODY),
             "letters": letters,
+            # Only what was sent: a draft, and anything excluded under reg 7(3), stay with the
+            # authorities (the page shows each report as the letter the body received).
+            "progress_reports": list(
+                complaint.progress_reports.filter(sent_at__isnull=False, letter__isnull=False)
+                .select_related("letter")
+                .order_by("period")
+            ),
             "expected": next_expected_date(complaint),
             "may_withdraw": may_withdraw(request.user, complaint),
         },

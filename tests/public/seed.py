@@ -210,7 +210,9 @@ class Seeded:
 def seed_unpublished() -> Seeded:
     """One of each thing the public must not see, beside the public record.
 
-    Where no service writes a field yet (draft progress-report text, draft and submitted but
+    Internal notes, the investigation plan, the fieldwork log and information excluded from a
+    progress report (reg 7(3)) are written through their services. Where no service writes a field
+    yet (draft progress-report text, draft and submitted but
     unpublished responses, internal notes on organisations), the test writes it directly: the point
     is that the read side never shows it, however it got there.
     """
@@ -270,7 +272,28 @@ def seed_unpublished() -> Seeded:
         under_investigation.progress_reports.get(period=1),
         steps_taken=f"{MARK}-sent-steps-taken",
         steps_proposed=f"{MARK}-sent-steps-proposed",
+        excluded_text=f"{MARK}-progress-report-excluded",
+        exclusion_ground="safety",
+        exclusion_note=f"{MARK}-progress-report-exclusion-reason",
     )
+    # The investigation's working file: the authorities' only.
+    complaints.save_plan(
+        under_investigation,
+        terms_of_reference=f"{MARK}-terms-of-reference",
+        methods=f"{MARK}-methods",
+    )
+    complaints.add_milestone(
+        under_investigation, title=f"{MARK}-milestone", target_date=datetime.date(2026, 9, 30)
+    )
+    complaints.record_fieldwork(
+        under_investigation,
+        occurred_on=datetime.date(2026, 3, 2),
+        kind="visit",
+        place=f"{MARK}-fieldwork-place",
+        summary=f"{MARK}-fieldwork-summary",
+        at=london(2026, 3, 3, 9),
+    )
+    complaints.add_internal_note(under_investigation, text=f"{MARK}-internal-note")
     ProgressReport.objects.filter(complaint=under_investigation, period=2).update(
         steps_taken=f"{MARK}-unsent-steps-taken", steps_proposed=f"{MARK}-unsent-steps-proposed"
     )
