@@ -294,23 +294,12 @@ def _save_report(form: ProgressReportForm, report: ProgressReport, user: Any) ->
 
 
 def _send_report(form: ProgressReportForm, report: ProgressReport) -> str:
-    current = ProgressReport.objects.values_list("version", flat=True).get(pk=report.pk)
-    if current != form.cleaned_data["version"]:
-        _refuse(
-            form,
-            StaleEdit(
-                _(
-                    "Someone else saved changes to this progress report after you opened this page. It has "
-                    "not been sent: check the latest version below, then send it again."
-                )
-            ),
-            current,
-        )
-        return ""
     try:
-        sent = letters.send_progress_report_letter(report, **form.parts())
+        sent = letters.send_progress_report_letter(
+            report, **form.parts(), expected_version=form.cleaned_data["version"]
+        )
     except ComplaintError as error:
-        form.add_error(None, str(error))
+        _refuse(form, error, ProgressReport.objects.values_list("version", flat=True).get(pk=report.pk))
         return ""
     except Exception:
         # The letter could not be written (its PDF, say): nothing was sent or marked sent.

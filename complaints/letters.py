@@ -42,7 +42,8 @@ from complaints.models import (
     SuperComplaint,
 )
 from complaints.services import ComplaintError, send_progress_report
-from complaints.services.investigation import check_progress_report
+from complaints.services.base import check_version
+from complaints.services.investigation import STALE_SEND, check_progress_report
 from deadlines.calendar import long_date, written_date
 from deadlines.rules import progress_report_periods, to_london_date
 
@@ -264,6 +265,7 @@ def send_progress_report_letter(
     excluded_text: str = "",
     exclusion_ground: str = "",
     exclusion_note: str = "",
+    expected_version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> ProgressReport:
     """Send a progress report (SI 2018/748 reg 7) as its letter: generated as HTML and PDF from
@@ -279,6 +281,9 @@ def send_progress_report_letter(
     report = ProgressReport.objects.select_related("complaint").get(pk=report.pk)
     if report.is_sent:
         return report
+    # Checked here too, so a stale page does not even render a letter; the service checks again
+    # under its row lock.
+    check_version(report, expected_version, STALE_SEND)
     complaint = report.complaint
     # Rendered before the transaction: a PDF takes a moment, and the row lock should not wait on it.
     letter = generate_letter(
@@ -298,6 +303,7 @@ def send_progress_report_letter(
             exclusion_ground=exclusion_ground,
             exclusion_note=exclusion_note,
             letter=letter,
+            expected_version=expected_version,
             at=at,
         )
         if report.letter_id == letter.pk:

@@ -4,6 +4,7 @@ version check and the reference counter."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
@@ -58,15 +59,21 @@ def _move(complaint: SuperComplaint, target: ComplaintState, extra_fields: Itera
     complaint.save(update_fields=[*STATE_FIELDS, *extra_fields, "updated_at"])
 
 
-def check_version(complaint: SuperComplaint, expected_version: int | None) -> None:
-    """Refuse a save made from a stale form: someone else saved first."""
-    if expected_version is not None and complaint.version != expected_version:
-        raise StaleEdit(
-            _(
+class Versioned(Protocol):
+    version: int
+
+
+def check_version(record: Versioned, expected_version: int | None, message: object = None) -> None:
+    """Refuse a save made from a stale form: someone else saved first. ``record`` is anything with
+    a version (a complaint, a progress report); ``message`` says what was refused, where the
+    default (a complaint's changes not saved) does not fit."""
+    if expected_version is not None and record.version != expected_version:
+        if message is None:
+            message = _(
                 "Someone else saved changes to this complaint after you opened this page. "
                 "Your changes have not been saved yet: check the latest version below, then save again."
             )
-        )
+        raise StaleEdit(str(message))
 
 
 # --- Reference -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import record_event
 from complaints.models import (
@@ -168,7 +169,7 @@ def save_progress_report_draft(
             raise InvalidTransition(
                 _("Progress reports are written only while the complaint is being investigated.")
             )
-        check_version(report, expected_version)  # type: ignore[arg-type]
+        check_version(report, expected_version)
         changed = [name for name, value in values.items() if getattr(report, name) != value]
         if not changed:
             return report
@@ -185,6 +186,12 @@ def save_progress_report_draft(
     return report
 
 
+STALE_SEND = _lazy(
+    "Someone else saved changes to this progress report after you opened this page. It has "
+    "not been sent: check the latest version below, then send it again."
+)
+
+
 def send_progress_report(
     report: ProgressReport,
     *,
@@ -194,9 +201,13 @@ def send_progress_report(
     exclusion_ground: str = "",
     exclusion_note: str = "",
     letter: Letter | None = None,
+    expected_version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> ProgressReport:
     """Send the progress report for a reg 7 period (SI 2018/748 reg 7(2)-(3)).
+
+    A send from a page opened at another version of the report is refused (``StaleEdit``),
+    checked under the row lock.
 
     ``letter`` is the letter generated from these parts (``complaints.letters`` does that and
     sends it in the same transaction); excluded information is never part of it.
@@ -216,6 +227,7 @@ def send_progress_report(
             raise InvalidTransition(
                 _("Progress reports are sent only while the complaint is being investigated.")
             )
+        check_version(report, expected_version, STALE_SEND)
         values = (steps_taken, steps_proposed, excluded_text, exclusion_ground, exclusion_note)
         for name, value in zip(REPORT_FIELDS, values, strict=True):
             setattr(report, name, value)

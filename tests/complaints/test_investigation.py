@@ -217,6 +217,29 @@ def test_a_draft_keeps_its_parts_and_a_sent_report_never_changes():
         services.save_progress_report_draft(draft, steps_taken="Changed", steps_proposed="Changed")
 
 
+def test_a_send_from_a_stale_page_is_refused_and_nothing_is_written_or_sent():
+    complaint = eligible("Stale send", told=london(2026, 12, 1, 10))
+    report = complaint.progress_reports.get(period=1)
+    services.save_progress_report_draft(
+        report, steps_taken="Read files", steps_proposed="", expected_version=1
+    )
+    letters_before = complaint.letters.count()
+    with pytest.raises(services.StaleEdit, match="It has not been sent"):
+        letters.send_progress_report_letter(
+            report, steps_taken="Read files", steps_proposed="Visit forces", expected_version=1
+        )
+    report.refresh_from_db()
+    assert (report.sent_at, report.version, complaint.letters.count()) == (None, 2, letters_before)
+    with pytest.raises(services.StaleEdit):
+        services.send_progress_report(
+            report, steps_taken="Read files", steps_proposed="Visit forces", expected_version=1
+        )
+    sent = letters.send_progress_report_letter(
+        report, steps_taken="Read files", steps_proposed="Visit forces", expected_version=2
+    )
+    assert sent.sent_at is not None
+
+
 def test_sending_writes_the_letter_without_the_excluded_passage_and_emails_it():
     complaint = eligible("Send", told=london(2026, 12, 1, 10))
     report = complaint.progress_reports.get(period=1)
