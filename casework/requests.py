@@ -59,7 +59,6 @@ class InformationRequestForm(GovukForm):
             ("group", gettext_lazy("A group of forces")),
             ("chosen", gettext_lazy("Chosen forces")),
         ],
-        widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Select which forces to send the request to")},
     )
     group = forms.ModelChoiceField(
@@ -72,7 +71,6 @@ class InformationRequestForm(GovukForm):
         label=gettext_lazy("Forces"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     template = forms.FileField(label=gettext_lazy("Data-return spreadsheet (optional)"), required=False)
 

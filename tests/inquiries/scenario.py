@@ -7,6 +7,7 @@ import datetime
 from accounts.models import Membership, Role, User
 from inquiries.models import ForceRequest, InformationRequest
 from inquiries.services import send_information_request, submit_force_answer
+from tests.accounts.support import PASSWORD
 from tests.builders import eligible, london, org
 
 FORCES = [
@@ -20,7 +21,7 @@ DUE = datetime.date(2026, 2, 27)  # a Friday
 
 
 def force_user(force_name: str, email: str) -> User:
-    user = User.objects.create_user(email=email, password="a long enough password 123")
+    user = User.objects.create_user(email=email, password=PASSWORD)
     Membership.objects.create(user=user, organisation=org(force_name), role=Role.RESPONDER)
     return user
 
