@@ -46,6 +46,11 @@ urlpatterns = [
     # Designations (Home Office)
     path("information-requests/", requests.request_list, name="information_requests"),
     path("information-requests/<int:pk>/", requests.answer, name="information_request"),
+    path(
+        "information-requests/<int:pk>/spreadsheet/",
+        requests.template_download,
+        name="information_request_template",
+    ),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),
     path("designations/<slug:slug>/", designations.body, name="designations_body"),

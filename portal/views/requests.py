@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access import rules
 from access.decorators import verified_login_required
+from audit.services import record_access
 from common.forms import GovukForm
 from evidence import checks
 from evidence.services import store_document
@@ -103,4 +104,21 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": list(force_request.answers.select_related("question")),
             "documents": list(force_request.documents.all()),
         },
+    )
+
+
+@verified_login_required
+@require_GET
+def template_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The request's data-return spreadsheet, for the force it is addressed to; recorded."""
+    force_request = _force_request(request, pk)
+    document = force_request.request.template
+    if document is None:
+        raise Http404("This request has no spreadsheet.")
+    record_access(action="document.viewed", obj=document)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
