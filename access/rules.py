@@ -321,3 +321,18 @@ def dma_staff_users() -> Any:
 def may_record_designation(user: Any) -> bool:
     """Designations and revocations are recorded by the Home Office (PRA 2002 s.29A(2))."""
     return is_designations_officer(user)
+
+
+def forces_of(user: Any) -> list[Organisation]:
+    """The police forces the user acts for (a force user is a member of a FORCE organisation)."""
+    return [org for org in organisations_of(user) if org.kind == OrganisationKind.FORCE]
+
+
+def may_send_information_request(user: Any, complaint: Any) -> bool:
+    """The authorities' staff ask forces for information while investigating (SI 2018/748 reg 9)."""
+    return is_dma_staff(user)
+
+
+def may_answer_information_request(user: Any, force_request: Any) -> bool:
+    """Only the force a request is addressed to sees and answers it; another force gets a 404."""
+    return any(force.pk == force_request.force_id for force in forces_of(user))

@@ -105,6 +105,11 @@ ACTIONS: dict[str, Promise] = {
     "obligation.due_changed": gettext_lazy("Response due date changed"),
     "obligation.overdue": gettext_lazy("Response overdue"),
     "obligation.responded": gettext_lazy("Response submitted"),
+    "information_request.sent": gettext_lazy("Information request sent to forces"),
+    "information_request.answered": gettext_lazy("Information request answered"),
+    "information_request.reminded": gettext_lazy("Information request reminder sent"),
+    "information_request.chased": gettext_lazy("Information request chaser sent"),
+    "information_request.overdue": gettext_lazy("Information request overdue"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

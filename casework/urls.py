@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import investigation, views
+from casework import investigation, requests, views
 
 app_name = "casework"
 
@@ -34,4 +34,11 @@ urlpatterns = [
     path(
         "complaints/<reference:reference>/letters/<int:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"
     ),
+    path(
+        "complaints/<reference:reference>/information-requests/new/",
+        requests.new_request,
+        name="information_request_new",
+    ),
+    path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
+    path("information-requests/<int:pk>/csv/", requests.request_csv, name="information_request_csv"),
 ]

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "recommendations",
     "evidence",
     "outbox",
+    "inquiries",
     # Above the domain apps: coordinates several of them
     "operations",
     # Interface apps

@@ -86,6 +86,7 @@ class DeadlineRule(models.TextChoices):
     ACKNOWLEDGEMENT = "reg5", _("Acknowledgement")
     PROGRESS_REPORT = "reg7", _("Progress report")
     RESPONSE = "response", _("Response to a recommendation")
+    INFORMATION_REQUEST = "reg9", _("Answer to an information request")
 
     @classmethod
     def recomputable(cls) -> frozenset[DeadlineRule]:

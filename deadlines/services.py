@@ -300,6 +300,41 @@ def ensure_response_deadline(
     )
 
 
+def ensure_information_request_deadline(
+    force_request: models.Model, *, case: models.Model, due: datetime.date
+) -> Deadline:
+    """Set the day one force must answer an information request by: a date the team sets when it
+    sends the request (SI 2018/748 reg 9 applies inspectors' powers to obtain information; no rule
+    counts the days).
+
+    Side effects: one ``Deadline`` row created or updated; a met one is kept as it is. The caller
+    records the event.
+    """
+    with _in_record_language():
+        basis = gettext("SI 2018/748 reg 9 (the team sets the date it asks for the information by)")
+        text = gettext(
+            "Due: by the end of %(due)s, the date the super-complaints team set when it sent the request."
+        ) % {"due": long_date(due)}
+    return _write(
+        force_request,
+        case=case,
+        rule=DeadlineRule.INFORMATION_REQUEST,
+        due=due,
+        start=None,
+        basis=basis,
+        explanation={
+            "rule": DeadlineRule.INFORMATION_REQUEST.value,
+            "basis": basis,
+            "counted_from": None,
+            "period": None,
+            "start": None,
+            "skipped": [],
+            "result": due.isoformat(),
+        },
+        explanation_text=text,
+    )
+
+
 def meet_deadline(
     subject: models.Model, rule: DeadlineRule, *, at: datetime.datetime | None = None
 ) -> Deadline | None:

@@ -24,6 +24,7 @@ from audit.services import record_event
 from complaints.services import store_running_progress_reports
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
+from inquiries.services import send_chasers
 
 # The audit event each kind of deadline records when it is flagged, and what the event is about:
 # the names the casework history has always shown.
@@ -31,6 +32,7 @@ OVERDUE_EVENTS: dict[str, tuple[str, str]] = {
     DeadlineRule.ACKNOWLEDGEMENT: ("complaint.acknowledgement_overdue", "case"),
     DeadlineRule.PROGRESS_REPORT: ("complaint.progress_report_overdue", "case"),
     DeadlineRule.RESPONSE: ("obligation.overdue", "subject"),
+    DeadlineRule.INFORMATION_REQUEST: ("information_request.overdue", "subject"),
 }
 
 
@@ -71,5 +73,9 @@ def sweep_deadlines(on: datetime.date, *, calendar: WorkingCalendar | None = Non
         row = flag_overdue(pk, on)
         if row is not None:
             flagged[row.rule] += 1
-    # Reminders and escalation will follow here, each claiming its own rows.
+    # Reminders before and chasers after an information request's deadline, each claiming its own
+    # rows; counted beside the flags so the command can report them.
+    sent = send_chasers(on, calendar=cal)
+    flagged["information_request_reminders"] = sent["reminders"]
+    flagged["information_request_chasers"] = sent["chasers"]
     return flagged

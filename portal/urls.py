@@ -4,7 +4,7 @@ designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from portal.views import complaints, designations, drafts
+from portal.views import complaints, designations, drafts, requests
 
 app_name = "portal"
 
@@ -44,6 +44,13 @@ urlpatterns = [
         name="letter_pdf",
     ),
     # Designations (Home Office)
+    path("information-requests/", requests.request_list, name="information_requests"),
+    path("information-requests/<int:pk>/", requests.answer, name="information_request"),
+    path(
+        "information-requests/<int:pk>/spreadsheet/",
+        requests.template_download,
+        name="information_request_template",
+    ),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),
     path("designations/<slug:slug>/", designations.body, name="designations_body"),

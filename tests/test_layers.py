@@ -31,6 +31,7 @@ DOMAIN = (
     "accounts",
     "access",
     "outbox",
+    "inquiries",
 )
 SHARED = ("common",)
 COORDINATING = ("operations",)

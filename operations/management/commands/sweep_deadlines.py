@@ -31,5 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Swept for {on:%-d %B %Y}: newly overdue: {counts[DeadlineRule.ACKNOWLEDGEMENT]} "
             f"acknowledgements, {counts[DeadlineRule.PROGRESS_REPORT]} progress reports, "
-            f"{counts[DeadlineRule.RESPONSE]} responses."
+            f"{counts[DeadlineRule.RESPONSE]} responses, "
+            f"{counts[DeadlineRule.INFORMATION_REQUEST]} information requests; "
+            f"information request reminders sent: {counts['information_request_reminders']}, "
+            f"chasers sent: {counts['information_request_chasers']}."
         )
