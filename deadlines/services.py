@@ -258,6 +258,41 @@ def ensure_progress_report_deadline(
     )
 
 
+def _write_set_date(
+    subject: models.Model,
+    *,
+    case: models.Model,
+    rule: DeadlineRule,
+    due: datetime.date,
+    basis: str,
+    text: str,
+    note: str | None = None,
+) -> Deadline:
+    """Write a deadline whose date someone sets (a report, the team) rather than a rule counts:
+    nothing to skip, no start, the date itself is the result."""
+    explanation: dict[str, Any] = {
+        "rule": rule.value,
+        "basis": basis,
+        "counted_from": None,
+        "period": None,
+        "start": None,
+        "skipped": [],
+        "result": due.isoformat(),
+    }
+    if note is not None:
+        explanation["note"] = note
+    return _write(
+        subject,
+        case=case,
+        rule=rule,
+        due=due,
+        start=None,
+        basis=basis,
+        explanation=explanation,
+        explanation_text=text,
+    )
+
+
 def ensure_response_deadline(
     obligation: models.Model,
     *,
@@ -279,24 +314,8 @@ def ensure_response_deadline(
         text = explanation or gettext("Due: by the end of %(due)s, the date the report sets.") % {
             "due": long_date(due)
         }
-    return _write(
-        obligation,
-        case=case,
-        rule=DeadlineRule.RESPONSE,
-        due=due,
-        start=None,
-        basis=basis,
-        explanation={
-            "rule": DeadlineRule.RESPONSE.value,
-            "basis": basis,
-            "counted_from": None,
-            "period": None,
-            "start": None,
-            "skipped": [],
-            "result": due.isoformat(),
-            "note": explanation,
-        },
-        explanation_text=text,
+    return _write_set_date(
+        obligation, case=case, rule=DeadlineRule.RESPONSE, due=due, basis=basis, text=text, note=explanation
     )
 
 
@@ -315,23 +334,8 @@ def ensure_information_request_deadline(
         text = gettext(
             "Due: by the end of %(due)s, the date the super-complaints team set when it sent the request."
         ) % {"due": long_date(due)}
-    return _write(
-        force_request,
-        case=case,
-        rule=DeadlineRule.INFORMATION_REQUEST,
-        due=due,
-        start=None,
-        basis=basis,
-        explanation={
-            "rule": DeadlineRule.INFORMATION_REQUEST.value,
-            "basis": basis,
-            "counted_from": None,
-            "period": None,
-            "start": None,
-            "skipped": [],
-            "result": due.isoformat(),
-        },
-        explanation_text=text,
+    return _write_set_date(
+        force_request, case=case, rule=DeadlineRule.INFORMATION_REQUEST, due=due, basis=basis, text=text
     )
 
 
