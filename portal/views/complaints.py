@@ -12,7 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from access.decorators import verified_login_required
-from access.rules import get_object_for_user_or_404, may_record_designation, may_view_complaint, may_withdraw
+from access.rules import (
+    forces_of,
+    get_object_for_user_or_404,
+    may_record_designation,
+    may_view_complaint,
+    may_withdraw,
+)
 from audit.services import record_access
 from complaints.letters import letter_fragment
 from complaints.models import (
@@ -27,6 +33,7 @@ from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
 from deadlines.rules import to_london_date
+from inquiries.selectors import requests_for_forces
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
 
@@ -37,7 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
     not a 404: the address exists, there is simply nothing here for their account)."""
     bodies = bodies_of(request.user)
     designations = may_record_designation(request.user)
-    if not bodies and not designations:
+    forces = forces_of(request.user)
+    if not bodies and not designations and not forces:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -48,6 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "drafts": list(mine.filter(state=ComplaintState.DRAFT).order_by("-updated_at")),
             "complaints": list(mine.submitted().order_by("-received_at", "-pk")),
             "designations": designations,
+            "forces": forces,
+            # A force's work: the requests it has yet to answer, the soonest due first.
+            "open_requests": list(requests_for_forces(forces).filter(answered_at__isnull=True)),
         },
     )
 
