@@ -97,6 +97,9 @@ bench: install-dev frontend postgres
 	$(PY) bench/run.py
 	$(PY) bench/drill_backup.py --database sqlite
 	$(PY) bench/drill_backup.py --database postgresql
+	$(PY) bench/drill_concurrency.py --database sqlite
+	$(PY) bench/drill_concurrency.py --database postgresql
+	$(PY) bench/drill_faults.py
 
 messages: install-dev
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l cy --ignore=.venv --ignore=node_modules

@@ -18,17 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from service import PG_BASE, PYTHON, ROOT, free_port, manage, pg_databases, service_env, wait_for
 
 # Stores documents (each a file and an audit event) until STOP exists or LIMIT is reached,
 # writing how many it has stored to PROGRESS after each.
@@ -44,36 +40,6 @@ while n < LIMIT and not stop.exists():
     n += 1
     progress.write_text(str(n))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(folder: Path, database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
-            "MEDIA_ROOT": str(folder / "media"),
-            "AUDIT_CHECKPOINT_DIR": str(folder / "checkpoints"),
-            "PUBLIC_CACHE_SECONDS": "0",
-        }
-    )
-    return env
-
-
-def _manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout.strip()
 
 
 def _store_documents(env: dict[str, str], folder: Path, limit: int) -> subprocess.Popen[str]:
@@ -94,18 +60,6 @@ def _store_documents(env: dict[str, str], folder: Path, limit: int) -> subproces
     )
 
 
-def _wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310  (loopback only)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 def _wait_until_written(progress: Path, count: int, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -115,40 +69,29 @@ def _wait_until_written(progress: Path, count: int, seconds: float = 120) -> Non
     raise RuntimeError(f"the writer did not store {count} documents within {seconds} s")
 
 
-def _pg_databases(base: str, names: list[str], *, create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if create:
-                conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def drill(database: str, writes_during: int) -> dict[str, object]:
     started = time.monotonic()
-    pg_base = os.environ.get("DRILL_PG_URL", "postgres://postgres@127.0.0.1:5432")
     with tempfile.TemporaryDirectory(prefix="drill-backup-") as tmp:
         folder = Path(tmp)
         source, target = folder / "service", folder / "restored"
         if database == "postgresql":
             names = ["sc_drill_source", "sc_drill_restored"]
-            _pg_databases(pg_base, names, create=True)
-            source_url, target_url = (f"{pg_base}/{name}" for name in names)
+            pg_databases(names, create=True)
+            source_url, target_url = (f"{PG_BASE}/{name}" for name in names)
         else:
             source_url = f"sqlite:///{source / 'db.sqlite3'}"
             target_url = f"sqlite:///{target / 'db.sqlite3'}"
         source.mkdir()
         target.mkdir()
-        env = _env(source, source_url)
+        env = service_env(source, source_url)
         try:
-            _manage(env, "migrate", "--noinput", "-v", "0")
-            _manage(env, "load_public_record")
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "load_public_record")
             writer = _store_documents(env, folder, 5)
             writer.communicate(timeout=300)
-            _manage(env, "audit_checkpoint")
+            manage(env, "audit_checkpoint")
 
-            port = _free_port()
+            port = free_port()
             server = subprocess.Popen(
                 [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
                 cwd=ROOT,
@@ -157,11 +100,11 @@ def drill(database: str, writes_during: int) -> dict[str, object]:
                 stderr=subprocess.DEVNULL,
             )
             try:
-                _wait_for(f"http://127.0.0.1:{port}/super-complaints/")
+                wait_for(f"http://127.0.0.1:{port}/super-complaints/")
                 writer = _store_documents(env, folder, 10_000)
                 _wait_until_written(folder / "progress", writes_during)
-                backed_up = _manage(env, "backup", "--to", str(folder / "backup"))
-                _wait_for(f"http://127.0.0.1:{port}/super-complaints/")  # still serving
+                backed_up = manage(env, "backup", "--to", str(folder / "backup"))
+                wait_for(f"http://127.0.0.1:{port}/super-complaints/")  # still serving
                 (folder / "stop").touch()
                 writer.communicate(timeout=300)
                 if writer.returncode != 0:
@@ -170,11 +113,11 @@ def drill(database: str, writes_during: int) -> dict[str, object]:
                 server.terminate()
                 server.wait(timeout=30)
 
-            restored_env = _env(target, target_url)
-            restored = _manage(restored_env, "restore", "--from", str(folder / "backup"))
-            verified = _manage(restored_env, "verify_audit")
+            restored_env = service_env(target, target_url)
+            restored = manage(restored_env, "restore", "--from", str(folder / "backup"))
+            verified = manage(restored_env, "verify_audit")
             manifest = json.loads((folder / "backup" / "manifest.json").read_text())
-            source_documents = _manage(
+            source_documents = manage(
                 env,
                 "shell",
                 "--no-imports",
@@ -183,7 +126,7 @@ def drill(database: str, writes_during: int) -> dict[str, object]:
             )
         finally:
             if database == "postgresql":
-                _pg_databases(pg_base, ["sc_drill_source", "sc_drill_restored"], create=False)
+                pg_databases(["sc_drill_source", "sc_drill_restored"], create=False)
     return {
         "name": "drill_backup_restore",
         "database": database,

@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from service import PG_BASE, ROOT, pg_databases
+
 sys.path.insert(0, str(ROOT))
 
 
@@ -36,14 +37,9 @@ def _setup(database: str, folder: Path) -> str | None:
     """Point Django at a new database and migrate it; returns the PostgreSQL name to drop."""
     name = None
     if database == "postgresql":
-        import psycopg
-
-        base = os.environ.get("DRILL_PG_URL", "postgres://postgres@127.0.0.1:5432")
         name = "sc_drill_concurrency"
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
+        pg_databases([name], create=True)
+        os.environ["DATABASE_URL"] = f"{PG_BASE}/{name}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'db.sqlite3'}"
     os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -61,13 +57,10 @@ def _setup(database: str, folder: Path) -> str | None:
 
 
 def _drop(name: str) -> None:
-    import psycopg
     from django.db import connections
 
     connections.close_all()
-    base = os.environ.get("DRILL_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    pg_databases([name], create=False)
 
 
 def _race(save: Any, version: int, texts: tuple[str, str]) -> list[tuple[str, str]]:

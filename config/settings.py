@@ -287,6 +287,8 @@ if not CASEWORK_TEAM_EMAIL or "@" not in CASEWORK_TEAM_EMAIL:
 # OUTBOX_RETRY_SECONDS, at most 6 hours), and after OUTBOX_MAX_ATTEMPTS leaves it failed for staff.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+# A message left "sending" longer than this (its worker died mid-send) is taken back and retried.
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 600)
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 

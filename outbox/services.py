@@ -28,9 +28,6 @@ from outbox.models import ALLOWED_TRANSITIONS, Message, MessageState
 
 logger = logging.getLogger(__name__)
 
-# How long a claimed message may stay "sending" before the sweep takes it back: far longer than an
-# SMTP conversation, so a live worker is never overtaken.
-SENDING_LEASE = datetime.timedelta(minutes=10)
 # The longest wait between two attempts.
 MAX_BACKOFF = datetime.timedelta(hours=6)
 
@@ -255,7 +252,10 @@ def requeue_message(message: Message) -> Message:
 
 def _reclaim_stale(now: datetime.datetime) -> int:
     """Take back messages whose worker stopped mid-send: each counts as a failed attempt."""
-    cutoff = now - SENDING_LEASE
+    # How long a claimed message may stay "sending" before the sweep takes it back
+    # (OUTBOX_SENDING_LEASE_SECONDS): far longer than an SMTP conversation, so a live worker is
+    # never overtaken.
+    cutoff = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
     count = 0
     stale = Message.objects.filter(state=MessageState.SENDING, claimed_at__lt=cutoff)
     for message_id in list(stale.values_list("pk", flat=True)):

@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 for the outbox tests: it either refuses every connection with
-a 554 greeting (as a mail relay that is down or rejecting us does) or accepts mail and keeps it."""
+a 554 greeting (as a mail relay that is down or rejecting us does) or accepts mail and keeps it;
+``stalled`` makes it hold every sender at DATA until released (a worker killed mid-send)."""
 
 from __future__ import annotations
 
@@ -40,11 +41,17 @@ class _Handler(socketserver.StreamRequestHandler):
                 recipients.append(command.split(":", 1)[1].strip(" <>"))
                 self._reply("250 OK")
             elif verb == "DATA":
+                # A stalled server holds the sender here, before the message is sent: a sender
+                # that dies now has delivered nothing.
+                server.stalled_senders += 1
+                server.release.wait()
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
                 lines = []
                 while True:
                     line = self.rfile.readline()
-                    if line in (b".\r\n", b".\n", b""):
+                    if line == b"":
+                        return  # the sender went away mid-message: nothing was delivered
+                    if line in (b".\r\n", b".\n"):
                         break
                     lines.append(line[1:] if line.startswith(b"..") else line)
                 time.sleep(server.delay)
@@ -61,11 +68,23 @@ class _TCPServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A sender killed mid-conversation leaves a broken pipe: expected in the drills, not news.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class SMTPServer:
-    def __init__(self, *, refusing: bool, delay: float = 0.0) -> None:
+    def __init__(self, *, refusing: bool, delay: float = 0.0, stalled: bool = False) -> None:
         self.refusing = refusing
         self.delay = delay
+        # While ``release`` is not set, every sender waits at DATA (``stalled_senders`` counts them).
+        self.release = threading.Event()
+        if not stalled:
+            self.release.set()
+        self.stalled_senders = 0
         self.connections = 0
         self.received: list[tuple[str, list[str], Message]] = []
         self._server = _TCPServer(("127.0.0.1", 0), _Handler)
@@ -78,6 +97,7 @@ class SMTPServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release.set()
         self._server.shutdown()
         self._server.server_close()
 
