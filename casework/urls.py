@@ -41,4 +41,9 @@ urlpatterns = [
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path("information-requests/<int:pk>/csv/", requests.request_csv, name="information_request_csv"),
+    path(
+        "information-requests/<int:pk>/files/<int:document_pk>/",
+        requests.request_document,
+        name="information_request_document",
+    ),
 ]

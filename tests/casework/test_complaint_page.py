@@ -126,7 +126,9 @@ def test_downloading_a_document_is_recorded_as_an_access(client_for, people, pub
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 the evidence"
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="Hidden victims.pdf"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"Hidden victims.pdf\"; filename*=UTF-8''Hidden%20victims.pdf"
+    )
     [event] = AuditEvent.objects.filter(action="document.viewed")
     assert (event.kind, event.object_type, event.object_id) == (
         "access",
@@ -159,7 +161,9 @@ def test_a_letter_is_shown_inside_the_service_under_its_strict_csp(client_for, d
 
     pdf = client_for("college").get(f"/casework/complaints/{decided.reference}/letters/{letter.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == f'attachment; filename="{decided.reference}-eligible.pdf"'
+    name = f"{decided.reference}-eligible.pdf"
+    assert pdf["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    assert (pdf["X-Content-Type-Options"], pdf["Content-Security-Policy"]) == ("nosniff", "sandbox")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
 
 
