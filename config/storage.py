@@ -28,11 +28,10 @@ def documents_storage(url: str, root: Path) -> dict[str, Any]:
     """The ``STORAGES["documents"]`` entry for ``DOCUMENT_STORAGE_URL`` (empty: the file system)."""
     if not url:
         return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            # No base_url: a document has no address of its own, only the permission-checked views.
+            # No URLs: a document has no address of its own, only the permission-checked views.
+            "BACKEND": "evidence.storage.PrivateFileSystemStorage",
             "OPTIONS": {
                 "location": str(root),
-                "base_url": None,
                 "file_permissions_mode": 0o600,
                 "directory_permissions_mode": 0o700,
             },

@@ -53,6 +53,8 @@ def strip_pdf(data: bytes) -> bytes:
                 del page[NameObject(key)]
     # Remove the document information dictionary altogether (author, creator, dates).
     writer.metadata = None
+    # Objects no longer referenced (the old XMP stream, the old information) are not written.
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

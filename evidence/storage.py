@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 
 def document_storage() -> Storage:
@@ -20,3 +20,10 @@ def random_key(prefix: str = "documents") -> str:
     """
     token = secrets.token_hex(16)
     return f"{prefix}/{token[:2]}/{token}"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """The file system, with no URLs: a stored document is reached only through a download view."""
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("Documents have no public URL; use the permission-checked download views.")
