@@ -71,7 +71,7 @@ def clamd_socket(tmp_path_factory) -> Iterator[str]:
             ]
         )
     )
-    process = subprocess.Popen(  # noqa: S603 - our own binary and config
+    process = subprocess.Popen(
         [clamd_binary(), "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     try:

@@ -62,7 +62,7 @@ def test_every_flag_has_a_label_for_staff():
         ("minutes.odt", files.odf_bytes("text")),
         ("figures.ods", files.odf_bytes("spreadsheet")),
         ("figures.csv", files.csv_bytes()),
-        ("notes.txt", "Less than <3 cases, see a<b in the table".encode()),
+        ("notes.txt", b"Less than <3 cases, see a<b in the table"),
         ("photo.png", files.png_bytes()),
         ("photo.jpg", files.jpeg_bytes()),
         ("MZ notes.txt", b"MZ stands for the two initials of the author\n"),
