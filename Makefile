@@ -59,11 +59,13 @@ $(VENV)/.installed-dev: requirements/dev.lock
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
-## system-deps: Debian packages for the browser tests and PDF checks (never `playwright install`)
+## system-deps: Debian packages for the browser tests, PDF checks and the virus-scan tests (clamd,
+## which tests/evidence/test_clamd.py starts on a signature file of its own) (never `playwright install`)
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v msgfmt >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! command -v msgfmt >/dev/null \
+		|| ! test -x /usr/sbin/clamd; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium chromium-driver poppler-utils gettext \
+			chromium chromium-driver poppler-utils gettext clamav-daemon \
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	fi
 

@@ -92,6 +92,8 @@ ACTIONS: dict[str, Promise] = {
     "document.uploaded": gettext_lazy("Document uploaded"),
     "document.viewed": gettext_lazy("Document downloaded"),
     "document.deleted": gettext_lazy("Document deleted"),
+    "document.scanned": gettext_lazy("Document scanned for viruses and released"),
+    "document.infected": gettext_lazy("Virus found in a document: file removed"),
     # Reports and recommendations
     "report.created": gettext_lazy("Report started"),
     "report.action_added": gettext_lazy("Action of the authorities added"),

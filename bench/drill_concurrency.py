@@ -45,6 +45,7 @@ def _setup(database: str, folder: Path) -> str | None:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["MEDIA_ROOT"] = str(folder / "media")
+    os.environ["DOCUMENT_ROOT"] = str(folder / "documents")
     os.environ["AUDIT_CHECKPOINT_DIR"] = str(folder / "checkpoints")
     import django
 

@@ -31,6 +31,7 @@ def service_env(folder: Path, database_url: str, **extra: str) -> dict[str, str]
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(folder / "media"),
+            "DOCUMENT_ROOT": str(folder / "documents"),
             "AUDIT_CHECKPOINT_DIR": str(folder / "checkpoints"),
             "PUBLIC_CACHE_SECONDS": "0",
             **extra,

@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,8 @@ from common.date_fields import DateField
 from common.forms import GovukForm
 from complaints.selectors import london_today
 from evidence import checks
+from evidence.downloads import document_download
+from evidence.models import Document
 from evidence.services import store_document
 from inquiries.models import ForceRequest, InformationRequest
 from inquiries.selectors import Completeness, completeness, status_of
@@ -133,6 +136,8 @@ def new_request(request: HttpRequest, reference: str) -> HttpResponse:
                 template=template,
                 user=request.user,
             )
+        except checks.UploadRejected as rejected:
+            form.add_error("template", str(rejected))
         except InquiryError as error:
             form.add_error(None, str(error))
         else:
@@ -160,8 +165,34 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "casework/information_request.html",
-        {"info": info, "complaint": info.complaint, "table": table, "counts": counts},
+        {
+            "info": info,
+            "complaint": info.complaint,
+            "table": table,
+            "counts": counts,
+            "returned_files": [
+                (force_request.force, document)
+                for force_request in info.force_requests.select_related("force").prefetch_related("documents")
+                for document in force_request.documents.all()
+            ],
+        },
     )
+
+
+@staff_only
+@require_GET
+def request_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """The request's spreadsheet or a file a force returned, for staff who may see the complaint."""
+    info = _request_for(request, pk)
+    documents = Document.objects.filter(
+        Q(pk=info.template_id)
+        | Q(
+            pk__in=ForceRequest.documents.through.objects.filter(forcerequest__request=info).values(
+                "document_id"
+            )
+        )
+    )
+    return document_download(get_object_or_404(documents, pk=document_pk))
 
 
 def _day(value: datetime.date | None) -> str:

@@ -46,4 +46,9 @@ urlpatterns = [
         name="information_request_answer",
     ),
     path("information-requests/<int:pk>/csv/", requests.request_csv, name="information_request_csv"),
+    path(
+        "information-requests/<int:pk>/files/<int:document_pk>/",
+        requests.request_document,
+        name="information_request_document",
+    ),
 ]

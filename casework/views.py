@@ -31,6 +31,7 @@ from audit.models import AuditEvent
 from audit.selectors import events_for
 from audit.services import record_access
 from casework.forms import AssignForm, DashboardFilterForm, DecisionForm, PositionForm
+from common.downloads import attachment_response
 from complaints import letters, selectors
 from complaints.models import (
     ComplaintState,
@@ -49,6 +50,7 @@ from complaints.services import (
 )
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
+from evidence.downloads import document_download
 from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
 
@@ -210,13 +212,7 @@ def evidence_document(request: HttpRequest, reference: str, item_id: int) -> Fil
     )
     document = item.document
     assert document is not None  # filtered above
-    record_access(action="document.viewed", obj=document)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
-    )
+    return document_download(document)
 
 
 # --- Acknowledgement (SI 2018/748 reg 5) ---------------------------------------------------------
@@ -474,11 +470,8 @@ def letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> FileResp
     complaint = _complaint(request, reference)
     letter = get_object_or_404(complaint.letters.exclude(pdf=""), pk=letter_id)
     record_access(action="letter.pdf_downloaded", obj=letter)
-    return FileResponse(
-        letter.pdf.open("rb"),
-        as_attachment=True,
-        filename=letters.pdf_filename(letter),
-        content_type="application/pdf",
+    return attachment_response(
+        letter.pdf.open("rb"), filename=letters.pdf_filename(letter), content_type="application/pdf"
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from audit.services import record_event, snapshot
@@ -278,17 +279,30 @@ def set_forces(
 # --- Evidence (reg 4(2)(c)) ----------------------------------------------------------------------
 
 
+def evidence_total(complaint: SuperComplaint) -> int:
+    """The size in bytes of all the files in the complaint's evidence (for the 200 MB limit)."""
+    total = complaint.evidence_items.filter(document__isnull=False).aggregate(total=Sum("document__size"))
+    return int(total["total"] or 0)
+
+
 def add_evidence(
     complaint: SuperComplaint, *, document: Document, description: str, expected_version: int | None = None
 ) -> EvidenceItem:
     """Add a stored document (``evidence.services.store_document``) to the evidence relied on.
 
-    Records ``complaint.evidence_added``.
+    The complaint's files together may hold at most ``EVIDENCE_MAX_SUBMISSION_SIZE`` (200 MB):
+    checked here under the draft's lock, so two uploads at once cannot pass it together
+    (``ComplaintError``; the caller removes the stored document). Records ``complaint.evidence_added``.
     """
+    from evidence.checks import max_submission_size
+    from evidence.services import submission_limit_message
+
     if not description.strip():
         raise ComplaintError(_("Describe the file and what it shows."))
     with transaction.atomic():
         complaint = _lock_draft(complaint, expected_version)
+        if evidence_total(complaint) + document.size > max_submission_size():
+            raise ComplaintError(submission_limit_message(document.original_name))
         last = complaint.evidence_items.order_by("-position").values_list("position", flat=True).first() or 0
         item = complaint.evidence_items.create(
             description=description.strip(), document=document, position=last + 1

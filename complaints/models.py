@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.partial_dates import PartialDateField
 from deadlines.models import Deadline, DeadlineRule
+from evidence.storage import document_storage, random_key
 
 if TYPE_CHECKING:
     from organisations.models import Organisation
@@ -448,6 +449,10 @@ class LetterKind(models.TextChoices):
     REPORT = "report", _("Report (regulation 8)")
 
 
+def letter_path(instance: Letter, filename: str) -> str:
+    return random_key("letters") + ".pdf"
+
+
 class Letter(models.Model):
     """A letter to the complainant body, generated from the case record and kept as sent.
 
@@ -459,7 +464,8 @@ class Letter(models.Model):
     kind = models.CharField(max_length=30, choices=LetterKind.choices)
     subject = models.CharField(max_length=300)
     body_html = models.TextField()
-    pdf = models.FileField(upload_to="letters/", max_length=200, blank=True)
+    # In the private documents store, under a random key (evidence.storage).
+    pdf = models.FileField(upload_to=letter_path, storage=document_storage, max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_to = models.EmailField(blank=True)

@@ -11,6 +11,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import documents_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -247,14 +249,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents (evidence, information-request files, letters) are kept in the private "documents"
+# storage: DOCUMENT_ROOT on this machine, or an S3-compatible bucket named by DOCUMENT_STORAGE_URL
+# (config/storage.py). Nothing stored is ever served under a URL of its own: MEDIA_URL is not routed,
+# and every download goes through a view that checks permission (evidence/downloads.py).
+DOCUMENT_ROOT = Path(env.str("DOCUMENT_ROOT", default=str(VAR_DIR / "documents")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "documents": documents_storage(env.str("DOCUMENT_STORAGE_URL", default=""), DOCUMENT_ROOT),
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# ClamAV: every upload is scanned by clamd when one is configured (a unix socket, or a host and
+# port). While it is configured but cannot be reached, files are kept "scan pending" and released
+# only once a later scan passes (evidence/scanning.py, docs/operations.md).
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
+# A submission (a complaint's evidence together) may hold at most this much.
+EVIDENCE_MAX_SUBMISSION_SIZE = env_int("EVIDENCE_MAX_SUBMISSION_SIZE", 200 * 1024 * 1024)
 
 # Uploads. An evidence file may be up to EVIDENCE_MAX_FILE_SIZE (checked by evidence.checks, with
 # a clear message); files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file rather

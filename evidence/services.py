@@ -1,19 +1,44 @@
-"""Storing and removing documents. Every write to ``evidence.Document`` goes through here."""
+"""Storing, scanning, releasing and removing documents. Every write to ``evidence.Document`` goes
+through here, and every kind of document (complaint evidence, information-request returns and
+templates, later call-for-evidence attachments) is stored by ``store_document``."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 import os
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from audit.services import record_event, snapshot
-from evidence import checks
-from evidence.models import Document
+from audit.services import record_access, record_event, snapshot
+from evidence import checks, metadata, scanning
+from evidence.checks import UploadRejected
+from evidence.models import Document, ScanStatus
 
-DOCUMENT_FIELDS = ["file", "original_name", "content_type", "size", "sha256"]
+__all__ = [
+    "UploadRejected",
+    "delete_document",
+    "open_for_download",
+    "publishable_copy",
+    "rescan_document",
+    "scan_pending_documents",
+    "store_document",
+]
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_FIELDS = ["file", "original_name", "content_type", "size", "sha256", "scan_status", "flags"]
+# Waits between scans of a document kept while clamd could not be reached: 1, 2, 4... minutes, at
+# most an hour; the sweep (``manage.py scan_documents``) retries every pending one as well.
+RESCAN_FIRST_WAIT = datetime.timedelta(minutes=1)
+RESCAN_LONGEST_WAIT = datetime.timedelta(hours=1)
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -31,32 +56,191 @@ def _display_name(name: str) -> str:
     return base[-255:]
 
 
-def store_document(upload: UploadedFile, *, user: Any = None, description: str = "") -> Document:
-    """Check an uploaded file and keep it (SI 2018/748 reg 4(2)(c): the evidence relied on).
+def _chunks(file: IO[bytes]) -> Iterator[bytes]:
+    file.seek(0)
+    while chunk := file.read(64 * 1024):
+        yield chunk
+    file.seek(0)
 
-    Raises ``checks.UploadRejected`` for a file of the wrong type, empty or too large. The file is
-    stored under its SHA-256 digest, never under the name it came with; the type recorded is the one
-    its content proved, not the one the browser claimed. Records ``document.uploaded``.
+
+def _virus_message(name: str) -> str:
+    return _(
+        "“%(name)s” contains a virus, so it cannot be accepted and was not kept. Check your computer "
+        "with your antivirus software, and upload a copy of the document that is free of viruses."
+    ) % {"name": name}
+
+
+def store_document(
+    upload: UploadedFile,
+    *,
+    user: Any = None,
+    description: str = "",
+    submission_total: int | None = None,
+) -> Document:
+    """Check an uploaded file, scan it for viruses and keep it in the private documents store.
+
+    The one entry point for every kind of document. Raises ``UploadRejected`` (its message is for
+    the person who chose the file) for a file that fails ``checks.inspect``, that clamd finds a
+    virus in, or that would take a submission over ``EVIDENCE_MAX_SUBMISSION_SIZE``
+    (``submission_total``: what the submission holds already; the service adding the document
+    enforces the limit again under its lock). Nothing is stored for a rejected file.
+
+    The file is kept under a random key (``evidence.storage.random_key``); its SHA-256 is a column.
+    The type recorded is the one its content proved; a PDF's active content is in ``flags``. While
+    clamd is configured but cannot be reached, the document is kept ``scan pending``: nobody may
+    download it until ``rescan_document`` finds it clean (a task is queued for that). Records
+    ``document.uploaded``.
     """
-    file_type = checks.check_upload(upload)
+    checked = checks.inspect(upload)
+    name = _display_name(upload.name or "")
+    size = upload.size or 0
+    if submission_total is not None and submission_total + size > checks.max_submission_size():
+        raise UploadRejected(submission_limit_message(name))
+    status = ScanStatus.NOT_SCANNED
+    if scanning.configured():
+        assert upload.file is not None  # checks.inspect refuses an unreadable upload
+        try:
+            result = scanning.scan_chunks(_chunks(upload.file))
+        except scanning.ScannerUnavailable as error:
+            logger.warning("clamd unavailable, %s kept unreleased: %s", name, error)
+            status = ScanStatus.PENDING
+        else:
+            if not result.clean:
+                logger.warning("clamd found %s in an upload; refused", result.signature)
+                raise UploadRejected(_virus_message(name))
+            status = ScanStatus.CLEAN
     document = Document(
-        original_name=_display_name(upload.name or ""),
-        content_type=file_type.content_type,
-        size=upload.size or 0,
+        original_name=name,
+        content_type=checked.file_type.content_type,
+        size=size,
         sha256=_sha256(upload),
         description=description,
         uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        scan_status=status,
+        flags=list(checked.flags),
     )
     # The storage writes the file now; a failure below removes it again, so no orphan is left.
-    document.file.save(document.sha256, upload, save=False)
+    document.file.save("upload", upload, save=False)
     try:
         with transaction.atomic():
             document.save()
             record_event(action="document.uploaded", obj=document, after=snapshot(document, DOCUMENT_FIELDS))
+            if status == ScanStatus.PENDING:
+                document_id = document.pk
+                transaction.on_commit(lambda: _queue_rescan(document_id, attempts=0), robust=True)
     except BaseException:
         document.file.storage.delete(document.file.name)
         raise
     return document
+
+
+def submission_limit_message(name: str) -> str:
+    return _(
+        "“%(name)s” cannot be added: the evidence for one complaint must be %(limit)s or smaller in "
+        "total. Remove a file you no longer need, or send a shorter version."
+    ) % {"name": name, "limit": checks.size_label(checks.max_submission_size())}
+
+
+def _queue_rescan(document_id: int, *, attempts: int) -> None:
+    from evidence.tasks import rescan
+
+    task = rescan
+    if not task.get_backend().supports_defer:
+        return  # this backend cannot wait; ``manage.py scan_documents`` retries pending documents
+    wait = min(RESCAN_FIRST_WAIT * (2 ** min(attempts, 10)), RESCAN_LONGEST_WAIT)
+    task.using(run_after=timezone.now() + wait).enqueue(document_id)
+
+
+def rescan_document(document_id: int) -> Document | None:
+    """Scan a ``scan pending`` document again; None if it is not (or no longer) pending.
+
+    Clean: released (``scan_status`` clean), records ``document.scanned``. Infected: the stored file
+    is destroyed once the transaction commits and the row kept as the record (``infected``),
+    records ``document.infected``. clamd still unavailable: the attempt is counted and another
+    queued. The scan runs outside any transaction (it may take a while); the verdict is written
+    under the row's lock only if the document is still pending, so two scans at once are harmless.
+    """
+    if not scanning.configured():
+        return None
+    found = Document.objects.filter(pk=document_id, scan_status=ScanStatus.PENDING).first()
+    if found is None:
+        return None
+    try:
+        with found.file.open("rb") as stored:
+            result: scanning.ScanResult | None = scanning.scan_chunks(_chunks(stored))
+    except scanning.ScannerUnavailable as error:
+        logger.warning("clamd still unavailable for document %s: %s", document_id, error)
+        result = None
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.scan_status != ScanStatus.PENDING:
+            return None
+        before = snapshot(document, DOCUMENT_FIELDS)
+        document.scan_attempts += 1
+        if result is None:
+            document.save(update_fields=["scan_attempts"])
+            attempts = document.scan_attempts
+            transaction.on_commit(lambda: _queue_rescan(document_id, attempts=attempts), robust=True)
+        elif result.clean:
+            document.scan_status = ScanStatus.CLEAN
+            document.save(update_fields=["scan_status", "scan_attempts"])
+            record_event(
+                action="document.scanned",
+                obj=document,
+                before=before,
+                after=snapshot(document, DOCUMENT_FIELDS),
+            )
+        else:
+            name, storage = document.file.name, document.file.storage
+            document.scan_status = ScanStatus.INFECTED
+            document.save(update_fields=["scan_status", "scan_attempts"])
+            record_event(
+                action="document.infected",
+                obj=document,
+                before=before,
+                after=snapshot(document, DOCUMENT_FIELDS) | {"signature": result.signature},
+            )
+            transaction.on_commit(lambda: storage.delete(name))
+    return document
+
+
+def scan_pending_documents() -> dict[str, int]:
+    """Scan again every document kept while clamd was unreachable (the sweep and the command)."""
+    counts = {"clean": 0, "infected": 0, "pending": 0}
+    for pk in Document.objects.filter(scan_status=ScanStatus.PENDING).values_list("pk", flat=True):
+        document = rescan_document(pk)
+        if document is not None:
+            key = {ScanStatus.CLEAN: "clean", ScanStatus.INFECTED: "infected"}.get(
+                ScanStatus(document.scan_status), "pending"
+            )
+            counts[key] += 1
+    return counts
+
+
+def open_for_download(document: Document) -> IO[bytes]:
+    """The stored bytes of a released document, for a view that has checked permission.
+
+    Records ``document.viewed`` (an access to personal data). Raises ``Document.DoesNotExist`` for a
+    document not released (scan pending, infected, no file), which views turn into a 404.
+    """
+    if not document.is_released:
+        raise Document.DoesNotExist("not released")
+    record_access(action="document.viewed", obj=document)
+    return document.file.open("rb")
+
+
+def publishable_copy(document: Document) -> ContentFile[bytes]:
+    """A copy of a document's bytes fit to publish: author, revision and GPS metadata removed.
+
+    Nothing in the service publishes an uploaded document yet; whatever comes to publish one
+    (reports, call-for-evidence material) must publish this copy, never the stored file
+    (``evidence.metadata.strip_metadata``). No side effects: the stored document is unchanged.
+    """
+    if not document.is_released:
+        raise Document.DoesNotExist("not released")
+    with document.file.open("rb") as stored:
+        data = stored.read()
+    return ContentFile(metadata.strip_metadata(data, document.content_type), name=document.original_name)
 
 
 def delete_document(document: Document) -> None:
@@ -70,4 +254,5 @@ def delete_document(document: Document) -> None:
         storage = document.file.storage
         record_event(action="document.deleted", obj=document, before=snapshot(document, DOCUMENT_FIELDS))
         document.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))

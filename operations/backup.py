@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import connection, connections
+from django.utils.module_loading import import_string
 
 from audit.chain import GENESIS
 from audit.selectors import verify_trail
@@ -65,7 +67,8 @@ def file_roots() -> list[Path]:
     roots = [Path(settings.MEDIA_ROOT)]
     storages: dict[str, dict[str, Any]] = getattr(settings, "STORAGES", {})
     for alias, config in storages.items():
-        if alias == "staticfiles":
+        # An object store (S3) is backed up by its own versioning: only folders on this machine.
+        if alias == "staticfiles" or not issubclass(import_string(config["BACKEND"]), FileSystemStorage):
             continue
         options: dict[str, Any] = config.get("OPTIONS") or {}
         location = options.get("location")

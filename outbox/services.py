@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import Q
@@ -167,7 +167,8 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
     if message.attachment_name:
-        with default_storage.open(message.attachment_name, "rb") as handle:
+        # Attachments (letters' PDFs) are kept in the private documents store.
+        with storages["documents"].open(message.attachment_name, "rb") as handle:
             email.attach(message.attachment_filename, handle.read(), message.attachment_type)
     return email
 

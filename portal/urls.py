@@ -51,6 +51,11 @@ urlpatterns = [
         requests.template_download,
         name="information_request_template",
     ),
+    path(
+        "information-requests/<int:pk>/files/<int:document_pk>/",
+        requests.answer_document,
+        name="information_request_document",
+    ),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),
     path("designations/<slug:slug>/", designations.body, name="designations_body"),

@@ -20,6 +20,7 @@ from access.rules import (
     may_withdraw,
 )
 from audit.services import record_access
+from common.downloads import attachment_response
 from complaints.letters import letter_fragment
 from complaints.models import (
     ComplaintState,
@@ -33,6 +34,7 @@ from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
 from deadlines.rules import to_london_date
+from evidence.downloads import document_download
 from inquiries.selectors import requests_for_forces
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
@@ -144,9 +146,8 @@ def letter_pdf(request: HttpRequest, complaint: SuperComplaint, letter_pk: int) 
     if not sent.pdf:
         raise Http404("This letter has no PDF.")
     record_access(action="letter.pdf_downloaded", obj=sent)
-    return FileResponse(
+    return attachment_response(
         sent.pdf.open("rb"),
-        as_attachment=True,
         filename=f"{complaint.reference}-{sent.kind}-{sent.pk}.pdf",
         content_type="application/pdf",
     )
@@ -187,10 +188,4 @@ def evidence_download(request: HttpRequest, item_pk: int) -> FileResponse:
     )
     document = item.document
     assert document is not None  # the queryset above keeps only items with a document
-    record_access(action="document.viewed", obj=document)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_download(document)

@@ -370,7 +370,12 @@ def evidence(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             upload = form.cleaned_data["file"]
             description = form.cleaned_data["description"]
             try:
-                document = store_document(upload, user=request.user, description=description)
+                document = store_document(
+                    upload,
+                    user=request.user,
+                    description=description,
+                    submission_total=drafts.evidence_total(complaint),
+                )
             except checks.UploadRejected as rejected:
                 form.add_error("file", str(rejected))
             else:

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access import rules
 from access.decorators import verified_login_required
-from audit.services import record_access
 from common.forms import GovukForm
 from evidence import checks
+from evidence.downloads import document_download
 from evidence.services import store_document
 from inquiries.models import ForceRequest
 from inquiries.selectors import requests_for_forces
@@ -89,6 +89,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 documents=documents,
                 user=request.user,
             )
+        except checks.UploadRejected as rejected:
+            form.add_error("file", str(rejected))
         except InquiryError as error:
             form.add_error(None, str(error))
         else:
@@ -115,10 +117,12 @@ def template_download(request: HttpRequest, pk: int) -> FileResponse:
     document = force_request.request.template
     if document is None:
         raise Http404("This request has no spreadsheet.")
-    record_access(action="document.viewed", obj=document)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_download(document)
+
+
+@verified_login_required
+@require_GET
+def answer_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A file this force sent with its answer; another force's request (and so its files) is a 404."""
+    force_request = _force_request(request, pk)
+    return document_download(get_object_or_404(force_request.documents.all(), pk=document_pk))

@@ -126,7 +126,9 @@ def test_downloading_a_document_is_recorded_as_an_access(client_for, people, pub
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 the evidence"
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="Hidden victims.pdf"'
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"Hidden victims.pdf\"; filename*=UTF-8''Hidden%20victims.pdf"
+    )
     [event] = AuditEvent.objects.filter(action="document.viewed")
     assert (event.kind, event.object_type, event.object_id) == (
         "access",
@@ -159,7 +161,9 @@ def test_a_letter_is_shown_inside_the_service_under_its_strict_csp(client_for, d
 
     pdf = client_for("college").get(f"/casework/complaints/{decided.reference}/letters/{letter.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf["Content-Disposition"] == f'attachment; filename="{decided.reference}-eligible.pdf"'
+    name = f"{decided.reference}-eligible.pdf"
+    assert pdf["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    assert (pdf["X-Content-Type-Options"], pdf["Content-Security-Policy"]) == ("nosniff", "sandbox")
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
 
 
@@ -209,3 +213,25 @@ def test_each_section_is_a_heading_that_names_its_table(client_for, decided):
     assert "govuk-table__caption--m" not in page
     # On a narrow screen each cell is introduced by its column's heading.
     assert 'data-label="Before → after"' in page
+
+
+def test_staff_are_told_of_a_pdfs_active_content_and_a_file_waiting_for_its_scan(
+    client_for, people, public_record
+):
+    from evidence.models import ScanStatus
+
+    complaint = received()
+    flagged = attach_document(complaint, content=b"%PDF-1.7 /OpenAction", name="Flagged.pdf")
+    flagged.document.flags = ["javascript", "open_action"]
+    flagged.document.save(update_fields=["flags"])
+    pending = attach_document(complaint, content=b"%PDF-1.7 later", name="Later.pdf")
+    pending.document.scan_status = ScanStatus.PENDING
+    pending.document.save(update_fields=["scan_status"])
+    staff = client_for("college")
+    page = staff.get(f"/casework/complaints/{complaint.reference}/").content.decode()
+    assert "Contains active content: JavaScript" in page
+    assert "Contains active content: an action when opened" in page
+    assert "Later.pdf: waiting for a virus scan, not yet available" in page
+    assert f"/evidence/{pending.pk}/" not in page
+    assert staff.get(f"/casework/complaints/{complaint.reference}/evidence/{pending.pk}/").status_code == 404
+    assert staff.get(f"/casework/complaints/{complaint.reference}/evidence/{flagged.pk}/").status_code == 200

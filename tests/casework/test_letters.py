@@ -6,6 +6,7 @@ import re
 import pypdf
 import pytest
 from django.core import mail
+from django.core.files.storage import storages
 
 from audit.models import AuditEvent
 from complaints import letters, services
@@ -77,7 +78,9 @@ def test_the_acknowledgement_pdf_is_tagged_pdf_ua_with_its_language_and_title(pu
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert 'pdfuaid:part="1"' in xmp
     assert reader.metadata.title == letter.subject
-    assert letter.pdf.name.startswith(f"letters/{complaint.reference}-acknowledgement-")
+    # In the private documents store, under a random key that names neither complaint nor body.
+    assert re.fullmatch(r"letters/([0-9a-f]{2})/\1[0-9a-f]{30}\.pdf", letter.pdf.name)
+    assert storages["documents"].exists(letter.pdf.name)
 
 
 def test_the_letter_document_is_valid_accessible_html_and_its_fragment_has_no_style(public_record):

@@ -4,7 +4,7 @@ import hashlib
 import re
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from audit.models import AuditEvent
 from evidence.checks import UploadRejected
@@ -17,7 +17,7 @@ from tests.portal.support import person
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stored_document_is_named_by_its_digest_not_by_the_uploaded_name():
+def test_a_stored_document_is_kept_under_a_random_key_not_its_name_nor_its_digest():
     content = files.pdf_bytes()
     user = person("pat@example.org")
     document = store_document(
@@ -26,13 +26,13 @@ def test_a_stored_document_is_named_by_its_digest_not_by_the_uploaded_name():
     digest = hashlib.sha256(content).hexdigest()
     document.refresh_from_db()
     assert document.sha256 == digest
-    # The same content stored twice gets the storage's suffix on the second copy.
-    assert re.fullmatch(rf"documents/{digest[:2]}/{digest}(_[A-Za-z0-9]{{7}})?", document.file.name)
+    assert re.fullmatch(r"documents/([0-9a-f]{2})/\1[0-9a-f]{30}", document.file.name)
+    assert digest not in document.file.name
     assert document.original_name == "Our report.pdf"
     assert document.content_type == "application/pdf"
     assert document.size == len(content)
     assert document.uploaded_by == user
-    with default_storage.open(document.file.name, "rb") as stored:
+    with storages["documents"].open(document.file.name, "rb") as stored:
         assert stored.read() == content
     event = AuditEvent.objects.get(action="document.uploaded")
     assert event.object_id == str(document.pk)
@@ -53,8 +53,8 @@ def test_deleting_a_document_removes_its_file_after_commit(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         delete_document(document)
     assert not Document.objects.filter(sha256=document.sha256).exists()
-    assert default_storage.exists(name)  # not before the commit
+    assert storages["documents"].exists(name)  # not before the commit
     for callback in callbacks:
         callback()
-    assert not default_storage.exists(name)
+    assert not storages["documents"].exists(name)
     assert AuditEvent.objects.filter(action="document.deleted").count() == 1

@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from complaints.models import ComplaintState, ForcesScope, SuperComplaint
 from tests.accounts.support import PASSWORD, code_for, make_device, make_user
 from tests.builders import ensure_public_record, org
+from tests.evidence import corpus
 from tests.evidence.files import csv_bytes, pdf_bytes, png_bytes
 from tests.helpers import assert_accessible
 from tests.portal.support import acknowledgement_letter
@@ -178,6 +179,15 @@ def test_hestia_makes_its_modern_slavery_super_complaint(transactional_db, live_
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "The selected file must be 25 MB or smaller. “huge.pdf” is too large."
     )
+    # A macro-enabled document renamed .docx: refused, with the reason on the page.
+    file_input.set_input_files(
+        {"name": "minutes.docx", "mimeType": "application/octet-stream", "buffer": corpus.docm_renamed_docx()}
+    )
+    page.get_by_role("button", name="Upload file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "“minutes.docx” cannot be accepted. It contains macros, which can run programs."
+    )
+    assert_accessible(page)
     for name, mime, content, text in (
         (
             "underground-lives.pdf",

@@ -4,14 +4,14 @@ import hashlib
 import re
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from audit.models import AuditEvent
 from complaints import drafts
 from evidence.models import Document
 from tests.builders import org
-from tests.evidence import files
+from tests.evidence import corpus, files
 from tests.evidence.files import upload
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def post_file(client, draft, name, content, description="Our report, March 2019"
     )
 
 
-def test_uploading_a_pdf_stores_it_under_its_digest_and_lists_it(hestia, draft):
+def test_uploading_a_pdf_stores_it_under_a_random_key_and_lists_it(hestia, draft):
     content = files.pdf_bytes()
     response = post_file(hestia, draft, "Underground lives.pdf", content)
     assertRedirects(response, f"/portal/drafts/{draft.pk}/evidence/", fetch_redirect_response=False)
@@ -44,8 +44,7 @@ def test_uploading_a_pdf_stores_it_under_its_digest_and_lists_it(hestia, draft):
         len(content),
         digest,
     )
-    # The same content stored twice gets the storage's suffix on the second copy.
-    assert re.fullmatch(rf"documents/{digest[:2]}/{digest}(_[A-Za-z0-9]{{7}})?", document.file.name)
+    assert re.fullmatch(r"documents/([0-9a-f]{2})/\1[0-9a-f]{30}", document.file.name)
     assert document.uploaded_by.email == "policy@hestia.example"
     draft.refresh_from_db()
     assert draft.version == 2
@@ -117,6 +116,56 @@ def test_a_file_over_25_mb_is_refused_with_a_clear_message_not_an_error_page(hes
     assert Document.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "make", "reason"),
+    [
+        (
+            "report.docx",
+            corpus.zip_bomb_docx,
+            "It is compressed more than 100 to 1, which real documents are not.",
+        ),
+        ("report.docx", corpus.docm_renamed_docx, "It contains macros, which can run programs."),
+        ("report.pdf", corpus.html_pdf_polyglot, "It is two kinds of file at once"),
+        ("chart.png", corpus.svg_with_script, "Its content is an SVG image, not a PNG file."),
+    ],
+)
+def test_a_hostile_file_gets_its_message_on_the_page_and_nothing_is_stored(hestia, draft, name, make, reason):
+    response = post_file(hestia, draft, name, make(), description="What I typed about it")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"“{name}” cannot be accepted. {reason}" in page
+    assert 'href="#id_file"' in page
+    assert "What I typed about it</textarea>" in page
+    assert Document.objects.count() == 0
+    assert draft.evidence_items.count() == 0
+    assert not AuditEvent.objects.filter(action="document.uploaded").exists()
+
+
+def test_a_complaints_files_together_may_hold_at_most_the_submission_limit(hestia, draft, settings):
+    settings.EVIDENCE_MAX_SUBMISSION_SIZE = 100
+    assert post_file(hestia, draft, "first.txt", b"a" * 60).status_code == 302
+    response = post_file(hestia, draft, "second.txt", b"b" * 60)
+    assert response.status_code == 200
+    assertContains(
+        response,
+        "“second.txt” cannot be added: the evidence for one complaint must be 1 KB or smaller in total.",
+    )
+    assert [i.document.original_name for i in draft.evidence_items.all()] == ["first.txt"]
+    assert Document.objects.count() == 1
+
+
+def test_the_submission_limit_holds_in_the_service_too(draft, settings):
+    from complaints.services import ComplaintError
+    from evidence.services import store_document
+
+    settings.EVIDENCE_MAX_SUBMISSION_SIZE = 100
+    drafts.add_evidence(draft, document=store_document(upload("a.txt", b"a" * 60)), description="A")
+    late = store_document(upload("b.txt", b"b" * 60))  # stored without the total, as a racing upload
+    with pytest.raises(ComplaintError, match="must be 1 KB or smaller in total"):
+        drafts.add_evidence(draft, document=late, description="B")
+    assert draft.evidence_items.count() == 1
+
+
 def test_a_file_and_a_description_are_both_needed(hestia, draft):
     response = hestia.post(f"/portal/drafts/{draft.pk}/evidence/", {"description": ""})
     assertContains(response, '<a href="#id_file">Select a file</a>', html=True)
@@ -146,7 +195,7 @@ def test_removing_evidence_asks_first_then_deletes_the_file(
     assertRedirects(response, f"/portal/drafts/{draft.pk}/evidence/", fetch_redirect_response=False)
     assert draft.evidence_items.count() == 0
     assert Document.objects.count() == 0
-    assert not default_storage.exists(stored)
+    assert not storages["documents"].exists(stored)
     assert AuditEvent.objects.get(action="complaint.evidence_removed").before["name"] == "notes.txt"
     assert AuditEvent.objects.filter(action="document.deleted").count() == 1
 
@@ -167,7 +216,13 @@ def test_a_download_is_recorded_and_served_as_an_attachment_of_the_proven_type(h
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == content
     assert response["Content-Type"] == "text/csv"
-    assert response["Content-Disposition"] == 'attachment; filename="figures.csv"'
+    assert (
+        response["Content-Disposition"]
+        == "attachment; filename=\"figures.csv\"; filename*=UTF-8''figures.csv"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"].split(", ")
+    assert response["Content-Security-Policy"] == "sandbox"
     event = AuditEvent.objects.get(action="document.viewed")
     assert (event.kind, event.object_id, event.actor_label) == (
         "access",

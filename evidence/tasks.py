@@ -1,0 +1,14 @@
+"""The evidence store's work in the task worker (``manage.py db_worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from evidence import services
+
+
+@task()
+def rescan(document_id: int) -> str:
+    """Scan again a document kept while clamd was unreachable; returns its scan status."""
+    document = services.rescan_document(document_id)
+    return document.scan_status if document is not None else "not pending"
