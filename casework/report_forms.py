@@ -28,7 +28,6 @@ class PassageForm(VersionedForm):
     section = forms.ChoiceField(
         label=_("Section"),
         choices=ReportSection.choices,
-        widget=forms.RadioSelect,
         error_messages={"required": _("Select the section the passage belongs to")},
     )
     position = forms.IntegerField(
@@ -60,7 +59,6 @@ class _AuthorityChoiceMixin:
 class ActionForm(_AuthorityChoiceMixin, VersionedForm):
     authority = forms.ChoiceField(
         label=_("Which authority owns this action?"),
-        widget=forms.RadioSelect,
         error_messages={"required": _("Select the authority that owns this action")},
     )
     text = forms.CharField(
@@ -152,7 +150,6 @@ class AddresseesForm(VersionedForm):
     kept = forms.MultipleChoiceField(
         label=_("Members of its groups addressed by this recommendation"),
         help_text=_("Untick an organisation to take it off this recommendation only."),
-        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
@@ -181,7 +178,6 @@ class ExclusionForm(VersionedForm):
     ground = forms.ChoiceField(
         label=_("Why must this passage be excluded from the published report?"),
         choices=ExclusionGround.choices,
-        widget=forms.RadioSelect,
         error_messages={"required": _("Select the ground for excluding the passage")},
     )
     reason = forms.CharField(
