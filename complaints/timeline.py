@@ -219,7 +219,9 @@ def complaint_timeline(
         for note in complaint.internal_notes.order_by("created_at", "pk"):
             add(note.created_at, _("Internal note added"), WORK, note.text)
         for event in _report_building(complaint):
-            add(event.occurred_at, action_label(event.action), WORK, str(_REPORT_DETAIL.get(event.action, "")))
+            add(
+                event.occurred_at, action_label(event.action), WORK, str(_REPORT_DETAIL.get(event.action, ""))
+            )
         for letter in complaint.letters.filter(sent_at__isnull=False).order_by("sent_at", "pk"):
             add(letter.sent_at, _("Letter sent: %(subject)s") % {"subject": letter.subject}, LETTER)
     if not public:
