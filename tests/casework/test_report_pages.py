@@ -149,12 +149,16 @@ def test_a_recommendation_without_addressees_or_with_a_bad_date_keeps_what_was_t
     version = str(report[0].version)
     response = team.post(
         url(complaint, "recommendations/new/"),
-        {"version": version, "label": "", "text": "Record it.", "due-0": "31", "due-1": "2", "due-2": "2027"},
+        {"version": version, "label": "", "text": "Record it.", "due_0": "31", "due_1": "2", "due_2": "2027"},
     )
     assert response.status_code == 200
     assert "Select at least one addressee group or organisation" in text(response)
-    assert ">Record it.</textarea>" in response.content.decode()
-    assert 'value="31"' in response.content.decode()
+    assert "The date the response is due must be a real date" in text(response)
+    page = response.content.decode()
+    assert ">Record it.</textarea>" in page
+    assert 'name="due_0" type="text" inputmode="numeric" value="31"' in page
+    assert page.count("<title>Error: ") == 1 and "Error: Error:" not in page
+    assert not Report.objects.get(pk=report[0].pk).recommendations.filter(text="Record it.").exists()
 
 
 def test_the_exclusion_is_approved_by_another_member_of_staff(client_for, complaint, report):
