@@ -336,3 +336,38 @@ def may_send_information_request(user: Any, complaint: Any) -> bool:
 def may_answer_information_request(user: Any, force_request: Any) -> bool:
     """Only the force a request is addressed to sees and answers it; another force gets a 404."""
     return any(force.pk == force_request.force_id for force in forces_of(user))
+
+
+def may_draft_report(user: Any, complaint: Any) -> bool:
+    """Staff of any of the three authorities build the report (SI 2018/748 reg 8) while the
+    complaint is being investigated, until the report is published: its passages, actions,
+    recommendations and exclusions."""
+    from complaints.models import ComplaintState
+    from reports.models import Report, ReportState
+
+    if not is_dma_staff(user) or complaint.state != ComplaintState.INVESTIGATING:
+        return False
+    report = Report.objects.filter(complaint=complaint).only("state").first()
+    return report is None or report.state == ReportState.DRAFT
+
+
+def may_give_opinion(user: Any, complaint: Any, authority: Organisation) -> bool:
+    """An authority's opinion on the report where it disagrees (reg 11(2)) is its own: only its
+    staff give or change it."""
+    if not may_draft_report(user, complaint):
+        return False
+    try:
+        own = authority_of(user)
+    except MultipleAuthoritiesError:
+        return False
+    return own is not None and own.pk == authority.pk
+
+
+def may_approve_exclusion(user: Any, exclusion: Any) -> bool:
+    """A second member of the authorities' staff approves an exclusion (reg 8(3)): never the one
+    who proposed it, so nothing is withheld from the public on one person's word."""
+    return (
+        may_draft_report(user, exclusion.report.complaint)
+        and exclusion.approved_at is None
+        and exclusion.proposed_by_id != getattr(user, "pk", None)
+    )

@@ -99,10 +99,23 @@ ACTIONS: dict[str, Promise] = {
     "report.action_added": gettext_lazy("Action of the authorities added"),
     "report.opinion_added": gettext_lazy("Dissenting opinion added"),
     "report.passage_excluded": gettext_lazy("Passage excluded (regulation 8(3))"),
+    "report.title_changed": gettext_lazy("Report's title changed"),
+    "report.passage_added": gettext_lazy("Passage of the report added"),
+    "report.passage_changed": gettext_lazy("Passage of the report changed"),
+    "report.passage_deleted": gettext_lazy("Passage of the report deleted"),
+    "report.action_changed": gettext_lazy("Action of the authorities changed"),
+    "report.action_deleted": gettext_lazy("Action of the authorities deleted"),
+    "report.opinion_changed": gettext_lazy("Dissenting opinion changed"),
+    "report.opinion_withdrawn": gettext_lazy("Dissenting opinion withdrawn"),
+    "report.exclusion_proposed": gettext_lazy("Exclusion of a passage proposed (regulation 8(3))"),
+    "report.exclusion_approved": gettext_lazy("Exclusion of a passage approved (regulation 8(3))"),
+    "report.exclusion_withdrawn": gettext_lazy("Exclusion of a passage withdrawn (regulation 8(3))"),
     "report.published": gettext_lazy("Report published"),
     "report.loaded_from_public_record": gettext_lazy("Report loaded from the public record"),
     "recommendation.added": gettext_lazy("Recommendation added"),
     "recommendation.addressees_expanded": gettext_lazy("Addressees listed"),
+    "recommendation.changed": gettext_lazy("Recommendation changed"),
+    "recommendation.addressees_edited": gettext_lazy("Recommendation's list of addressees edited"),
     "addressee_group.created": gettext_lazy("Addressee group added"),
     "obligation.due_changed": gettext_lazy("Response due date changed"),
     "obligation.overdue": gettext_lazy("Response overdue"),
@@ -197,11 +210,26 @@ FIELDS: dict[str, Promise] = {
 FIELDS_BY_ACTION: dict[str, dict[str, Promise]] = {
     "letter": {"subject": gettext_lazy("subject"), "kind": gettext_lazy("letter")},
     "document": {"name": gettext_lazy("file name")},
+    "report": {
+        "text": gettext_lazy("text"),
+        "section": gettext_lazy("section"),
+        "position": gettext_lazy("place in its section"),
+        "ground": gettext_lazy("ground for exclusion"),
+    },
+    "recommendation": {
+        "text": gettext_lazy("text"),
+        "label": gettext_lazy("label"),
+        "groups": gettext_lazy("addressee groups"),
+        "organisations": gettext_lazy("organisations named"),
+        "excluded_organisations": gettext_lazy("taken off the list"),
+        "addressees": gettext_lazy("organisations addressed"),
+        "default_due": gettext_lazy("response deadline"),
+    },
 }
 
 # Keys that mean nothing to a reader: primary keys of rows the page shows by other means, storage
 # names of files, the version counter every save bumps.
-HIDDEN_FIELDS = frozenset({"letter", "item", "document", "pdf", "version", "note"})
+HIDDEN_FIELDS = frozenset({"letter", "item", "document", "pdf", "version", "note", "passage", "exclusion"})
 
 # Values that are choices, by (the type of object the event is about, field): the stored code
 # becomes its label. Dotted paths, so the audit app imports no other app's models at start-up.
@@ -215,6 +243,8 @@ CHOICES: dict[tuple[str, str], str] = {
     ("complaints.supercomplaint", "kind"): "complaints.models.LetterKind",
     ("complaints.supercomplaint", "exclusion_ground"): "complaints.models.ExclusionGround",
     ("reports.report", "state"): "reports.models.ReportState",
+    ("reports.report", "section"): "reports.models.ReportSection",
+    ("reports.report", "ground"): "reports.models.ExclusionGround",
 }
 
 # Values that are primary keys (or lists of them), shown as the rows' names.

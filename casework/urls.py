@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import investigation, requests, views
+from casework import investigation, report, requests, views
 
 app_name = "casework"
 
@@ -38,6 +38,47 @@ urlpatterns = [
         "complaints/<reference:reference>/information-requests/new/",
         requests.new_request,
         name="information_request_new",
+    ),
+    path("complaints/<reference:reference>/report/", report.builder, name="report"),
+    path("complaints/<reference:reference>/report/passages/new/", report.passage, name="report_passage_new"),
+    path("complaints/<reference:reference>/report/passages/<int:pk>/", report.passage, name="report_passage"),
+    path(
+        "complaints/<reference:reference>/report/passages/<int:pk>/exclude/",
+        report.exclude,
+        name="report_passage_exclude",
+    ),
+    path(
+        "complaints/<reference:reference>/report/exclusions/<int:pk>/",
+        report.exclusion,
+        name="report_exclusion",
+    ),
+    path("complaints/<reference:reference>/report/actions/new/", report.action, name="report_action_new"),
+    path("complaints/<reference:reference>/report/actions/<int:pk>/", report.action, name="report_action"),
+    path(
+        "complaints/<reference:reference>/report/recommendations/new/",
+        report.recommendation,
+        name="report_recommendation_new",
+    ),
+    path(
+        "complaints/<reference:reference>/report/recommendations/<int:pk>/",
+        report.recommendation,
+        name="report_recommendation",
+    ),
+    path(
+        "complaints/<reference:reference>/report/recommendations/<int:pk>/addressees/",
+        report.addressees,
+        name="report_addressees",
+    ),
+    path("complaints/<reference:reference>/report/opinion/", report.opinion, name="report_opinion"),
+    path(
+        "complaints/<reference:reference>/report/preview/<str:rendition>/",
+        report.preview,
+        name="report_preview",
+    ),
+    path(
+        "complaints/<reference:reference>/report/preview/<str:rendition>/pdf/",
+        report.preview_pdf,
+        name="report_preview_pdf",
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path(

@@ -53,6 +53,7 @@ from deadlines.calendar import long_date
 from evidence.downloads import document_download
 from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
+from reports.models import Report
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,8 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "may_start_investigation": rules.may_start_investigation(request.user, complaint)
             and not complaint.is_historical,
             "may_run_investigation": rules.may_run_investigation(request.user, complaint),
+            "report": Report.objects.filter(complaint=complaint).first(),
+            "may_draft_report": rules.may_draft_report(request.user, complaint),
             "assign_form": AssignForm(
                 staff=list(rules.dma_staff_users()),
                 initial={"version": complaint.version, "caseworker": str(complaint.assigned_to_id or "")},

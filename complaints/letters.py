@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from common.pdf import render_pdf
 from common.text import strip_bidi_controls
 from complaints import notifications
 from complaints.models import (
@@ -144,20 +145,6 @@ def render_letter_html(
     # public record: whatever the route, none may reorder what a letter says (a "Trojan Source"
     # override could make a reference or a sentence read differently from what is stored).
     return strip_bidi_controls(render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context))
-
-
-def render_pdf(document: str) -> bytes:
-    """The PDF of a letter's HTML: tagged PDF/UA-1, with the document's language and title.
-
-    Nothing is fetched: the letter carries its own CSS and uses the system's DejaVu fonts, and a
-    fetcher allowing no protocol at all turns any stray URL into a missing resource, not a request.
-    """
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    return HTML(string=document, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
 
 
 def generate_letter(complaint: SuperComplaint, kind: str, **context: Any) -> Letter:

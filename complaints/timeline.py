@@ -24,9 +24,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from audit.labels import action_label
+from audit.models import AuditEvent
 from common.partial_dates import PartialDate
 from complaints.models import ComplaintState, Position, SuperComplaint
 from deadlines.calendar import long_date
@@ -214,6 +218,10 @@ def complaint_timeline(
             )
         for note in complaint.internal_notes.order_by("created_at", "pk"):
             add(note.created_at, _("Internal note added"), WORK, note.text)
+        for event in _report_building(complaint):
+            add(
+                event.occurred_at, action_label(event.action), WORK, str(_REPORT_DETAIL.get(event.action, ""))
+            )
         for letter in complaint.letters.filter(sent_at__isnull=False).order_by("sent_at", "pk"):
             add(letter.sent_at, _("Letter sent: %(subject)s") % {"subject": letter.subject}, LETTER)
     if not public:
@@ -240,6 +248,51 @@ def complaint_timeline(
                 complaint.withdrawal_reason,
             )
     return in_true_order(entries)
+
+
+# The steps of building the report (reg 8, reg 11(2)), from the audit trail: staff only. Its
+# publication has its own entry, and a report loaded from the public record was never built here.
+_REPORT_BUILDING = frozenset(
+    {
+        "report.created",
+        "report.title_changed",
+        "report.passage_added",
+        "report.passage_changed",
+        "report.passage_deleted",
+        "report.action_added",
+        "report.action_changed",
+        "report.action_deleted",
+        "report.opinion_added",
+        "report.opinion_changed",
+        "report.opinion_withdrawn",
+        "report.passage_excluded",
+        "report.exclusion_proposed",
+        "report.exclusion_approved",
+        "report.exclusion_withdrawn",
+        "recommendation.added",
+        "recommendation.changed",
+        "recommendation.addressees_edited",
+    }
+)
+_REPORT_DETAIL = {
+    "report.exclusion_proposed": gettext_lazy("It is left out of the published report from now on."),
+}
+
+
+def _report_building(complaint: SuperComplaint) -> list[AuditEvent]:
+    if complaint.is_historical:
+        return []
+    report = Report.objects.filter(complaint=complaint).first()
+    if report is None:
+        return []
+    recommendations = [str(pk) for pk in report.recommendations.values_list("pk", flat=True)]
+    about_report = Q(object_type="reports.report", object_id=str(report.pk))
+    about_recommendations = Q(object_type="recommendations.recommendation", object_id__in=recommendations)
+    return list(
+        AuditEvent.objects.filter(about_report | about_recommendations, action__in=_REPORT_BUILDING)
+        .only("occurred_at", "action")
+        .order_by("sequence")
+    )
 
 
 def _published_report(complaint: SuperComplaint) -> Any:

@@ -1,7 +1,7 @@
 """Where documents are kept: chosen by configuration, never served by the web server.
 
 ``STORAGES["documents"]`` holds every stored document (complaint evidence, information-request
-returns and templates, letters; docs/decisions/0020-uploads-document-store.md). By default it is a
+returns and templates, letters; docs/decisions/0021-document-store.md). By default it is a
 directory on the local file system outside anything served (``DOCUMENT_ROOT``). For a deployment on
 more than one server, ``DOCUMENT_STORAGE_URL`` names an S3-compatible bucket, reached through
 django-storages:

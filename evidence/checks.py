@@ -6,7 +6,7 @@ text file named ``.pdf`` is refused. The checks read only what they need (a sign
 directory, a short ``mimetype`` entry), except for text, which is decoded in full to be sure it is
 text. Nothing is ever extracted or executed.
 
-Beyond the type, every file is treated as hostile (issue 12; docs/decisions/0020-uploads-document-store.md):
+Beyond the type, every file is treated as hostile (issue 12; docs/decisions/0021-document-store.md):
 
 - an executable, HTML or SVG is never accepted, whatever it is called;
 - a file that is two formats at once (a PDF, PNG or JPEG with HTML in its first kilobyte, or with a

@@ -29,6 +29,8 @@ from organisations.models import Organisation
 from public import selectors
 from public.templatetags.localisation import is_welsh
 from recommendations.models import Recommendation
+from reports.models import ReportSection
+from reports.selectors import published_passages
 
 MAX_TERMS = 8
 SNIPPET_RADIUS = 90
@@ -189,16 +191,23 @@ def _complaints(terms: list[str], phrase: str) -> list[Result]:
 
 
 def _reports(terms: list[str], phrase: str) -> list[Result]:
+    # Conclusions are passages: only those the published rendition shows (reports.selectors).
+    conclusions_of = published_passages().filter(section=ReportSection.CONCLUSIONS)
     reports = (
         selectors.published_reports()
-        .filter(_any_term(["title", "title_cy", "findings_summary", "conclusions"], terms))
+        .filter(
+            _any_term(["title", "title_cy", "findings_summary"], terms)
+            | Q(pk__in=conclusions_of.filter(_any_term(["text", "text_cy"], terms)).values("report"))
+        )
         .select_related("complaint")
+        .prefetch_related(Prefetch("passages", queryset=conclusions_of, to_attr="public_conclusions"))
     )
     results = []
     for report in reports:
         title, title_lang = selectors.localised_text(report, "title")
         findings = selectors.localised_text(report, "findings_summary")
-        conclusions = selectors.localised_text(report, "conclusions")
+        localised = [selectors.localised_text(p, "text") for p in report.public_conclusions]  # type: ignore[attr-defined]
+        conclusions = ("\n\n".join(text for text, _lang in localised), localised[0][1] if localised else "")
         if not _any_found([title, findings[0], conclusions[0]], terms):
             continue
         snippet, lang = _best_snippet([findings, conclusions], terms)

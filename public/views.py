@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -22,6 +21,7 @@ from common.forms import field_of
 from organisations.models import OrganisationKind
 from public import selectors
 from public.search import search as run_search
+from reports.renditions import Rendition, build_document, render_report_pdf
 
 REGISTER_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
@@ -153,43 +153,37 @@ def _record_with_report(reference: str, **options) -> selectors.ComplaintRecord:
 
 def report(request: HttpRequest, reference: str) -> HttpResponse:
     record = _record_with_report(reference)
+    assert record.report is not None  # _record_with_report refuses a record without one
     return TemplateResponse(
         request,
         "public/register/report.html",
-        {"record": record, "complaint": record.complaint, "report": record.report, "nav_section": "register"},
+        {
+            "record": record,
+            "complaint": record.complaint,
+            "report": record.report,
+            # Only ever the published rendition: excluded passages are absent from it (reg 8(3)).
+            "document": build_document(record.report, Rendition.PUBLISHED),
+            "nav_section": "register",
+        },
     )
 
 
 def report_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    """The published report as a tagged PDF (PDF/UA-1), from the same data as the HTML page.
+    """The published report as a tagged PDF (PDF/UA-1), from the same rendition as the HTML page.
 
     Only for a report written in this service: a report published before it is its official
     publication, which a document generated here must not stand in for."""
     record = _record_with_report(reference)
+    assert record.report is not None  # _record_with_report refuses a record without one
     if record.complaint.is_historical:
         raise Http404(
             _("This report was published before this service started: read the official publication.")
         )
-    document = render_to_string(
-        "public/register/report_pdf.html",
-        {"record": record, "complaint": record.complaint, "report": record.report},
-        request=request,
+    response = HttpResponse(
+        render_report_pdf(record.report, Rendition.PUBLISHED), content_type="application/pdf"
     )
-    response = HttpResponse(render_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{record.complaint.reference}-report.pdf"'
     return response
-
-
-def render_pdf(document: str) -> bytes:
-    """Tagged PDF/UA-1 with the document's language and title. Nothing is fetched: the document
-    carries its own CSS, and a fetcher allowing no protocol turns a stray URL into a missing
-    resource, never a request."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    return HTML(string=document, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
 
 
 def recommendations(request: HttpRequest, reference: str) -> HttpResponse:

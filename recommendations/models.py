@@ -61,6 +61,11 @@ class Recommendation(models.Model):
     addressee_organisations = models.ManyToManyField(
         "organisations.Organisation", blank=True, related_name="recommendations_addressed"
     )
+    # Members of its groups that staff took off this recommendation's list before publication: the
+    # group stays as it is for every other recommendation. ``expand_addressees`` honours it.
+    excluded_organisations = models.ManyToManyField(
+        "organisations.Organisation", blank=True, related_name="recommendations_excluded_from"
+    )
     default_due = models.DateField(
         null=True, blank=True, help_text=_("The deadline the report sets; each obligation may differ.")
     )

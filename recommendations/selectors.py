@@ -11,7 +11,42 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from deadlines.rules import to_london_date
-from recommendations.models import Obligation, Response
+from organisations.models import Organisation
+from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """One organisation a recommendation is addressed to, and the group it comes through (None
+    when it is named on its own)."""
+
+    organisation: Organisation
+    via_group: AddresseeGroup | None
+
+
+def addressees_of(recommendation: Recommendation) -> list[Addressee]:
+    """Every organisation the recommendation is addressed to, by name: its groups' current members
+    less those staff took off this recommendation's list, and the organisations it names itself
+    (a named organisation counts even if it was taken off a group). The one expansion the builder
+    shows and ``expand_addressees`` turns into obligations."""
+    excluded = set(recommendation.excluded_organisations.values_list("pk", flat=True))
+    wanted: dict[int, Addressee] = {}
+    for group in recommendation.addressee_groups.order_by("name", "pk").prefetch_related("members"):
+        for member in group.members.all():
+            if member.pk not in excluded and member.pk not in wanted:
+                wanted[member.pk] = Addressee(member, group)
+    for organisation in recommendation.addressee_organisations.all():
+        wanted[organisation.pk] = Addressee(organisation, None)
+    return sorted(wanted.values(), key=lambda a: (a.organisation.name, a.organisation.pk))
+
+
+def removable_members(recommendation: Recommendation) -> list[Organisation]:
+    """Members of the recommendation's groups, each of which staff may take off (or put back on)
+    this recommendation's list, by name."""
+    members = Organisation.objects.filter(
+        addressee_groups__in=recommendation.addressee_groups.all()
+    ).distinct()
+    return list(members.order_by("name", "pk"))
 
 
 def published_responses() -> QuerySet[Response]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +13,9 @@ from deadlines.models import DeadlineRule
 from deadlines.services import ensure_response_deadline, meet_deadline
 from organisations.models import Organisation, OrganisationKind
 from recommendations.models import AddresseeGroup, Obligation, Recommendation
-from reports.models import Report
+from recommendations.selectors import addressees_of
+from reports.models import Report, ReportState
+from reports.services import ReportError, count_change, draft_for_update
 
 # The standard groups reports address. Membership is data: staff can edit it.
 STANDARD_GROUPS = {
@@ -58,6 +61,35 @@ def ensure_standard_groups() -> int:
     return created
 
 
+def _check_recommendation(
+    text: str, groups: list[AddresseeGroup] | tuple[()], organisations: list[Organisation] | tuple[()]
+) -> None:
+    if not text.strip():
+        raise RecommendationError(_("Enter the recommendation's text."))
+    if not groups and not organisations:
+        raise RecommendationError(_("Name at least one addressee."))
+
+
+def _addressee_names(recommendation: Recommendation) -> dict[str, Any]:
+    return {
+        "groups": sorted(g.name for g in recommendation.addressee_groups.all()),
+        "organisations": sorted(o.name for o in recommendation.addressee_organisations.all()),
+        "excluded_organisations": sorted(o.name for o in recommendation.excluded_organisations.all()),
+    }
+
+
+def _lock_report(report: Report, expected_version: int | None) -> Report:
+    """The report locked as a draft (``reports.services.draft_for_update``), or, for a report loaded
+    from the public record (published before this service), locked as it is: the loader enters
+    its recommendations after the report."""
+    if report.state == ReportState.PUBLISHED and report.complaint.is_historical:
+        return Report.objects.select_for_update().get(pk=report.pk)
+    try:
+        return draft_for_update(report, expected_version)
+    except ReportError as error:
+        raise RecommendationError(str(error)) from error
+
+
 def add_recommendation(
     report: Report,
     *,
@@ -67,22 +99,25 @@ def add_recommendation(
     organisations: list[Organisation] = (),  # type: ignore[assignment]
     default_due: datetime.date | None = None,
     text_verified: bool = True,
+    expected_version: int | None = None,
 ) -> Recommendation:
-    """Add a recommendation with a stable reference (``SC-2019-002-R1``) and its addressees.
+    """Add a recommendation (reg 8(1)(d)) to the draft report, with a stable reference
+    (``SC-2019-002-R1``, never reused) and its addressees.
 
-    Records ``recommendation.added``. Obligations are made by ``expand_addressees``.
+    ``default_due`` overrides the response deadline; None means the default, 56 days after
+    publication (set at publication). Records ``recommendation.added``. Obligations are made by
+    ``expand_addressees``.
     """
-    if not text.strip():
-        raise RecommendationError(_("Enter the recommendation's text."))
-    if not groups and not organisations:
-        raise RecommendationError(_("Name at least one addressee."))
+    _check_recommendation(text, groups, organisations)
     with transaction.atomic():
+        report = _lock_report(report, expected_version)
+        # Recommendations are never deleted, so the next number is never one already given.
         position = report.recommendations.count() + 1
         reference = f"{report.complaint.reference}-R{position}"
         recommendation = Recommendation.objects.create(
             report=report,
             reference=reference,
-            label=label,
+            label=label.strip() or _("Recommendation %(n)d") % {"n": position},
             text=text,
             position=position,
             default_due=default_due,
@@ -90,15 +125,97 @@ def add_recommendation(
         )
         recommendation.addressee_groups.set(groups)
         recommendation.addressee_organisations.set(organisations)
+        if report.state == ReportState.DRAFT:
+            count_change(report)
         record_event(
             action="recommendation.added",
             obj=recommendation,
             after={
                 "reference": reference,
-                "label": label,
+                "label": recommendation.label,
                 "groups": [g.name for g in groups],
                 "organisations": [o.name for o in organisations],
                 "default_due": default_due,
+            },
+        )
+    return recommendation
+
+
+def edit_recommendation(
+    recommendation: Recommendation,
+    *,
+    label: str,
+    text: str,
+    groups: list[AddresseeGroup],
+    organisations: list[Organisation],
+    default_due: datetime.date | None,
+    expected_version: int | None = None,
+) -> Recommendation:
+    """Change a recommendation of the draft report: its label, text, addressees or response
+    deadline (None: the default, 56 days after publication). Its reference never changes.
+
+    Organisations taken off the list that are no longer members of any of its groups stop being
+    listed as taken off. Records ``recommendation.changed``."""
+    _check_recommendation(text, groups, organisations)
+    with transaction.atomic():
+        report = _lock_report(recommendation.report, expected_version)
+        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk, report=report)
+        before: dict[str, Any] = {"label": recommendation.label, "default_due": recommendation.default_due}
+        before.update(_addressee_names(recommendation))
+        old_text = recommendation.text
+        recommendation.label = label.strip() or recommendation.label
+        recommendation.text = text
+        recommendation.default_due = default_due
+        recommendation.save(update_fields=["label", "text", "default_due"])
+        recommendation.addressee_groups.set(groups)
+        recommendation.addressee_organisations.set(organisations)
+        members = Organisation.objects.filter(addressee_groups__in=groups)
+        recommendation.excluded_organisations.set(
+            recommendation.excluded_organisations.filter(pk__in=members)
+        )
+        after: dict[str, Any] = {"label": recommendation.label, "default_due": default_due}
+        after.update(_addressee_names(recommendation))
+        if before == after and old_text == text:
+            return recommendation
+        if old_text != text:
+            after["text"] = text
+        count_change(report)
+        record_event(action="recommendation.changed", obj=recommendation, before=before, after=after)
+    return recommendation
+
+
+def set_excluded_organisations(
+    recommendation: Recommendation, *, excluded: list[Organisation], expected_version: int | None = None
+) -> Recommendation:
+    """Take these members of its groups off the recommendation's list of addressees (and put back
+    every other member), before publication. The groups stay as they are for every other
+    recommendation. Records ``recommendation.addressees_edited``; no change does nothing."""
+    with transaction.atomic():
+        report = _lock_report(recommendation.report, expected_version)
+        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk, report=report)
+        members = set(
+            Organisation.objects.filter(
+                addressee_groups__in=recommendation.addressee_groups.all()
+            ).values_list("pk", flat=True)
+        )
+        wanted = {o.pk for o in excluded}
+        if not wanted <= members:
+            raise RecommendationError(
+                _("Only a member of the recommendation's groups can be taken off its list.")
+            )
+        current = set(recommendation.excluded_organisations.values_list("pk", flat=True))
+        if current == wanted:
+            return recommendation
+        names = dict(Organisation.objects.filter(pk__in=current | wanted).values_list("pk", "name"))
+        recommendation.excluded_organisations.set(sorted(wanted))
+        count_change(report)
+        record_event(
+            action="recommendation.addressees_edited",
+            obj=recommendation,
+            before={"excluded_organisations": sorted(names[pk] for pk in current)},
+            after={
+                "excluded_organisations": sorted(names[pk] for pk in wanted),
+                "addressees": len(addressees_of(recommendation)),
             },
         )
     return recommendation
@@ -108,18 +225,14 @@ def expand_addressees(recommendation: Recommendation) -> int:
     """Give every addressee organisation its own obligation, each with the default deadline (a
     row in the deadlines ledger).
 
-    Groups expand to their current members. Obligations already there are kept as they are
+    Groups expand to their current members, less those staff took off this recommendation's list
+    (``recommendations.selectors.addressees_of``). Obligations already there are kept as they are
     (their deadlines may have been set one by one), so running it again only adds what is missing.
     Records ``recommendation.addressees_expanded``. Returns how many obligations were created.
     """
     with transaction.atomic():
         recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-        wanted: dict[int, AddresseeGroup | None] = {}
-        for group in recommendation.addressee_groups.prefetch_related("members"):
-            for member in group.members.all():
-                wanted.setdefault(member.pk, group)
-        for organisation in recommendation.addressee_organisations.all():
-            wanted[organisation.pk] = None
+        wanted = {a.organisation.pk: a.via_group for a in addressees_of(recommendation)}
         existing = set(recommendation.obligations.values_list("organisation_id", flat=True))
         new = [
             Obligation(recommendation=recommendation, organisation_id=org_id, via_group=group)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from access import rules
 from common.admin import AuditedAdmin, run_service_action
 from reports import services
-from reports.models import DissentingOpinion, DmaAction, Exclusion, Report
+from reports.models import DissentingOpinion, DmaAction, Exclusion, Report, ReportPassage
 
 
 class ActionInline(admin.TabularInline):
@@ -16,9 +16,17 @@ class OpinionInline(admin.TabularInline):
     extra = 0
 
 
+class PassageInline(admin.StackedInline):
+    model = ReportPassage
+    extra = 0
+
+
 class ExclusionInline(admin.TabularInline):
     model = Exclusion
     extra = 0
+    # Who proposed and who approved an exclusion is recorded by the builder's services only: two
+    # different people (reg 8(3)), which the admin must not be able to blur.
+    readonly_fields = ["proposed_by", "proposed_at", "approved_by", "approved_at"]
 
 
 @admin.register(Report)
@@ -27,7 +35,7 @@ class ReportAdmin(AuditedAdmin):
     list_filter = ["state", "title_verified"]
     search_fields = ["title", "complaint__reference"]
     readonly_fields = ["state", "published_at", "version"]
-    inlines = [ActionInline, OpinionInline, ExclusionInline]
+    inlines = [PassageInline, ActionInline, OpinionInline, ExclusionInline]
     actions = ["publish"]
 
     @admin.action(description="Publish (reg 8)")

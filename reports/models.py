@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -41,9 +42,9 @@ class Report(models.Model):
     embargo_until = models.DateTimeField(
         null=True, blank=True, help_text=_("Not public before this moment, even once published.")
     )
-    steps_taken = models.TextField(blank=True, help_text=_("Reg 8(1)(a): the steps taken to investigate."))
+    # A summary of the findings, as the public record gives it for a report published before this
+    # service. A report written here says what it finds in its passages (``ReportPassage``).
     findings_summary = models.TextField(blank=True)
-    conclusions = models.TextField(blank=True, help_text=_("Reg 8(1)(b): the conclusions and the reasons."))
     recommendation_count = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("How many recommendations the published report makes, if known.")
     )
@@ -78,6 +79,32 @@ class Report(models.Model):
         return self.title
 
 
+class ReportSection(models.TextChoices):
+    """The parts of a report made of passages (SI 2018/748 reg 8(1)(a) and (b)). Actions (reg
+    8(1)(c)) and recommendations (reg 8(1)(d)) are their own records."""
+
+    STEPS_TAKEN = "steps_taken", _("Steps taken to investigate")
+    CONCLUSIONS = "conclusions", _("Conclusions and the reasons for them")
+
+
+class ReportPassage(models.Model):
+    """One passage of a report's section, in the order of ``position``. A passage may be excluded
+    from the published rendition (reg 8(3)) by an ``Exclusion`` pointing at it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="passages")
+    section = models.CharField(max_length=20, choices=ReportSection.choices)
+    position = models.PositiveSmallIntegerField(default=1)
+    heading = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    text_cy = models.TextField(_("text in Welsh"), blank=True)
+
+    class Meta:
+        ordering = ["report", "section", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading or f"{self.get_section_display()} {self.position}"
+
+
 class DmaAction(models.Model):
     """Further action a decision-making authority proposes to take (reg 8(1)(c))."""
 
@@ -101,6 +128,14 @@ class DissentingOpinion(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="opinions")
     authority = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
+    text_cy = models.TextField(_("text in Welsh"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            # Each authority gives one opinion, which it edits (reg 11(2)).
+            models.UniqueConstraint(fields=["report", "authority"], name="opinion_one_per_authority")
+        ]
 
 
 class ExclusionGround(models.TextChoices):
@@ -109,9 +144,45 @@ class ExclusionGround(models.TextChoices):
 
 
 class Exclusion(models.Model):
-    """A passage excluded from the published report (reg 8(3)). Never public."""
+    """A passage excluded from the published report (reg 8(3)). Never public.
+
+    Either it points at one of the report's passages (``target``), which the published rendition
+    then leaves out, or it holds the withheld text itself (``passage``: exclusions recorded before
+    reports had passages). One member of the authorities' staff proposes it and a different one
+    approves it. A proposed exclusion already withholds its passage from the published rendition,
+    so nothing is published by accident while it waits; publication waits for its approval
+    (``reports.selectors.unapproved_exclusions``).
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exclusions")
+    target = models.OneToOneField(
+        ReportPassage, null=True, blank=True, on_delete=models.CASCADE, related_name="exclusion"
+    )
     ground = models.CharField(max_length=30, choices=ExclusionGround.choices)
-    passage = models.TextField()
-    note = models.TextField(blank=True)
+    passage = models.TextField(blank=True)
+    note = models.TextField(_("reason"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(approved_by__isnull=False),
+                name="exclusion_approval_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("proposed_by")),
+                name="exclusion_approver_is_not_proposer",
+            ),
+        ]
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

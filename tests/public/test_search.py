@@ -108,13 +108,14 @@ def test_welsh_search_finds_and_shows_welsh_text(client):
 
 
 def test_search_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    # One query per kind of content, and one each for the complaints' features and complainants.
-    with django_assert_num_queries(6):
+    # One query per kind of content, one each for the complaints' features and complainants, and
+    # one for the reports' published conclusions (passages).
+    with django_assert_num_queries(7):
         get(client, "/search/?q=police+response")
     published_case("Police response to missing adults")
     for n in range(3):
         decided(f"Police response number {n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = get(client, "/search/?q=police+response")
     assert len(results(main(html))) == 20  # the first page
 
