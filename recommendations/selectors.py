@@ -7,11 +7,29 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from deadlines.rules import to_london_date
-from recommendations.models import Obligation, Response
+from organisations.models import Organisation
+from recommendations.models import Obligation, Recommendation, Response
+
+
+def addressees_of(recommendation: Recommendation) -> QuerySet[Organisation]:
+    """The organisations a recommendation is addressed to: the members of its addressee groups and
+    the organisations it names, each once, by name.
+
+    The one place the expansion of addressees is read before obligations exist (the factual-accuracy
+    check asks here), so a change to how groups expand reaches every reader.
+    """
+    return (
+        Organisation.objects.filter(
+            Q(addressee_groups__recommendations=recommendation)
+            | Q(recommendations_addressed=recommendation)
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def published_responses() -> QuerySet[Response]:
