@@ -54,7 +54,9 @@ class AccuracyCheck(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    close_reason = models.CharField(_("why it closed"), max_length=20, choices=CloseReason.choices, blank=True)
+    close_reason = models.CharField(
+        _("why it closed"), max_length=20, choices=CloseReason.choices, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     # The closing date: one row in the deadlines ledger.
     deadlines = GenericRelation(Deadline, content_type_field="subject_type", object_id_field="subject_id")

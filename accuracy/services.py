@@ -193,7 +193,8 @@ def extend_accuracy_check(
             raise AccuracyCheckError(_("This check has closed, so its closing date can no longer change."))
         if closes_on <= current:
             raise AccuracyCheckError(
-                _("The new closing date must be after the current one, %(date)s.") % {"date": long_date(current)}
+                _("The new closing date must be after the current one, %(date)s.")
+                % {"date": long_date(current)}
             )
         ensure_accuracy_check_deadline(check, case=check.report.complaint, due=closes_on)
         check.version += 1
@@ -209,7 +210,9 @@ def extend_accuracy_check(
             "date": long_date(closes_on),
         }
         for addressee in check.addressees.select_related("organisation", "accuracy_check__report__complaint"):
-            _tell_addressee(addressee, "extended", subject, closes_on, key=f"extended:{closes_on.isoformat()}")
+            _tell_addressee(
+                addressee, "extended", subject, closes_on, key=f"extended:{closes_on.isoformat()}"
+            )
     return check
 
 
@@ -311,9 +314,10 @@ def add_comment(
         addressee = CheckAddressee.objects.select_related("organisation").get(pk=addressee.pk)
         if not check.is_open_on(_today(at)):
             raise AccuracyCheckError(_("This check has closed, so it no longer takes comments."))
-        if recommendation.report_id != check.report_id or not addressees_of(recommendation).filter(
-            pk=addressee.organisation_id
-        ).exists():
+        if (
+            recommendation.report_id != check.report_id
+            or not addressees_of(recommendation).filter(pk=addressee.organisation_id).exists()
+        ):
             raise AccuracyCheckError(_("That recommendation is not addressed to your organisation."))
         comment = AccuracyComment.objects.create(
             addressee=addressee,

@@ -339,7 +339,9 @@ def ensure_information_request_deadline(
     )
 
 
-def ensure_accuracy_check_deadline(check: models.Model, *, case: models.Model, due: datetime.date) -> Deadline:
+def ensure_accuracy_check_deadline(
+    check: models.Model, *, case: models.Model, due: datetime.date
+) -> Deadline:
     """Set the closing date of a factual-accuracy check on a draft report: a date the authorities
     set when they open it, or later move. The check closes at the end of that London day. No
     statute fixes it, and it never moves with the holiday calendar.
@@ -353,7 +355,9 @@ def ensure_accuracy_check_deadline(check: models.Model, *, case: models.Model, d
             "Closes at the end of %(due)s, the closing date the authorities set for comments on the "
             "draft recommendations."
         ) % {"due": long_date(due)}
-    return _write_set_date(check, case=case, rule=DeadlineRule.ACCURACY_CHECK, due=due, basis=basis, text=text)
+    return _write_set_date(
+        check, case=case, rule=DeadlineRule.ACCURACY_CHECK, due=due, basis=basis, text=text
+    )
 
 
 def meet_deadline(

@@ -24,8 +24,7 @@ def addressees_of(recommendation: Recommendation) -> QuerySet[Organisation]:
     """
     return (
         Organisation.objects.filter(
-            Q(addressee_groups__recommendations=recommendation)
-            | Q(recommendations_addressed=recommendation)
+            Q(addressee_groups__recommendations=recommendation) | Q(recommendations_addressed=recommendation)
         )
         .distinct()
         .order_by("name")

@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from access.decorators import verified_login_required
-from access.rules import get_object_for_user_or_404, may_record_designation, may_view_complaint, may_withdraw
+from access.rules import (
+    accuracy_organisations_of,
+    get_object_for_user_or_404,
+    may_record_designation,
+    may_view_complaint,
+    may_withdraw,
+)
+from accuracy.selectors import open_checks_for
 from audit.services import record_access
 from complaints.letters import letter_fragment
 from complaints.models import (
@@ -22,7 +29,7 @@ from complaints.models import (
     Harm,
     SuperComplaint,
 )
-from complaints.selectors import next_expected_date
+from complaints.selectors import london_today, next_expected_date
 from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
@@ -37,7 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
     not a 404: the address exists, there is simply nothing here for their account)."""
     bodies = bodies_of(request.user)
     designations = may_record_designation(request.user)
-    if not bodies and not designations:
+    # An organisation a draft report's recommendations are addressed to sees the checks open to it.
+    accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
+    if not bodies and not designations and not accuracy_checks:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -48,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "drafts": list(mine.filter(state=ComplaintState.DRAFT).order_by("-updated_at")),
             "complaints": list(mine.submitted().order_by("-received_at", "-pk")),
             "designations": designations,
+            "accuracy_checks": accuracy_checks,
         },
     )
 
