@@ -47,7 +47,6 @@ class DecisionForm(VersionedForm):
     decision = forms.ChoiceField(
         label="Decision",
         choices=CommentDecisionChoice.choices,
-        widget=forms.RadioSelect,
         error_messages={"required": "Select whether the comment is accepted or rejected"},
     )
     reason = forms.CharField(
