@@ -41,16 +41,14 @@ def recommendations_for(addressee: CheckAddressee) -> list[Recommendation]:
     return [r for r in recommendations if addressees_of(r).filter(pk=addressee.organisation_id).exists()]
 
 
-def _decisions() -> Prefetch[CommentDecision]:
-    return Prefetch("decisions", queryset=CommentDecision.objects.select_related("decided_by"))
-
-
 def comments_of(addressee: CheckAddressee) -> QuerySet[AccuracyComment]:
     """One organisation's own comments on a check, oldest first, with their decisions."""
     return (
         AccuracyComment.objects.filter(addressee=addressee)
         .select_related("recommendation", "author")
-        .prefetch_related(_decisions())
+        .prefetch_related(
+            Prefetch("decisions", queryset=CommentDecision.objects.select_related("decided_by"))
+        )
         .order_by("created_at", "pk")
     )
 
@@ -60,7 +58,9 @@ def all_comments(check: AccuracyCheck) -> QuerySet[AccuracyComment]:
     return (
         AccuracyComment.objects.filter(addressee__accuracy_check=check)
         .select_related("recommendation", "author", "addressee__organisation")
-        .prefetch_related(_decisions())
+        .prefetch_related(
+            Prefetch("decisions", queryset=CommentDecision.objects.select_related("decided_by"))
+        )
         .order_by("recommendation__position", "recommendation__pk", "created_at", "pk")
     )
 

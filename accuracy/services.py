@@ -52,6 +52,10 @@ class AccuracyCheckError(Exception):
     """A change the rules of the factual-accuracy check do not allow."""
 
 
+class ClosingDateError(AccuracyCheckError):
+    """The closing date asked for is not allowed (in the past, or not after the current one)."""
+
+
 class StaleDecision(AccuracyCheckError):
     """Someone else decided on the comment after this person opened it."""
 
@@ -136,7 +140,7 @@ def open_accuracy_check(
     """
     at = at or timezone.now()
     if closes_on <= _today(at):
-        raise AccuracyCheckError(_("The closing date must be in the future."))
+        raise ClosingDateError(_("The closing date must be in the future."))
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("complaint").get(pk=report.pk)
         if report.state != ReportState.DRAFT:
@@ -192,7 +196,7 @@ def extend_accuracy_check(
         if not check.is_open_on(_today(at)) or current is None:
             raise AccuracyCheckError(_("This check has closed, so its closing date can no longer change."))
         if closes_on <= current:
-            raise AccuracyCheckError(
+            raise ClosingDateError(
                 _("The new closing date must be after the current one, %(date)s.")
                 % {"date": long_date(current)}
             )

@@ -21,6 +21,7 @@ from accuracy.models import AccuracyCheck, AccuracyComment, CommentDecisionChoic
 from accuracy.selectors import all_comments, checks_of_report
 from accuracy.services import (
     AccuracyCheckError,
+    ClosingDateError,
     StaleDecision,
     close_accuracy_check,
     decide_comment,
@@ -129,7 +130,7 @@ def open_check(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             check = open_accuracy_check(report, closes_on=form.cleaned_data["closes_on"], user=request.user)
         except AccuracyCheckError as error:
-            form.add_error("closes_on" if "date" in str(error) else None, str(error))
+            form.add_error("closes_on" if isinstance(error, ClosingDateError) else None, str(error))
         else:
             messages.success(
                 request,

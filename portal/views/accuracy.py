@@ -35,7 +35,8 @@ class CommentForm(GovukForm):
     )
 
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"r{recommendation.pk}", **kwargs)
+        kwargs["prefix"] = f"r{recommendation.pk}"
+        super().__init__(*args, **kwargs)
         self.fields["text"].label = _("Your comment on %(label)s") % {"label": recommendation.label}
         self.fields["text"].help_text = _(
             "Point out any error of fact in this draft recommendation, and say what is right."
