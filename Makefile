@@ -93,8 +93,10 @@ fmt: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy $(TYPED_APPS)
 
-bench: install-dev frontend
+bench: install-dev frontend postgres
 	$(PY) bench/run.py
+	$(PY) bench/drill_backup.py --database sqlite
+	$(PY) bench/drill_backup.py --database postgresql
 
 messages: install-dev
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l cy --ignore=.venv --ignore=node_modules

@@ -42,7 +42,9 @@ SlugText = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_len
 REFERENCE_PATTERN = r"^[A-Za-z0-9-]+$"
 ReferenceText = Annotated[str, StringConstraints(pattern=REFERENCE_PATTERN, max_length=60)]
 
-ERRORS = {422: schemas.ValidationErrors}
+# Every operation may answer 422 (a parameter did not validate) or 429 (rate limited, by the
+# middleware in common/security.py before the handler runs).
+ERRORS = {422: schemas.ValidationErrors, 429: schemas.RateLimited}
 M = TypeVar("M", bound=Model)
 
 

@@ -48,6 +48,19 @@ class ValidationErrors(Schema):
     )
 
 
+class RateLimited(Schema):
+    """Too many requests from one address in a minute (HTTP 429). The ``Retry-After`` header gives
+    the same wait in seconds."""
+
+    detail: str = Field(
+        examples=[
+            "Too many requests: the API allows 120 requests a minute from one address. Try again in 42 seconds."
+        ]
+    )
+    limit_per_minute: int = Field(description="Requests a minute allowed from one address.")
+    retry_after: int = Field(description="Seconds to wait before the next request.")
+
+
 class OrganisationRef(Schema):
     slug: str
     name: str

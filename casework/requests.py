@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access import rules
 from casework.views import _complaint, staff_only
+from common.date_fields import DateField
 from common.forms import GovukForm
 from complaints.selectors import london_today
 from evidence import checks
 from evidence.services import store_document
-from inquiries.models import InformationRequest
-from inquiries.selectors import Completeness, completeness
+from inquiries.models import ForceRequest, InformationRequest
+from inquiries.selectors import Completeness, completeness, status_of
 from inquiries.services import InquiryError, send_information_request
 from organisations.models import Organisation
 from recommendations.models import AddresseeGroup
@@ -43,14 +44,10 @@ class InformationRequestForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": gettext_lazy("Enter at least one question")},
     )
-    due = forms.DateField(
+    due = DateField(
+        subject=gettext_lazy("the date answers are due"),
         label=gettext_lazy("Answers due by the end of"),
-        help_text=gettext_lazy("For example, 27/02/2026."),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": gettext_lazy("Enter the date answers are due"),
-            "invalid": gettext_lazy("Enter the date as day/month/year, for example 27/02/2026"),
-        },
+        help_text=gettext_lazy("For example, 27 2 2027"),
     )
     scope = forms.ChoiceField(
         label=gettext_lazy("Which forces?"),
@@ -183,3 +180,27 @@ def request_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for row in table.rows:
         writer.writerow([row.force.name, row.status.label, _day(info.due), _day(row.answered_on)])
     return response
+
+
+@staff_only
+@require_GET
+def force_answer(request: HttpRequest, pk: int, force_request_id: int) -> HttpResponse:
+    """One force's answer to a request: each question with what the force wrote, and its files."""
+    info = _request_for(request, pk)
+    force_request = get_object_or_404(
+        ForceRequest.objects.select_related("force", "answered_by"), pk=force_request_id, request=info
+    )
+    answers = {a.question_id: a.text for a in force_request.answers.all()}
+    questions = [(q, answers.get(q.pk)) for q in info.questions.all()]
+    return render(
+        request,
+        "casework/information_request_answer.html",
+        {
+            "info": info,
+            "complaint": info.complaint,
+            "force_request": force_request,
+            "status": status_of(force_request, info.due, london_today()),
+            "questions": questions,
+            "documents": list(force_request.documents.order_by("uploaded_at", "pk")),
+        },
+    )

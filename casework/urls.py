@@ -40,6 +40,11 @@ urlpatterns = [
         name="information_request_new",
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
+    path(
+        "information-requests/<int:pk>/forces/<int:force_request_id>/",
+        requests.force_answer,
+        name="information_request_answer",
+    ),
     path("information-requests/<int:pk>/csv/", requests.request_csv, name="information_request_csv"),
     path(
         "complaints/<reference:reference>/accuracy-checks/new/",

@@ -20,3 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("public.urls")),
     prefix_default_language=False,
 )
+
+# A lost database connection is a 503 with Retry-After, not a 500 (common/errors.py).
+handler500 = "common.errors.server_error"

@@ -134,15 +134,20 @@ def _named_day(day: datetime.date) -> str | None:
     return None
 
 
-def _combine(weekend: str | None, holiday: str | None) -> str | None:
+def _combine(day: datetime.date, holiday: str | None) -> str | None:
+    weekend = _weekend_name(day)
     if weekend and holiday:
-        return gettext("%(holiday)s, a %(weekday)s") % {"weekday": weekend, "holiday": holiday}
+        # One sentence per weekday, not "a %(weekday)s": in Welsh the day's name mutates after
+        # "ar" ("ar ddydd Sadwrn"), which a translated name slotted into a sentence cannot do.
+        if day.weekday() == 5:
+            return gettext("%(holiday)s, a Saturday") % {"holiday": holiday}
+        return gettext("%(holiday)s, a Sunday") % {"holiday": holiday}
     return weekend or holiday
 
 
 def statutory_non_working_reason(day: datetime.date) -> str | None:
     """Why reg 2 itself excludes this day (a weekend, Christmas Day, Good Friday), or None."""
-    return _combine(_weekend_name(day), _named_day(day))
+    return _combine(day, _named_day(day))
 
 
 def bank_holiday_name(day: datetime.date) -> str | None:
@@ -194,7 +199,7 @@ class WorkingCalendar:
                 holiday = gettext("Bank holiday added by staff: %(name)s") % {"name": self._added[day]}
             elif day not in self._removed:
                 holiday = bank_holiday_name(day)
-        return _combine(_weekend_name(day), holiday)
+        return _combine(day, holiday)
 
     def is_working_day(self, day: datetime.date) -> bool:
         return self.non_working_reason(day) is None

@@ -169,7 +169,7 @@ def save_progress_report_draft(
             raise InvalidTransition(
                 _("Progress reports are written only while the complaint is being investigated.")
             )
-        check_version(report, expected_version)
+        check_version(report, expected_version, STALE_SAVE)
         changed = [name for name, value in values.items() if getattr(report, name) != value]
         if not changed:
             return report
@@ -186,6 +186,10 @@ def save_progress_report_draft(
     return report
 
 
+STALE_SAVE = _lazy(
+    "Someone else saved changes to this progress report after you opened this page. Your changes "
+    "have not been saved yet: check the latest version below, then save again."
+)
 STALE_SEND = _lazy(
     "Someone else saved changes to this progress report after you opened this page. It has "
     "not been sent: check the latest version below, then send it again."

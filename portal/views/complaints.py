@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from access.decorators import verified_login_required
 from access.rules import (
     accuracy_organisations_of,
+    forces_of,
     get_object_for_user_or_404,
     may_record_designation,
     may_view_complaint,
@@ -34,6 +35,7 @@ from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
 from deadlines.rules import to_london_date
+from inquiries.selectors import requests_for_forces
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
 
@@ -44,9 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
     not a 404: the address exists, there is simply nothing here for their account)."""
     bodies = bodies_of(request.user)
     designations = may_record_designation(request.user)
+    forces = forces_of(request.user)
     # An organisation a draft report's recommendations are addressed to sees the checks open to it.
     accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
-    if not bodies and not designations and not accuracy_checks:
+    if not bodies and not designations and not forces and not accuracy_checks:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -57,7 +60,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "drafts": list(mine.filter(state=ComplaintState.DRAFT).order_by("-updated_at")),
             "complaints": list(mine.submitted().order_by("-received_at", "-pk")),
             "designations": designations,
+            "forces": forces,
+            # A force's work: the requests it has yet to answer, the soonest due first.
+            "open_requests": list(requests_for_forces(forces).filter(answered_at__isnull=True)),
             "accuracy_checks": accuracy_checks,
+            # The checks are a section under another heading, or the page's own subject.
+            "accuracy_as_section": bool(bodies or designations or forces),
         },
     )
 

@@ -14,7 +14,7 @@ from tests.accounts.support import code_for, make_device, make_user, sign_in_wit
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.access.urls")]
 
 PAUSED = "Sign in is paused"
-FIFTEEN_MINUTES = "you cannot sign in from this device for 15 minutes"
+FIFTEEN_MINUTES = "signing in is paused for 15 minutes"
 
 
 @pytest.fixture

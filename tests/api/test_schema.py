@@ -37,10 +37,13 @@ def test_every_operation_documents_its_errors(schema):
     responses = {path: ops["get"]["responses"] for path, ops in schema["paths"].items()}
 
     for path, codes in responses.items():
-        expected = {"200", "404", "422"} if "{reference}" in path else {"200", "422"}
+        expected = {"200", "404", "422", "429"} if "{reference}" in path else {"200", "422", "429"}
         assert set(codes) == expected, path
         assert codes["422"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/ValidationErrors"
+        }
+        assert codes["429"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/RateLimited"
         }
     assert responses["/api/v1/super-complaints/{reference}"]["404"]["content"]["application/json"][
         "schema"
@@ -86,3 +89,13 @@ def test_no_docs_page_pulls_scripts_from_elsewhere(client):
 )
 def test_the_documented_values_are_the_models_choices(literal, choices):
     assert list(get_args(literal)) == choices
+
+
+def test_the_documented_429_is_the_shape_the_rate_limit_answers_with(schema, client, public_record, settings):
+    """The schema's RateLimited is what a refused request really gets: same fields, all required."""
+    settings.API_RATE_LIMIT_PER_MINUTE = 1
+    client.get("/api/v1/organisations", REMOTE_ADDR="127.0.0.9")
+    refused = client.get("/api/v1/organisations", REMOTE_ADDR="127.0.0.9")
+    assert refused.status_code == 429
+    documented = schema["components"]["schemas"]["RateLimited"]
+    assert set(documented["required"]) == set(documented["properties"]) == set(refused.json())

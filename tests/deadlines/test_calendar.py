@@ -194,3 +194,11 @@ def test_easter_sunday_matches_dateutil_for_every_year_it_could_matter():
         assert easter_sunday(year) == easter(year), year
     assert easter_sunday(2019) == D(2019, 4, 21)
     assert easter_sunday(2024) == D(2024, 3, 31)
+
+
+def test_in_welsh_the_weekday_mutates_after_ar():
+    from django.utils import translation
+
+    with translation.override("cy"):
+        assert statutory_non_working_reason(D(2021, 12, 25)) == "Dydd Nadolig, ar ddydd Sadwrn"
+        assert statutory_non_working_reason(D(2022, 12, 25)) == "Dydd Nadolig, ar ddydd Sul"

@@ -58,7 +58,10 @@ def test_staff_send_to_five_forces_and_a_force_answers_with_a_file(
     page.get_by_label("Questions").fill(
         "How many referrals did you make in 2025?\nWho decides on a referral?"
     )
-    page.get_by_label("Answers due by the end of").fill("27/02/2099")
+    due = page.get_by_role("group", name="Answers due by the end of")
+    due.get_by_label("Day").fill("27")
+    due.get_by_label("Month").fill("2")
+    due.get_by_label("Year").fill("2099")
     page.get_by_label("Chosen forces").check()
     for name in FORCES:
         page.get_by_label(name, exact=True).check()
@@ -71,7 +74,11 @@ def test_staff_send_to_five_forces_and_a_force_answers_with_a_file(
     expect(page.locator("#counts")).to_contain_text("Not yet due")
     assert_accessible(page)
 
-    force_page = sign_in(browser, base, kent.email, kent_device, "/portal/information-requests/")
+    # The force finds the request on its first page after signing in.
+    force_page = sign_in(browser, base, kent.email, kent_device, "/portal/")
+    expect(force_page.locator("#information-requests + ul")).to_contain_text("Modern slavery referrals")
+    assert_accessible(force_page)
+    force_page.get_by_role("link", name="All information requests to your force").click()
     expect(force_page).to_have_url(f"{base}/portal/information-requests/")
     assert_accessible(force_page)
     force_page.get_by_role("link", name="Modern slavery referrals").click()
@@ -96,3 +103,7 @@ def test_staff_send_to_five_forces_and_a_force_answers_with_a_file(
     assert [d.original_name for d in answered.documents.all()] == ["kent.csv"]
     page.reload()
     expect(page.locator("#completeness")).to_contain_text("Answered on time")
+    page.locator("#completeness").get_by_role("link", name="Kent Police").click()
+    expect(page.locator("main")).to_contain_text("The single point of contact")
+    expect(page.locator("main")).to_contain_text("kent.csv")
+    assert_accessible(page)

@@ -53,7 +53,7 @@ def test_completeness_view_and_csv_show_the_five_forces_exactly(team, monkeypatc
         ("Not yet due", 0),
     ]
     html = page.content.decode()
-    assert "Kent Police</th>" in html and "3 March 2026" in html
+    assert "Kent Police<span" in html and "Merseyside Police</th>" in html and "3 March 2026" in html
     response = team.get(reverse("casework:information_request_csv", args=[request.pk]))
     assert response["Content-Type"].startswith("text/csv")
     assert list(csv.reader(io.StringIO(response.content.decode()))) == [
@@ -74,7 +74,9 @@ def test_staff_send_a_request_to_chosen_forces_with_a_spreadsheet(team):
         {
             "title": "Referrals",
             "questions": "How many referrals?\nWho decides?\n",
-            "due": "27/02/2099",
+            "due_0": "27",
+            "due_1": "2",
+            "due_2": "2099",
             "scope": "chosen",
             "forces": [f.pk for f in forces],
             "template": SimpleUploadedFile("return.csv", b"force,referrals\n", content_type="text/csv"),
@@ -96,7 +98,14 @@ def test_bad_input_keeps_what_was_entered(team):
     complaint = eligible("Victims of modern slavery", told=london(2026, 2, 2, 10))
     response = team.post(
         reverse("casework:information_request_new", args=[complaint.reference]),
-        {"title": "Referrals", "questions": "How many?", "due": "31/02/2099", "scope": "chosen"},
+        {
+            "title": "Referrals",
+            "questions": "How many?",
+            "due_0": "31",
+            "due_1": "2",
+            "due_2": "2099",
+            "scope": "chosen",
+        },
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -112,7 +121,15 @@ def test_chief_constables_group_is_the_43_territorial_forces(team):
     group = AddresseeGroup.objects.get(slug="chief-constables")
     team.post(
         reverse("casework:information_request_new", args=[complaint.reference]),
-        {"title": "R", "questions": "Q", "due": "27/02/2099", "scope": "group", "group": group.pk},
+        {
+            "title": "R",
+            "questions": "Q",
+            "due_0": "27",
+            "due_1": "2",
+            "due_2": "2099",
+            "scope": "group",
+            "group": group.pk,
+        },
     )
     assert InformationRequest.objects.get().force_requests.count() == 43
 
@@ -150,3 +167,32 @@ def test_a_user_of_no_force_has_no_request_list():
     user, device = make_person("hestia")
     assert Membership.objects.filter(user=user, role=Role.BODY_MEMBER).exists()
     assert signed_in(user, device).get(reverse("portal:information_requests")).status_code == 404
+
+
+def test_staff_read_each_forces_answer_from_the_completeness_view(team, monkeypatch):
+    request = send_to_five()
+    two_answer_one_late(request)
+    monkeypatch.setattr("casework.requests.london_today", lambda: datetime.date(2026, 3, 5))
+    kent = request.force_requests.get(force__name="Kent Police")
+    address = reverse("casework:information_request_answer", args=[request.pk, kent.pk])
+    listing = team.get(reverse("casework:information_request", args=[request.pk])).content.decode()
+    assert address in listing
+    # Only answered forces are linked: a silent force has nothing to read.
+    silent = request.force_requests.get(force__name="Suffolk Constabulary")
+    assert reverse("casework:information_request_answer", args=[request.pk, silent.pk]) not in listing
+    page = team.get(address).content.decode()
+    assert "The answer from Kent Police" in page
+    assert "Kent Police answers 1" in page and "Kent Police answers 2" in page
+    assert "Answered late" in page
+
+
+def test_an_answer_is_only_reached_through_its_own_request(team):
+    first = send_to_five()
+    second = send_to_five("Another request")
+    kent_of_second = second.force_requests.get(force__name="Kent Police")
+    address = reverse("casework:information_request_answer", args=[first.pk, kent_of_second.pk])
+    assert team.get(address).status_code == 404
+    # A force user is not staff: the casework page is not theirs, even for their own answer.
+    kent_user = _force_client("Kent Police", "kent-reader@kent.police.uk")
+    own = reverse("casework:information_request_answer", args=[second.pk, kent_of_second.pk])
+    assert kent_user.get(own).status_code in (403, 404)

@@ -26,14 +26,31 @@ def test_a_password_alone_is_not_enough(hestia_user):
     assert response["Location"] == "/account/sign-in/?next=/portal/drafts/1/"
 
 
-def test_someone_with_no_body_and_no_designations_role_is_told_there_is_nothing_here(public_record):
-    force_responder = client_for(person("responder@gwent.example", org("Gwent Police"), Role.RESPONDER))
-    response = force_responder.get("/portal/")
+def test_someone_with_no_body_no_force_and_no_designations_role_is_told_there_is_nothing_here(
+    public_record,
+):
+    responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
+    response = responder.get("/portal/")
     assertContains(
         response, '<h1 class="govuk-heading-l">There is nothing here for your account</h1>', html=True
     )
     assertNotContains(response, "Start a new super-complaint")
-    assert force_responder.get("/portal/new/").status_code == 404
+    assert responder.get("/portal/new/").status_code == 404
+
+
+def test_a_force_user_finds_the_requests_it_has_to_answer_on_its_first_page(public_record):
+    from tests.inquiries.scenario import send_to_five
+
+    request = send_to_five()
+    kent = client_for(person("responder@kent.example", org("Kent Police"), Role.RESPONDER))
+    response = kent.get("/portal/")
+    assertContains(response, '<h1 class="govuk-heading-l">Your force\'s work</h1>', html=True)
+    own = request.force_requests.get(force__name="Kent Police")
+    assertContains(response, f'href="/portal/information-requests/{own.pk}/"')
+    assertContains(response, "due by the end of 27 February 2026")
+    assertNotContains(response, "Start a new super-complaint")
+    gwent = client_for(person("responder@gwent.example", org("Gwent Police"), Role.RESPONDER))
+    assertContains(gwent.get("/portal/"), "Your force has no information requests waiting for an answer.")
 
 
 def test_a_body_member_sees_drafts_and_submitted_complaints_with_their_stage(hestia, hestia_user):
