@@ -371,3 +371,39 @@ def may_approve_exclusion(user: Any, exclusion: Any) -> bool:
         and exclusion.approved_at is None
         and exclusion.proposed_by_id != getattr(user, "pk", None)
     )
+
+
+# --- Factual-accuracy checks of draft reports ----------------------------------------------------
+
+# The roles that answer for an organisation a recommendation is addressed to: they are told of a
+# check on its draft recommendations and comment on them.
+ADDRESSEE_ROLES = frozenset({Role.RESPONDER, Role.SIGNATORY})
+
+
+def may_manage_accuracy_check(user: Any, report: Any) -> bool:
+    """The authorities' staff open a factual-accuracy check on a draft report, extend it and close
+    it early, and see every comment on it."""
+    from reports.models import ReportState
+
+    return is_dma_staff(user) and report.state == ReportState.DRAFT
+
+
+def may_view_accuracy_check(user: Any, check: Any) -> bool:
+    """The authorities' staff see every check and its comments, whatever the report's state."""
+    return is_dma_staff(user)
+
+
+def may_decide_accuracy_comment(user: Any, comment: Any) -> bool:
+    """The authorities' staff accept or reject each comment, with a reason."""
+    return is_dma_staff(user)
+
+
+def may_take_part_in_accuracy_check(user: Any, addressee: Any) -> bool:
+    """Only a responder or signatory of the organisation a check went to sees its part of the
+    check and comments; anyone else (another organisation, a body, the public) gets a 404."""
+    return has_role(user, addressee.organisation_id, ADDRESSEE_ROLES)
+
+
+def accuracy_organisations_of(user: Any) -> list[Organisation]:
+    """The organisations for which the user answers factual-accuracy checks."""
+    return organisations_of(user, ADDRESSEE_ROLES)

@@ -125,6 +125,12 @@ ACTIONS: dict[str, Promise] = {
     "information_request.reminded": gettext_lazy("Information request reminder sent"),
     "information_request.chased": gettext_lazy("Information request chaser sent"),
     "information_request.overdue": gettext_lazy("Information request overdue"),
+    "accuracy_check.opened": gettext_lazy("Factual-accuracy check opened"),
+    "accuracy_check.extended": gettext_lazy("Factual-accuracy check extended"),
+    "accuracy_check.closed": gettext_lazy("Factual-accuracy check closed"),
+    "accuracy_check.commented": gettext_lazy("Comment on a draft recommendation received"),
+    "accuracy_check.overdue": gettext_lazy("Factual-accuracy check past its closing date"),
+    "accuracy_comment.decided": gettext_lazy("Decision on a factual-accuracy comment"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone
@@ -225,6 +231,19 @@ FIELDS_BY_ACTION: dict[str, dict[str, Promise]] = {
         "addressees": gettext_lazy("organisations addressed"),
         "default_due": gettext_lazy("response deadline"),
     },
+    "accuracy_check": {
+        "closes_on": gettext_lazy("closing date"),
+        "organisations": gettext_lazy("organisations asked"),
+        "organisation": gettext_lazy("organisation"),
+        "recommendation": gettext_lazy("recommendation"),
+        "report": gettext_lazy("report"),
+        "reason": gettext_lazy("why it closed"),
+    },
+    "accuracy_comment": {
+        "decision": gettext_lazy("decision"),
+        "recommendation": gettext_lazy("recommendation"),
+        "organisation": gettext_lazy("organisation"),
+    },
 }
 
 # Keys that mean nothing to a reader: primary keys of rows the page shows by other means, storage
@@ -245,6 +264,9 @@ CHOICES: dict[tuple[str, str], str] = {
     ("reports.report", "state"): "reports.models.ReportState",
     ("reports.report", "section"): "reports.models.ReportSection",
     ("reports.report", "ground"): "reports.models.ExclusionGround",
+    ("accuracy.accuracycheck", "state"): "accuracy.models.CheckState",
+    ("accuracy.accuracycheck", "reason"): "accuracy.models.CloseReason",
+    ("accuracy.accuracycomment", "decision"): "accuracy.models.CommentDecisionChoice",
 }
 
 # Values that are primary keys (or lists of them), shown as the rows' names.

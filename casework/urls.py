@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import investigation, report, requests, views
+from casework import accuracy, investigation, report, requests, views
 
 app_name = "casework"
 
@@ -92,4 +92,13 @@ urlpatterns = [
         requests.request_document,
         name="information_request_document",
     ),
+    path(
+        "complaints/<reference:reference>/accuracy-checks/new/",
+        accuracy.open_check,
+        name="accuracy_check_new",
+    ),
+    path("accuracy-checks/<int:pk>/", accuracy.check_detail, name="accuracy_check"),
+    path("accuracy-checks/<int:pk>/extend/", accuracy.extend, name="accuracy_check_extend"),
+    path("accuracy-checks/<int:pk>/close/", accuracy.close, name="accuracy_check_close"),
+    path("accuracy-comments/<int:pk>/decide/", accuracy.decide, name="accuracy_comment_decide"),
 ]

@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "evidence",
     "outbox",
     "inquiries",
+    "accuracy",
     # Above the domain apps: coordinates several of them
     "operations",
     # Interface apps

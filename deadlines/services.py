@@ -339,6 +339,27 @@ def ensure_information_request_deadline(
     )
 
 
+def ensure_accuracy_check_deadline(
+    check: models.Model, *, case: models.Model, due: datetime.date
+) -> Deadline:
+    """Set the closing date of a factual-accuracy check on a draft report: a date the authorities
+    set when they open it, or later move. The check closes at the end of that London day. No
+    statute fixes it, and it never moves with the holiday calendar.
+
+    Side effects: one ``Deadline`` row created or moved; a met one (the check has closed) is kept
+    as it is. The caller records the event.
+    """
+    with _in_record_language():
+        basis = gettext("The closing date the authorities set")
+        text = gettext(
+            "Closes at the end of %(due)s, the closing date the authorities set for comments on the "
+            "draft recommendations."
+        ) % {"due": long_date(due)}
+    return _write_set_date(
+        check, case=case, rule=DeadlineRule.ACCURACY_CHECK, due=due, basis=basis, text=text
+    )
+
+
 def meet_deadline(
     subject: models.Model, rule: DeadlineRule, *, at: datetime.datetime | None = None
 ) -> Deadline | None:

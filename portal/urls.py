@@ -4,7 +4,7 @@ designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from portal.views import complaints, designations, drafts, requests
+from portal.views import accuracy, complaints, designations, drafts, requests
 
 app_name = "portal"
 
@@ -55,6 +55,13 @@ urlpatterns = [
         "information-requests/<int:pk>/files/<int:document_pk>/",
         requests.answer_document,
         name="information_request_document",
+    ),
+    # Factual-accuracy checks of draft recommendations (an addressee's own part of each)
+    path("accuracy-checks/<int:pk>/", accuracy.check, name="accuracy_check"),
+    path(
+        "accuracy-checks/<int:pk>/recommendations/<int:recommendation_pk>/comment/",
+        accuracy.comment,
+        name="accuracy_comment",
     ),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),

@@ -40,6 +40,11 @@ def addressees_of(recommendation: Recommendation) -> list[Addressee]:
     return sorted(wanted.values(), key=lambda a: (a.organisation.name, a.organisation.pk))
 
 
+def is_addressed_to(recommendation: Recommendation, organisation_id: int) -> bool:
+    """Whether the organisation is among the recommendation's addressees (``addressees_of``)."""
+    return any(a.organisation.pk == organisation_id for a in addressees_of(recommendation))
+
+
 def removable_members(recommendation: Recommendation) -> list[Organisation]:
     """Members of the recommendation's groups, each of which staff may take off (or put back on)
     this recommendation's list, by name."""

@@ -32,6 +32,7 @@ DOMAIN = (
     "access",
     "outbox",
     "inquiries",
+    "accuracy",
 )
 SHARED = ("common",)
 COORDINATING = ("operations",)

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from access.decorators import verified_login_required
 from access.rules import (
+    accuracy_organisations_of,
     forces_of,
     get_object_for_user_or_404,
     may_record_designation,
     may_view_complaint,
     may_withdraw,
 )
+from accuracy.selectors import open_checks_for
 from audit.services import record_access
 from common.downloads import attachment_response
 from complaints.letters import letter_fragment
@@ -29,7 +31,7 @@ from complaints.models import (
     Harm,
     SuperComplaint,
 )
-from complaints.selectors import next_expected_date
+from complaints.selectors import london_today, next_expected_date
 from complaints.services import ComplaintError, withdraw_complaint
 from complaints.timeline import Audience, complaint_timeline
 from deadlines.calendar import long_date
@@ -47,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
     bodies = bodies_of(request.user)
     designations = may_record_designation(request.user)
     forces = forces_of(request.user)
-    if not bodies and not designations and not forces:
+    # An organisation a draft report's recommendations are addressed to sees the checks open to it.
+    accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
+    if not bodies and not designations and not forces and not accuracy_checks:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -61,6 +65,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "forces": forces,
             # A force's work: the requests it has yet to answer, the soonest due first.
             "open_requests": list(requests_for_forces(forces).filter(answered_at__isnull=True)),
+            "accuracy_checks": accuracy_checks,
+            # The checks are a section under another heading, or the page's own subject.
+            "accuracy_as_section": bool(bodies or designations or forces),
         },
     )
 
