@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import investigation, requests, views
+from casework import investigation, publication, requests, views
 
 app_name = "casework"
 
@@ -38,6 +38,13 @@ urlpatterns = [
         "complaints/<reference:reference>/information-requests/new/",
         requests.new_request,
         name="information_request_new",
+    ),
+    path("complaints/<reference:reference>/report/sign-off/", publication.sign_off, name="report_sign_off"),
+    path("complaints/<reference:reference>/report/publish/", publication.publish, name="report_publish"),
+    path(
+        "complaints/<reference:reference>/report/publish/cancel/",
+        publication.cancel,
+        name="report_publish_cancel",
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path("information-requests/<int:pk>/csv/", requests.request_csv, name="information_request_csv"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from complaints.models import SuperComplaint
-from reports.models import Report
+from organisations.models import Organisation, OrganisationKind
+from reports.models import Report, ReportSignOff
 
 
 def published_reports() -> QuerySet[Report]:
@@ -14,3 +17,42 @@ def published_reports() -> QuerySet[Report]:
     The one selector every public page, feed, download and API response reads reports through.
     """
     return Report.objects.published().filter(complaint__in=SuperComplaint.objects.published())
+
+
+def authorities() -> list[Organisation]:
+    """The three decision-making authorities, whose sign-offs publication needs (reg 8)."""
+    return list(Organisation.objects.filter(kind=OrganisationKind.AUTHORITY).order_by("name"))
+
+
+def current_sign_offs(report: Report) -> dict[int, ReportSignOff]:
+    """Each authority's sign-off of the report's current version, by authority id."""
+    return {s.authority_id: s for s in report.sign_offs.filter(report_version=report.version)}
+
+
+def missing_sign_offs(report: Report) -> list[Organisation]:
+    """The authorities that have not signed off the report's current version."""
+    signed = current_sign_offs(report)
+    return [a for a in authorities() if a.pk not in signed]
+
+
+@dataclass(frozen=True)
+class SignOffRow:
+    authority: Organisation
+    sign_off: ReportSignOff | None
+    current: bool
+
+
+def sign_off_status(report: Report) -> list[SignOffRow]:
+    """For each authority: its sign-off (if any) and whether it is on the current version."""
+    by_authority = {s.authority_id: s for s in report.sign_offs.select_related("user")}
+    rows = []
+    for authority in authorities():
+        sign_off = by_authority.get(authority.pk)
+        rows.append(
+            SignOffRow(
+                authority=authority,
+                sign_off=sign_off,
+                current=sign_off is not None and sign_off.report_version == report.version,
+            )
+        )
+    return rows

@@ -29,6 +29,7 @@ from deadlines.calendar import long_date
 from deadlines.rules import to_london_date
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
+from reports.selectors import published_reports
 
 
 @verified_login_required
@@ -107,6 +108,8 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             ),
             "expected": next_expected_date(complaint),
             "may_withdraw": may_withdraw(request.user, complaint),
+            # The report reaches the body when it becomes public (reg 8(2)(a)), never before.
+            "report": published_reports().filter(complaint=complaint).first(),
         },
     )
 

@@ -11,7 +11,8 @@ from operations.sweep import sweep_deadlines
 
 class Command(BaseCommand):
     help = (
-        "Flag overdue acknowledgements, progress reports and responses. Safe to run twice, or twice at once."
+        "Release reports whose embargo has ended; flag overdue acknowledgements, progress reports and "
+        "responses. Safe to run twice, or twice at once."
     )
 
     def add_arguments(self, parser):
@@ -36,3 +37,5 @@ class Command(BaseCommand):
             f"information request reminders sent: {counts['information_request_reminders']}, "
             f"chasers sent: {counts['information_request_chasers']}."
         )
+        if counts["reports_released"]:
+            self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
