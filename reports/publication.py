@@ -257,14 +257,15 @@ def release_report(report: Report, *, now: datetime.datetime | None = None) -> R
     """
     now = now or timezone.now()
     with transaction.atomic():
-        report = (
+        claimed = (
             Report.objects.select_for_update(skip_locked=True)
             .select_related("complaint")
             .filter(_due_for_release(now), pk=report.pk)
             .first()
         )
-        if report is None:
+        if claimed is None:
             return None
+        report = claimed
         public_moment = report.public_from or now
         mark_report_published(report.complaint)
         recommendations = list(report.recommendations.order_by("position", "pk"))

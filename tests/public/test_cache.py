@@ -160,7 +160,7 @@ def test_the_version_lapses_at_the_end_of_an_embargo_and_at_london_midnight(
 
     complaint = investigating("Police response to drones", body="Galop")
     report = create_report(complaint, title="Drones")
-    publish_report(sign_off_all(report), embargo_until=london(2026, 7, 15, 14, 30))
+    publish_report(sign_off_all(report), at=now, embargo_until=london(2026, 7, 15, 14, 30))
     page_cache_module.purge()
     state = page_cache_module.current_state(now)
     assert state["valid_until"] == london(2026, 7, 15, 14, 30)

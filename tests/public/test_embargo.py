@@ -86,7 +86,8 @@ def test_nothing_of_an_embargoed_report_is_public_until_its_moment(
     clock[0] = moment + datetime.timedelta(seconds=1)
     for name in ("report", "recommendations", "welsh report", "pdf"):
         assert client.get(addresses[name]).status_code == 200, name
-    assert TITLE in client.get(addresses["complaint"]).content.decode()
+    complaint_page = client.get(addresses["complaint"]).content.decode()
+    assert TITLE in complaint_page and addresses["pdf"] in complaint_page
     assert RECOMMENDATION in client.get(addresses["report"]).content.decode()
     assert TITLE in client.get(addresses["search"]).content.decode()
     assert TITLE in client.get(addresses["complaints csv"]).content.decode()

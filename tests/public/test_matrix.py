@@ -73,7 +73,7 @@ def test_cells_say_what_was_answered_and_whether_on_time(client):
     assert matrix.texts() == [
         ["Addressee", "Recommendation 1", "Recommendation 2"],
         ["Home Office", "Accepted, on time", "Not addressed"],
-        ["Kent Police", "Not addressed", "No response yet"],
+        ["Kent Police", "Not addressed", "No response yet, overdue"],
         ["National Police Chiefs' Council", "Partially accepted, late", "Not addressed"],
     ]
 
