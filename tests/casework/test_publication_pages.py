@@ -136,3 +136,17 @@ def test_only_the_team_publishes(client_for):
         client_for("iopc").post(_url(report, "publish/"), {"when": "now", "confirmed": "yes"}).status_code
         == 404
     )
+
+
+def test_publishing_now_shows_who_was_told_and_who_had_nobody_to_tell(client_for):
+    report = _report()
+    for name in ("team", "iopc", "college"):
+        client_for(name).post(_url(report, "sign-off/"), {"action": "sign_off"})
+    team = client_for("team")
+    done = team.post(_url(report, "publish/"), {"when": "now", "confirmed": "yes"}, follow=True)
+    assert "The report is published." in text(done)
+    assert "Addressees told Organisation Told Home Office No recipient" in text(done)
+    assert_valid_html(done.content.decode())
+    report.refresh_from_db()
+    assert report.released_at is not None
+    assert report.complaint.state == "report_published"

@@ -7,13 +7,17 @@ import pytest
 from django.utils import translation
 
 from deadlines import rules
+from deadlines.calendar import WorkingCalendar
 from deadlines.selectors import explanation_in_active_language
 
 UTC = datetime.UTC
+NO_OVERRIDES = WorkingCalendar(())  # the bank holidays as the law gives them, without the database
 
 
 def test_the_stalking_report_published_on_27_september_2024_asked_for_responses_by_22_november():
-    deadline = rules.response_due_after_publication(datetime.datetime(2024, 9, 27, 10, 0, tzinfo=UTC))
+    deadline = rules.response_due_after_publication(
+        datetime.datetime(2024, 9, 27, 10, 0, tzinfo=UTC), calendar=NO_OVERRIDES
+    )
     assert deadline.due == datetime.date(2024, 11, 22)
     assert deadline.received == datetime.date(2024, 9, 27)
     assert deadline.start == datetime.date(2024, 9, 28)
@@ -26,22 +30,24 @@ def test_the_stalking_report_published_on_27_september_2024_asked_for_responses_
 
 def test_a_publication_at_2330_utc_in_summer_falls_on_the_next_london_day():
     # 23:30 UTC on Monday 1 July 2024 is 00:30 BST on Tuesday 2 July.
-    deadline = rules.response_due_after_publication(datetime.datetime(2024, 7, 1, 23, 30, tzinfo=UTC))
+    deadline = rules.response_due_after_publication(
+        datetime.datetime(2024, 7, 1, 23, 30, tzinfo=UTC), calendar=NO_OVERRIDES
+    )
     assert deadline.received == datetime.date(2024, 7, 2)
     assert deadline.due == datetime.date(2024, 8, 27)
     assert "12:30am BST in London" in deadline.explanation
 
 
 def test_a_due_day_on_a_bank_holiday_is_not_moved():
-    # Published Tuesday 1 July 2025: 56 days later is Monday 25 August 2025, the summer bank holiday.
-    deadline = rules.response_due_after_publication(datetime.date(2025, 6, 30))
+    # Published Monday 30 June 2025: 56 days later is Monday 25 August 2025, the summer bank holiday.
+    deadline = rules.response_due_after_publication(datetime.date(2025, 6, 30), calendar=NO_OVERRIDES)
     assert deadline.due == datetime.date(2025, 8, 25)
     assert "the deadline is not moved" in deadline.explanation
 
 
 def test_a_naive_moment_is_refused():
     with pytest.raises(rules.NaiveDatetimeError):
-        rules.response_due_after_publication(datetime.datetime(2024, 9, 27, 10, 0))
+        rules.response_due_after_publication(datetime.datetime(2024, 9, 27, 10, 0), calendar=NO_OVERRIDES)
 
 
 @pytest.mark.django_db
