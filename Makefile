@@ -16,13 +16,14 @@ TYPED_APPS := organisations deadlines complaints reports recommendations evidenc
 
 .PHONY: run test test-fast checks install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
-## run: install, migrate, load the public record, create demo accounts, serve on 127.0.0.1:8000
+## run: install, migrate, load the public record, create demo accounts and the demonstration complaints, serve on 127.0.0.1:8000
 run: export DJANGO_DEBUG ?= 1
 run: install frontend
 	mkdir -p var/media
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_public_record
 	$(MANAGE) create_demo_accounts
+	$(MANAGE) demo_lifecycle
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) send_outbox
 	@echo "Task worker starting in the background; site on http://127.0.0.1:8000/"

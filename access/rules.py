@@ -241,6 +241,16 @@ def may_publish_report(user: Any, report: Any) -> bool:
     return is_super_complaints_team(user)
 
 
+def may_sign_off_report(user: Any, report: Any) -> bool:
+    """Staff of one of the three authorities sign off the draft report for their own authority."""
+    from reports.models import ReportState
+
+    try:
+        return report.state == ReportState.DRAFT and authority_of(user) is not None
+    except MultipleAuthoritiesError:
+        return False
+
+
 def may_expand_addressees(user: Any, recommendation: Any) -> bool:
     """Staff of the authorities list who a recommendation is addressed to."""
     return is_dma_staff(user)

@@ -85,6 +85,7 @@ def complaint_rows(request: HttpRequest) -> Iterator[dict[str, Any]]:
             "title": data["title"],
             "title_verified": data["title_verified"],
             "stage": data["stage"],
+            "is_demonstration": data["is_demonstration"],
             "complainants": data["complainants"],
             "received": data["received"],
             "eligibility_outcome": eligibility.get("outcome"),
@@ -171,6 +172,10 @@ DATASETS: tuple[Dataset, ...] = (
                     "Where the complaint has got to: eligible, not_eligible, investigating, "
                     "report_published, monitoring, closed or withdrawn."
                 ),
+            ),
+            Column(
+                "is_demonstration",
+                _("true for demonstration data, made to show the service, not a real super-complaint."),
             ),
             Column(
                 "complainants", _("The designated bodies that made the complaint, separated by semicolons.")

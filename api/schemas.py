@@ -92,6 +92,9 @@ class SuperComplaint(Schema):
     )
     subject: str
     stage: Stage
+    is_demonstration: bool = Field(
+        description="True for demonstration data (made by the demo_lifecycle command), not a real complaint."
+    )
     complainants: list[str] = Field(description="The designated bodies that made it, by name.")
     complainant_slugs: list[str]
     made_with: str | None = Field(

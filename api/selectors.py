@@ -81,6 +81,7 @@ def complaint_data(complaint: SuperComplaint) -> dict[str, Any]:
         "title_verified": complaint.title_verified,
         "subject": complaint.subject,
         "stage": public_stage(complaint),
+        "is_demonstration": complaint.is_demonstration,
         "complainants": [c.body.name for c in complaint.complainant_set.all()],
         "complainant_slugs": [c.body.slug for c in complaint.complainant_set.all()],
         "made_with": complaint.made_with or None,

@@ -111,6 +111,11 @@ ACTIONS: dict[str, Promise] = {
     "report.exclusion_approved": gettext_lazy("Exclusion of a passage approved (regulation 8(3))"),
     "report.exclusion_withdrawn": gettext_lazy("Exclusion of a passage withdrawn (regulation 8(3))"),
     "report.published": gettext_lazy("Report published"),
+    "report.publication_scheduled": gettext_lazy("Report's publication scheduled (embargo)"),
+    "report.publication_cancelled": gettext_lazy("Report's scheduled publication cancelled"),
+    "report.released": gettext_lazy("Report sent to the body and the addressees"),
+    "report.signed_off": gettext_lazy("Report signed off by an authority"),
+    "report.sign_off_withdrawn": gettext_lazy("Report sign-off withdrawn"),
     "report.loaded_from_public_record": gettext_lazy("Report loaded from the public record"),
     "recommendation.added": gettext_lazy("Recommendation added"),
     "recommendation.addressees_expanded": gettext_lazy("Addressees listed"),
@@ -209,6 +214,14 @@ FIELDS: dict[str, Promise] = {
     "reason": gettext_lazy("reason"),
     "statutory": gettext_lazy("statutory"),
     "repr": gettext_lazy("record"),
+    "report_version": gettext_lazy("version of the report signed off"),
+    "public_from": gettext_lazy("public from"),
+    "obligations": gettext_lazy("obligations"),
+    "organisations_told": gettext_lazy("organisations told"),
+    "organisations_without_recipient": gettext_lazy("organisations with nobody to tell"),
+    "embargo_until": gettext_lazy("embargo until"),
+    "published_on": gettext_lazy("published on"),
+    "published_at": gettext_lazy("publication decided at"),
 }
 
 # The same key means something else in another kind of event: a letter's subject is its subject

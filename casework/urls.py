@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import accuracy, investigation, report, requests, views
+from casework import accuracy, investigation, publication, report, requests, views
 
 app_name = "casework"
 
@@ -79,6 +79,13 @@ urlpatterns = [
         "complaints/<reference:reference>/report/preview/<str:rendition>/pdf/",
         report.preview_pdf,
         name="report_preview_pdf",
+    ),
+    path("complaints/<reference:reference>/report/sign-off/", publication.sign_off, name="report_sign_off"),
+    path("complaints/<reference:reference>/report/publish/", publication.publish, name="report_publish"),
+    path(
+        "complaints/<reference:reference>/report/publish/cancel/",
+        publication.cancel,
+        name="report_publish_cancel",
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path(

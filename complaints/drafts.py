@@ -94,9 +94,12 @@ def _renumber(complaint: SuperComplaint) -> None:
 # --- The draft itself ----------------------------------------------------------------------------
 
 
-def create_draft(body: Organisation, user: Any, *, language: str = "en") -> SuperComplaint:
+def create_draft(
+    body: Organisation, user: Any, *, language: str = "en", demonstration: bool = False
+) -> SuperComplaint:
     """Start a draft super-complaint for a designated body (PRA 2002 s.29A), to be written in
-    ``language`` (English or Welsh).
+    ``language`` (English or Welsh). ``demonstration`` marks it as demonstration data
+    (``manage.py demo_lifecycle``), shown as such wherever it appears.
 
     Only the body's own members may do this (the caller asks ``access.rules``). A body not designated
     today may still prepare a draft; it is told at submission if it still cannot make a complaint.
@@ -107,13 +110,14 @@ def create_draft(body: Organisation, user: Any, *, language: str = "en") -> Supe
     if language not in ComplaintLanguage.values:
         raise ComplaintError(_("A super-complaint can be written in English or Welsh."))
     with transaction.atomic():
-        complaint = SuperComplaint.objects.create(title="", created_by=user, language=language)
-        complaint.complainant_set.create(body=body, position=1)
-        record_event(
-            action="complaint.draft_created",
-            obj=complaint,
-            after={"body": body.name, "version": 1, "language": language},
+        complaint = SuperComplaint.objects.create(
+            title="", created_by=user, language=language, is_demonstration=demonstration
         )
+        complaint.complainant_set.create(body=body, position=1)
+        after: dict[str, Any] = {"body": body.name, "version": 1, "language": language}
+        if demonstration:
+            after["is_demonstration"] = True
+        record_event(action="complaint.draft_created", obj=complaint, after=after)
     return complaint
 
 

@@ -194,6 +194,13 @@ class SuperComplaint(models.Model):
     is_historical = models.BooleanField(
         default=False, help_text=_("Loaded from the public record rather than made through the service.")
     )
+    is_demonstration = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Demonstration data made by ``manage.py demo_lifecycle``: shown with a Demonstration tag "
+            "wherever it appears."
+        ),
+    )
     # Names of the fields whose value comes only from press reports or the complainants' own
     # announcements ("title", "received_on", ...): shown flagged until staff confirm them.
     unverified_facts = models.JSONField(default=list, blank=True)

@@ -27,6 +27,7 @@ __all__ = [
     "acknowledgement_due",
     "calendar_days_after",
     "progress_report_periods",
+    "response_due_after_publication",
     "to_london_date",
     "working_days_after",
 ]
@@ -35,6 +36,7 @@ LONDON = ZoneInfo("Europe/London")
 
 ACKNOWLEDGEMENT_WORKING_DAYS = 5  # SI 2018/748 reg 5
 PROGRESS_PERIOD_WORKING_DAYS = 56  # SI 2018/748 reg 7(2)
+RESPONSE_CALENDAR_DAYS = 56  # practice, no statute (the stalking report, 27 Sep 2024 -> 22 Nov 2024)
 
 
 class NaiveDatetimeError(ValueError):
@@ -281,6 +283,61 @@ def calendar_days_after(
     )
     return Deadline(
         rule="calendar-days",
+        basis=basis,
+        start=first,
+        due=due,
+        skipped=(),
+        explanation="\n".join(lines),
+        received=day,
+    )
+
+
+def response_due_after_publication(
+    published: datetime.date | datetime.datetime, *, calendar: WorkingCalendar | None = None
+) -> Deadline:
+    """When an addressee must respond to a recommendation whose report sets no date of its own:
+    56 calendar days after the day the report was published.
+
+    No statute fixes a response duty or a time limit for super-complaint reports; each report sets
+    its own. The service's default is practice: the stalking report, published on 27 September
+    2024, asked for action plans by 22 November 2024 (by analogy with Police Act 1996
+    s.55(5A)-(5B)). ``published`` is the moment the report became public; its London date is the
+    day of publication, so a report made public at 23:30 UTC in summer was published the next day.
+    """
+    cal = calendar if calendar is not None else WorkingCalendar()
+    day = to_london_date(published)
+    first = day + ONE_DAY
+    due = day + datetime.timedelta(days=RESPONSE_CALENDAR_DAYS)
+    basis = gettext("No statute fixes this deadline; the report sets it (practice: 56 calendar days)")
+    lines = [
+        gettext(
+            "Response to a recommendation: no statute fixes it; the report sets it. This report names no "
+            "date of its own, so the service applies the practice of 56 calendar days after publication "
+            "(the stalking report, published on 27 September 2024, asked for responses by 22 November "
+            "2024)."
+        ),
+        _received_line(gettext("Report published"), published, day),
+        gettext(
+            "Counting begins on the day after it, so day 1 is %(first)s. Every day counts, including "
+            "weekends and bank holidays."
+        )
+        % {"first": long_date(first)},
+    ]
+    reason = cal.non_working_reason(due)
+    if reason is not None:
+        lines.append(
+            gettext(
+                "%(due)s is not a working day (%(reason)s); the deadline is not moved, because it is a "
+                "calendar date."
+            )
+            % {"due": long_date(due), "reason": reason}
+        )
+    lines.append(
+        gettext("Due: by the end of %(due)s: 56 calendar days after publication on %(published)s is %(due)s.")
+        % {"due": long_date(due), "published": long_date(day)}
+    )
+    return Deadline(
+        rule="response",
         basis=basis,
         start=first,
         due=due,

@@ -11,13 +11,17 @@ from deadlines.models import Deadline, DeadlineRule
 
 
 def computed_for(row: Deadline, *, calendar: WorkingCalendar | None = None) -> rules.Deadline | None:
-    """The rule's answer for a row's stored inputs today, in the active language; None for a rule
-    the ledger keeps as given (a response deadline set by a report)."""
+    """The rule's answer for a row's stored inputs today, in the active language; None for a date
+    the ledger keeps as given (a response deadline whose date the report set)."""
     if row.rule == DeadlineRule.ACKNOWLEDGEMENT:
         received = row.counted_from_moment or row.counted_from
         return rules.acknowledgement_due(received, calendar=calendar) if received else None
     if row.rule == DeadlineRule.PROGRESS_REPORT and row.counted_from is not None:
         return rules.progress_report_periods(row.counted_from, row.sequence, calendar=calendar)[-1]
+    if row.rule == DeadlineRule.RESPONSE and row.counted_from is not None:
+        # Counted from the day of publication; a date the report set has no ``counted_from``.
+        published = row.counted_from_moment or row.counted_from
+        return rules.response_due_after_publication(published, calendar=calendar)
     return None
 
 

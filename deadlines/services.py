@@ -299,13 +299,28 @@ def ensure_response_deadline(
     case: models.Model,
     due: datetime.date | None,
     explanation: str = "",
+    published: datetime.date | datetime.datetime | None = None,
 ) -> Deadline | None:
     """Set the deadline one addressee has to respond to a recommendation: a date the report (or
     staff) names. No statute fixes it (see ``deadlines.rules.calendar_days_after``).
 
-    ``due=None`` removes a running deadline (no deadline is set). Side effects: one ``Deadline``
-    row created, updated or deleted; a met one is kept as it is. The caller records the event.
+    ``due=None`` removes a running deadline (no deadline is set), unless ``published`` is given:
+    then the report named no date, and the deadline is counted by the rule
+    (``deadlines.rules.response_due_after_publication``: 56 calendar days after the London day of
+    ``published``, the moment the report became public), which stores what it counted from so the
+    working can be shown again in another language. Side effects: one ``Deadline`` row created,
+    updated or deleted; a met one is kept as it is. The caller records the event.
     """
+    if due is None and published is not None:
+        with _in_record_language():
+            computed = rules.response_due_after_publication(published)
+        return _write_computed(
+            obligation,
+            case=case,
+            rule=DeadlineRule.RESPONSE,
+            computed=computed,
+            counted_from_moment=published if isinstance(published, datetime.datetime) else None,
+        )
     if due is None:
         Deadline.objects.filter(_subject_filter(obligation), rule=DeadlineRule.RESPONSE).running().delete()
         return None

@@ -26,6 +26,7 @@ from complaints.services import store_running_progress_reports
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
 from inquiries.services import send_chasers
+from reports.publication import release_due_reports
 
 # The audit event each kind of deadline records when it is flagged, and what the event is about:
 # the names the casework history has always shown.
@@ -63,18 +64,25 @@ def flag_overdue(pk: int, on: datetime.date) -> Deadline | None:
     return row
 
 
-def sweep_deadlines(on: datetime.date, *, calendar: WorkingCalendar | None = None) -> Counter[str]:
-    """Flag every deadline overdue on ``on``. Safe to run twice, and twice at once.
+def sweep_deadlines(
+    on: datetime.date, *, calendar: WorkingCalendar | None = None, now: datetime.datetime | None = None
+) -> Counter[str]:
+    """Release every report whose embargo has ended (at ``now``, by default the present moment),
+    then flag every deadline overdue on ``on``. Safe to run twice, and twice at once.
 
     One working-day calendar (one reading of the holiday table) serves the whole sweep. Returns
     how many rows were newly flagged, by rule.
     """
     cal = calendar if calendar is not None else WorkingCalendar()
+    # Reports whose embargo has ended and that the task worker has not yet released (its
+    # obligations' deadlines must exist before the sweep judges them).
+    released = release_due_reports(now=now)
     store_running_progress_reports(on, calendar=cal)
     # Factual-accuracy checks whose closing day has ended are closed (their rows met) first, so
     # they are never flagged overdue.
     closed_checks = close_expired_checks(on)
     flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule})
+    flagged["reports_released"] = released
     candidates = list(Deadline.objects.to_flag(on).order_by("due", "pk").values_list("pk", flat=True))
     for pk in candidates:
         row = flag_overdue(pk, on)

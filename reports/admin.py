@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from access import rules
 from common.admin import AuditedAdmin, run_service_action
-from reports import services
+from reports import publication, services
 from reports.models import DissentingOpinion, DmaAction, Exclusion, Report, ReportPassage
 
 
@@ -44,7 +44,7 @@ class ReportAdmin(AuditedAdmin):
             self,
             request,
             queryset,
-            services.publish_report,
+            publication.publish_report,
             services.ReportError,
             rule=rules.may_publish_report,
         )

@@ -65,6 +65,18 @@ class Report(models.Model):
         ),
     )
     version = models.PositiveIntegerField(default=1)
+    # Publication through this service (reg 8(2)): who decided it, whether its effects (the report
+    # sent to the body, obligations, notices) still wait for the public moment, and when they ran.
+    # A report loaded from the public record is published without any of them.
+    publication_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    release_pending = models.BooleanField(
+        default=False, help_text=_("Published here; its effects run at the public moment.")
+    )
+    released_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the report was sent to the body and the addressees.")
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -77,6 +89,52 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def public_from(self) -> datetime.datetime | None:
+        """The moment the report becomes (or became) public: the embargo's end, or its publication."""
+        if self.state != ReportState.PUBLISHED:
+            return None
+        return self.embargo_until or self.published_at
+
+
+class ReportSignOff(models.Model):
+    """One decision-making authority's approval of the draft report, at one version of it.
+
+    Publication needs a sign-off from each of the three authorities on the report's current
+    version: a change to the report after a sign-off leaves that sign-off on the older version,
+    where it no longer counts (docs/decisions: publication and sign-offs).
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sign_offs")
+    authority = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    report_version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "authority"], name="report_sign_off_one_per_authority")
+        ]
+
+
+class PublicationNotice(models.Model):
+    """Who each addressee organisation was told about the published report, or that nobody
+    could be: an organisation with no one to notify is recorded, never silently dropped."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notices")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    recipients = models.JSONField(default=list, blank=True)
+    message = models.ForeignKey(
+        "outbox.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "organisation"], name="publication_notice_one_per_org")
+        ]
 
 
 class ReportSection(models.TextChoices):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from complaints.models import SuperComplaint
-from reports.models import Exclusion, Report, ReportPassage
+from organisations.models import Organisation, OrganisationKind
+from reports.models import Exclusion, Report, ReportPassage, ReportSignOff
 
 
 def published_reports() -> QuerySet[Report]:
@@ -21,7 +24,12 @@ def unapproved_exclusions(report: Report) -> QuerySet[Exclusion]:
 
     Their passages are already left out of the published rendition; publication must wait until
     this is empty, so nothing is withheld on one person's word alone."""
-    return Exclusion.objects.filter(report=report, approved_at__isnull=True).order_by("pk")
+    # Only exclusions of the report's own passages wait: a free-standing record of a passage left
+    # out (``exclude_passage``, as for reports published before this service) holds no text of the
+    # report to withhold or release.
+    return Exclusion.objects.filter(report=report, target__isnull=False, approved_at__isnull=True).order_by(
+        "pk"
+    )
 
 
 def builder_passages(report: Report) -> QuerySet[ReportPassage]:
@@ -40,3 +48,42 @@ def published_passages() -> QuerySet[ReportPassage]:
     return ReportPassage.objects.filter(report__in=published_reports(), exclusion__isnull=True).order_by(
         "position", "pk"
     )
+
+
+def authorities() -> list[Organisation]:
+    """The three decision-making authorities, whose sign-offs publication needs (reg 8)."""
+    return list(Organisation.objects.filter(kind=OrganisationKind.AUTHORITY).order_by("name"))
+
+
+def current_sign_offs(report: Report) -> dict[int, ReportSignOff]:
+    """Each authority's sign-off of the report's current version, by authority id."""
+    return {s.authority_id: s for s in report.sign_offs.filter(report_version=report.version)}
+
+
+def missing_sign_offs(report: Report) -> list[Organisation]:
+    """The authorities that have not signed off the report's current version."""
+    signed = current_sign_offs(report)
+    return [a for a in authorities() if a.pk not in signed]
+
+
+@dataclass(frozen=True)
+class SignOffRow:
+    authority: Organisation
+    sign_off: ReportSignOff | None
+    current: bool
+
+
+def sign_off_status(report: Report) -> list[SignOffRow]:
+    """For each authority: its sign-off (if any) and whether it is on the current version."""
+    by_authority = {s.authority_id: s for s in report.sign_offs.select_related("user")}
+    rows = []
+    for authority in authorities():
+        sign_off = by_authority.get(authority.pk)
+        rows.append(
+            SignOffRow(
+                authority=authority,
+                sign_off=sign_off,
+                current=sign_off is not None and sign_off.report_version == report.version,
+            )
+        )
+    return rows

@@ -1,4 +1,5 @@
 """Changes to reports (SI 2018/748 reg 8): the builder's passages, actions, opinions and exclusions.
+Sign-offs and publication: ``reports.publication``.
 
 Every change to a draft report goes through ``draft_for_update``: it locks the report, refuses a
 published one and a stale edit (another person saved first), and counts the change in the report's
@@ -17,10 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event, snapshot
-from common.partial_dates import PartialDate
 from complaints.models import SuperComplaint
-from complaints.services import mark_report_published
-from deadlines.rules import to_london_date
 from organisations.models import Organisation, OrganisationKind
 from reports.models import (
     DissentingOpinion,
@@ -434,31 +432,4 @@ def withdraw_exclusion(exclusion: Exclusion, *, expected_version: int | None = N
         exclusion.delete()
         count_change(report)
         record_event(action="report.exclusion_withdrawn", obj=report, before=summary)
-    return report
-
-
-def publish_report(
-    report: Report, *, at: datetime.datetime | None = None, embargo_until: datetime.datetime | None = None
-) -> Report:
-    """Publish the report (SI 2018/748 reg 8(2)): it is sent to the body and made public.
-
-    With ``embargo_until`` the report is published but stays off every public page until then.
-    Side effects: the complaint moves to "report published"; records ``report.published``.
-    """
-    at = at or timezone.now()
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.state == ReportState.PUBLISHED:
-            return report
-        before = snapshot(report, REPORT_FIELDS)
-        report.state = ReportState.PUBLISHED
-        report.published_at = at
-        report.embargo_until = embargo_until
-        report.published_on = PartialDate.from_date(to_london_date(embargo_until or at))
-        report.version += 1
-        report.save(update_fields=["state", "published_at", "embargo_until", "published_on", "version"])
-        mark_report_published(report.complaint)
-        record_event(
-            action="report.published", obj=report, before=before, after=snapshot(report, REPORT_FIELDS)
-        )
     return report

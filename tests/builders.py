@@ -104,3 +104,13 @@ def cache_content_types() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.get_for_models(*apps.get_models())
+
+
+def sign_off_all(report):  # type: ignore[no-untyped-def]
+    """The report signed off by each of the three authorities at its current version, as their
+    staff do on the sign-off page; returns it, ready to publish."""
+    from reports.publication import sign_off_report
+
+    for short in ("HMICFRS", "IOPC", "College"):
+        sign_off_report(report, authority=authority(short))
+    return report

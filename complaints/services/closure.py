@@ -64,7 +64,7 @@ def withdraw_complaint(
 
 
 def mark_report_published(complaint: SuperComplaint) -> SuperComplaint:
-    """Called by ``reports.services.publish_report`` in its transaction (SI 2018/748 reg 8).
+    """Called by ``reports.publication.release_report`` in its transaction (SI 2018/748 reg 8).
 
     The report ends the investigation, so progress reports not yet sent stop being due (reg 7
     runs until the report). Records ``complaint.report_published``.

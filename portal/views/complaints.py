@@ -40,6 +40,7 @@ from evidence.downloads import document_download
 from inquiries.selectors import requests_for_forces
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
+from reports.selectors import published_reports
 
 
 @verified_login_required
@@ -127,6 +128,8 @@ def detail(request: HttpRequest, complaint: SuperComplaint) -> HttpResponse:
             ),
             "expected": next_expected_date(complaint),
             "may_withdraw": may_withdraw(request.user, complaint),
+            # The report reaches the body when it becomes public (reg 8(2)(a)), never before.
+            "report": published_reports().filter(complaint=complaint).first(),
         },
     )
 

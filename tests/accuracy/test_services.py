@@ -21,9 +21,9 @@ from deadlines.models import Deadline, DeadlineRule
 from operations.sweep import sweep_deadlines
 from outbox.models import Message
 from recommendations.selectors import addressees_of
-from reports.services import publish_report
+from reports.publication import publish_report
 from tests.accuracy.scenario import CLOSES_ON, OPENED_AT, draft_report, person, staff
-from tests.builders import london, org
+from tests.builders import london, org, sign_off_all
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_opening_needs_a_draft_with_recommendations_a_future_date_and_no_open_ch
     with pytest.raises(AccuracyCheckError, match="no recommendations"):
         _open(empty)
     published = draft_report("Vulnerable witnesses")
-    publish_report(published.report, at=london(2026, 3, 1, 9))
+    publish_report(sign_off_all(published.report), at=london(2026, 3, 1, 9))
     with pytest.raises(AccuracyCheckError, match="draft report"):
         _open(published)
 

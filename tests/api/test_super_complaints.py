@@ -48,6 +48,7 @@ def test_hestia_is_shown_exactly_as_the_public_record_gives_it(client):
         "subject": "The policies and practices of all police forces in England and Wales with respect to "
         "the standard of support that victims of modern slavery receive",
         "stage": "report_published",
+        "is_demonstration": False,
         "complainants": ["Hestia"],
         "complainant_slugs": ["hestia"],
         "made_with": None,

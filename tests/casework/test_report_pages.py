@@ -9,8 +9,8 @@ import pytest
 from recommendations.services import add_recommendation, ensure_standard_groups
 from reports import services
 from reports.models import Report
-from reports.services import publish_report
-from tests.builders import london, org
+from reports.publication import publish_report
+from tests.builders import london, org, sign_off_all
 from tests.casework.test_dashboard import text
 from tests.helpers import assert_valid_html
 from tests.public.seed import investigating
@@ -211,7 +211,7 @@ def test_each_authority_gives_only_its_own_opinion(client_for, complaint, report
 
 def test_nothing_can_change_once_the_report_is_published(client_for, complaint, report):
     current, passage, recommendation = report
-    publish_report(current, at=london(2026, 12, 9, 17))
+    publish_report(sign_off_all(current), at=london(2026, 12, 9, 17))
     team = client_for("team")
     page = team.get(url(complaint))
     assert page.status_code == 200

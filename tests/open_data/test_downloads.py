@@ -24,6 +24,7 @@ COMPLAINT_COLUMNS = [
     "title",
     "title_verified",
     "stage",
+    "is_demonstration",
     "complainants",
     "received",
     "eligibility_outcome",
@@ -84,6 +85,7 @@ def test_complaints_csv_gives_hestia_as_the_public_record_does(client):
     hestia = by_reference["SC-2019-002"]
     assert hestia["title"] == "Police response to victims of modern slavery"
     assert hestia["stage"] == "report_published"
+    assert hestia["is_demonstration"] == "false"
     assert hestia["complainants"] == "Hestia"
     assert hestia["received"] == "2019-05-31"
     assert hestia["eligibility_outcome"] == "eligible"

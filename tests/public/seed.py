@@ -20,7 +20,8 @@ from complaints.models import ProgressReport, SuperComplaint
 from organisations.models import Designation, Organisation
 from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
 from recommendations.services import add_recommendation, expand_addressees, set_obligation_due
-from reports.services import add_action, add_opinion, create_report, exclude_passage, publish_report
+from reports.publication import publish_report
+from reports.services import add_action, add_opinion, create_report, exclude_passage
 from tests.builders import (
     REG4_MET,
     assessing,
@@ -30,6 +31,7 @@ from tests.builders import (
     make_draft,
     org,
     received,
+    sign_off_all,
 )
 
 # Every marker starts with this; nothing on the public record contains it.
@@ -178,7 +180,7 @@ def published_case(
     second.save(update_fields=["text_cy"])
     for recommendation in (first, second):
         expand_addressees(recommendation)
-    publish_report(report, at=london(2026, 5, 1, 9))
+    publish_report(sign_off_all(report), at=london(2026, 5, 1, 9))
     home_office = Obligation.objects.get(recommendation=first, organisation=org("Home Office"))
     npcc = Obligation.objects.get(recommendation=first, organisation=org("National Police Chiefs' Council"))
     publish_response(
@@ -248,7 +250,7 @@ def seed_unpublished() -> Seeded:
         organisations=[org("Home Office")],
     )
     expand_addressees(recommendation)
-    publish_report(report, embargo_until=timezone.now() + datetime.timedelta(days=365))
+    publish_report(sign_off_all(report), embargo_until=timezone.now() + datetime.timedelta(days=365))
 
     # A passage excluded from Hestia's published report (reg 8(3)).
     hestia = SuperComplaint.objects.get(reference="SC-2019-002")
@@ -264,7 +266,7 @@ def seed_unpublished() -> Seeded:
     exclude_passage(
         own_report, ground="national_security", passage=f"{MARK}-excluded-from-pdf", note=f"{MARK}-pdf-note"
     )
-    publish_report(own_report, at=london(2026, 5, 1, 9))
+    publish_report(sign_off_all(own_report), at=london(2026, 5, 1, 9))
 
     # An investigation with one progress report sent and the next one drafted, not sent.
     under_investigation = investigating("Complaint under investigation")

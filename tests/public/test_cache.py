@@ -16,8 +16,9 @@ from complaints import services as complaints
 from public import cache as page_cache_module
 from public import views
 from recommendations.models import Obligation, ResponseStatus
-from reports.services import create_report, publish_report
-from tests.builders import london
+from reports.publication import publish_report
+from reports.services import create_report
+from tests.builders import london, sign_off_all
 from tests.public.seed import investigating, publish_response, published_case
 
 pytestmark = [pytest.mark.usefixtures("public_record"), pytest.mark.usefixtures("page_cache")]
@@ -97,7 +98,7 @@ def test_publishing_a_report_purges_the_pages(client, django_capture_on_commit_c
     assert client.get(url)["X-Public-Cache"] == "hit"
 
     with django_capture_on_commit_callbacks(execute=True):
-        publish_report(report)
+        publish_report(sign_off_all(report))
 
     fresh = client.get(url)
     assert fresh["X-Public-Cache"] == "miss"
@@ -115,7 +116,7 @@ def test_publishing_a_response_purges_the_pages(client, django_capture_on_commit
 
     fresh = client.get(url)
     assert fresh["X-Public-Cache"] == "miss"
-    assert "Accepted, no deadline set" in fresh.content.decode()
+    assert "Accepted, on time" in fresh.content.decode()
 
 
 def test_a_complaint_entering_the_register_purges_the_pages(client, django_capture_on_commit_callbacks):
@@ -159,7 +160,7 @@ def test_the_version_lapses_at_the_end_of_an_embargo_and_at_london_midnight(
 
     complaint = investigating("Police response to drones", body="Galop")
     report = create_report(complaint, title="Drones")
-    publish_report(report, embargo_until=london(2026, 7, 15, 14, 30))
+    publish_report(sign_off_all(report), at=now, embargo_until=london(2026, 7, 15, 14, 30))
     page_cache_module.purge()
     state = page_cache_module.current_state(now)
     assert state["valid_until"] == london(2026, 7, 15, 14, 30)

@@ -242,7 +242,8 @@ def test_responses_say_whether_they_came_on_time(client, today):
             "Partially accepted, late Submitted 2 June 2026 Partly, for cost reasons.",
         ],
     ]
-    assert second.texts()[1] == ["Kent Police", "No deadline set", "No response yet"]
+    # No date of its own: 56 calendar days after publication on 1 May 2026 (SPEC rule 10).
+    assert second.texts()[1] == ["Kent Police", "26 June 2026", "No response yet, overdue"]
 
     set_obligation_due(kent, due=datetime.date(2026, 7, 15))
     html = main(get(client, f"/super-complaints/{case.complaint.reference}/"))

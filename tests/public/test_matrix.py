@@ -11,8 +11,9 @@ import pytest
 from public import selectors
 from recommendations.models import AddresseeGroup
 from recommendations.services import add_recommendation, expand_addressees
-from reports.services import create_report, publish_report
-from tests.builders import cache_content_types, london, org
+from reports.publication import publish_report
+from reports.services import create_report
+from tests.builders import cache_content_types, london, org, sign_off_all
 from tests.public.pages import get, main, tables
 from tests.public.seed import investigating, published_case
 
@@ -72,7 +73,7 @@ def test_cells_say_what_was_answered_and_whether_on_time(client):
     assert matrix.texts() == [
         ["Addressee", "Recommendation 1", "Recommendation 2"],
         ["Home Office", "Accepted, on time", "Not addressed"],
-        ["Kent Police", "Not addressed", "No response yet"],
+        ["Kent Police", "Not addressed", "No response yet, overdue"],
         ["National Police Chiefs' Council", "Partially accepted, late", "Not addressed"],
     ]
 
@@ -95,7 +96,7 @@ def _big_report() -> str:
                 default_due=datetime.date(2026, 9, 1),
             )
         )
-    publish_report(report, at=london(2026, 6, 1, 9))
+    publish_report(sign_off_all(report), at=london(2026, 6, 1, 9))
     return complaint.reference
 
 

@@ -130,7 +130,7 @@ def test_welsh_matrix_and_timeliness(client):
     assert matrix.texts() == [
         ["Derbynnydd", "Recommendation 1", "Recommendation 2"],
         ["Home Office", "Derbyniwyd, mewn pryd", "Heb ei gyfeirio ato"],
-        ["Kent Police", "Heb ei gyfeirio ato", "Dim ymateb eto"],
+        ["Kent Police", "Heb ei gyfeirio ato", "Dim ymateb eto, wedi mynd heibio’r dyddiad cau"],
         ["National Police Chiefs' Council", "Derbyniwyd yn rhannol, yn hwyr", "Heb ei gyfeirio ato"],
     ]
 

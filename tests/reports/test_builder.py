@@ -23,9 +23,10 @@ from recommendations.services import (
 )
 from reports import services
 from reports.models import DissentingOpinion, ReportPassage, ReportSection
+from reports.publication import publish_report
 from reports.selectors import unapproved_exclusions
-from reports.services import ReportError, StaleReport, publish_report
-from tests.builders import authority, london, org
+from reports.services import ReportError, StaleReport
+from tests.builders import authority, london, org, sign_off_all
 from tests.public.seed import investigating
 
 pytestmark = pytest.mark.usefixtures("public_record")
@@ -239,7 +240,7 @@ def test_actions_get_the_next_reference_and_an_owner_authority(report):
 def test_nothing_changes_once_the_report_is_published(report, staff):
     passage = services.add_passage(report, section="steps_taken", text="We read.")
     recommendation = add_recommendation(report, label="", text="Do it.", organisations=[org("Home Office")])
-    publish_report(report, at=london(2026, 12, 9, 17))
+    publish_report(sign_off_all(report), at=london(2026, 12, 9, 17))
     refused = "published: it can no longer change"
     with pytest.raises(ReportError, match=refused):
         services.add_passage(report, section="steps_taken", text="More")

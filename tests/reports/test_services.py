@@ -6,8 +6,9 @@ from audit.models import AuditEvent
 from complaints import services as complaint_services
 from complaints.models import ComplaintState, SuperComplaint
 from reports.models import Report
-from reports.services import ReportError, create_report, exclude_passage, publish_report
-from tests.builders import REG4_MET, authority, london, make_draft
+from reports.publication import publish_report, release_report
+from reports.services import ReportError, create_report, exclude_passage
+from tests.builders import REG4_MET, authority, london, make_draft, sign_off_all
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +38,26 @@ def test_a_report_is_private_until_published_and_its_embargo_passes(investigated
     report = create_report(investigated, title="Report on the super-complaint", conclusions="Harm found")
     assert not Report.objects.published().filter(pk=report.pk).exists()
     embargo = london(2026, 12, 10, 0, 1)
-    publish_report(report, at=london(2026, 12, 9, 17), embargo_until=embargo)
+    publish_report(sign_off_all(report), at=london(2026, 12, 9, 17), embargo_until=embargo)
     assert not Report.objects.published(at=london(2026, 12, 10, 0, 0)).filter(pk=report.pk).exists()
     assert Report.objects.published(at=embargo).filter(pk=report.pk).exists()
     report.refresh_from_db()
     assert report.published_on.isoformat() == "2026-12-10"
+    assert (
+        AuditEvent.objects.filter(action="report.publication_scheduled").get().after["state"] == "published"
+    )
+    # The complaint moves on at the public moment, when the report is released.
+    investigated.refresh_from_db()
+    assert investigated.state == ComplaintState.INVESTIGATING
+    assert release_report(report, now=london(2026, 12, 10, 0, 0)) is None
+    assert release_report(report, now=embargo) is not None
     investigated.refresh_from_db()
     assert investigated.state == ComplaintState.REPORT_PUBLISHED
-    assert AuditEvent.objects.filter(action="report.published").get().after["state"] == "published"
 
 
 def test_publishing_twice_does_nothing_more(investigated):
     report = create_report(investigated, title="Report")
-    publish_report(report, at=london(2026, 12, 9, 17))
+    publish_report(sign_off_all(report), at=london(2026, 12, 9, 17))
     publish_report(report, at=london(2026, 12, 19, 17))
     report.refresh_from_db()
     assert report.published_on.isoformat() == "2026-12-09"
@@ -87,7 +95,7 @@ def test_recommendations_of_an_embargoed_report_stay_private(investigated):
     )
     expand_addressees(recommendation)
     assert not Recommendation.objects.published().filter(pk=recommendation.pk).exists()
-    publish_report(report, embargo_until=london(2999, 1, 1, 0, 0))
+    publish_report(sign_off_all(report), embargo_until=london(2999, 1, 1, 0, 0))
     assert not Recommendation.objects.published().filter(pk=recommendation.pk).exists()
     assert not Obligation.objects.published().filter(recommendation=recommendation).exists()
     Report.objects.filter(pk=report.pk).update(embargo_until=None)

@@ -11,7 +11,8 @@ from operations.sweep import sweep_deadlines
 
 class Command(BaseCommand):
     help = (
-        "Flag overdue acknowledgements, progress reports and responses. Safe to run twice, or twice at once."
+        "Release reports whose embargo has ended; flag overdue acknowledgements, progress reports and "
+        "responses. Safe to run twice, or twice at once."
     )
 
     def add_arguments(self, parser):
@@ -37,3 +38,5 @@ class Command(BaseCommand):
             f"chasers sent: {counts['information_request_chasers']}; "
             f"factual-accuracy checks closed: {counts['accuracy_checks_closed']}."
         )
+        if counts["reports_released"]:
+            self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
