@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "inquiries",
     # Above the domain apps: coordinates several of them
     "operations",
+    "pagecache",
     # Interface apps
     "access",
     "public",

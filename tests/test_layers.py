@@ -34,7 +34,7 @@ DOMAIN = (
     "inquiries",
 )
 SHARED = ("common",)
-COORDINATING = ("operations",)
+COORDINATING = ("operations", "pagecache")
 INTERFACE = ("public", "portal", "casework", "api")
 
 # Interface->interface imports still tolerated, as (importing module, imported module). Empty since
