@@ -135,6 +135,17 @@ PUBLIC: dict[str, Resolver] = {
     "deadlines.HolidayOverride": site,
 }
 
+# Fields never shown publicly whose saves are frequent: a save that writes only these (``update_fields``)
+# purges nothing. A complaint's version and timestamp move with every staff action on its file.
+PRIVATE_FIELDS: dict[str, frozenset[str]] = {
+    "complaints.SuperComplaint": frozenset({"version", "updated_at", "assigned_to"}),
+}
+
+# Models whose audit events purge nothing: the complaint's own row reaches the save receivers
+# (no service writes complaint rows in bulk), while staff actions on its file (notes, fieldwork,
+# positions, assignment) are recorded against the complaint and change nothing public.
+AUDIT_EVENTS_IGNORED = frozenset({"complaints.SuperComplaint"})
+
 # Many-to-many links the public pages show, as (model, field): a change purges the scopes of the
 # instance on whichever side the change was made from.
 PUBLIC_LINKS = (
@@ -144,7 +155,12 @@ PUBLIC_LINKS = (
     ("recommendations.AddresseeGroup", "members"),
 )
 
-_BY_LABEL_LOWER = {label.lower(): label for label in PUBLIC}
+_BY_LABEL_LOWER = {label.lower(): label for label in PUBLIC if label not in AUDIT_EVENTS_IGNORED}
+
+
+def _only_private(instance: models.Model, update_fields: Any) -> bool:
+    private = PRIVATE_FIELDS.get(instance._meta.label)
+    return private is not None and update_fields is not None and set(update_fields) <= private
 
 
 def scopes_of(obj: Any) -> Scopes:
@@ -165,18 +181,33 @@ def _stored_copy(instance: models.Model) -> models.Model | None:
     return type(instance)._default_manager.filter(pk=instance.pk).first()
 
 
-def before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def before_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
     """Remember where the row was shown before this save (a save may take it out of public view)."""
-    if raw:
+    if raw or _only_private(instance, update_fields):
         return
     stored = _stored_copy(instance)
     instance._public_cache_before = scopes_of(stored) if stored is not None else NOTHING  # type: ignore[attr-defined]
 
 
-def after_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def after_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    raw: bool = False,
+    update_fields: Any = None,
+    **kwargs: Any,
+) -> None:
     """Purge, once the transaction commits, where the row was shown before the save and is now."""
     if raw:
+        # Fixtures being loaded: the rows they hang from may not be there yet.
         purge_scopes_on_commit(frozenset({SITE}))
+        return
+    if _only_private(instance, update_fields):
         return
     before: Scopes = getattr(instance, "_public_cache_before", NOTHING)
     instance.__dict__.pop("_public_cache_before", None)
