@@ -8,7 +8,8 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def page_cache(request, settings):
-    if "live_server" not in request.fixturenames and not request.node.get_closest_marker("subprocesses"):
+    # The test of several processes brings its own database, in a file they share.
+    if request.node.module.__name__ != "tests.pagecache.test_processes":
         request.getfixturevalue("public_record")
     settings.PUBLIC_CACHE_SECONDS = 3600
     cache.clear()
