@@ -39,6 +39,7 @@ TARGETS = [
     ("Register page", "/super-complaints/"),
     ("Complaint page (Hestia)", "/super-complaints/SC-2019-002/"),
     ("API list", "/api/v1/super-complaints"),
+    ("API list of recommendations", "/api/v1/recommendations"),
     ("Static CSS file", None),  # its hashed name is read from the static files manifest
 ]
 
