@@ -83,6 +83,10 @@ def environment(workdir: Path) -> dict[str, str]:
         MEDIA_ROOT=str(workdir / "media"),
         BENCH_STATIC_ROOT=str(workdir / "static"),
         LOG_LEVEL="ERROR",  # the skipped pages would log each 404
+        SITE_URL=f"http://{HOST}",
+        CASEWORK_TEAM_EMAIL="bench@example.org",
+        AUDIT_HMAC_KEYS="bench:" + secrets.token_urlsafe(40),
+        AUDIT_CHECKPOINT_DIR=str(workdir / "checkpoints"),
         PYTHONPATH=str(ROOT),
     )
     return env
