@@ -21,6 +21,10 @@ listed model purges that object's scopes too: services record every change in th
 the change, which catches bulk writes that send no save signals. Every purge runs after the
 transaction commits (``pagecache.cache.purge_scopes_on_commit``).
 
+Two refinements, next to ``PUBLIC``: ``PRIVATE_FIELDS`` lists a public model's fields whose saves
+purge nothing (a complaint's ``version``, bumped by every staff action), and ``AUDIT_EVENTS_IGNORED``
+the models whose audit events purge nothing (a complaint: staff notes are recorded against it).
+
 To make a new model public: add ``"app.Model": resolver`` to ``PUBLIC`` (usually
 ``of_complaint("path.to.complaint", public=lambda obj: ...)``), and a test in
 tests/pagecache/test_purges.py that its public change purges and its private change does not.
