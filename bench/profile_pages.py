@@ -45,7 +45,7 @@ def main() -> int:
     for name, path in TARGETS:
         queries: list[str] = []
 
-        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
             queries.append(sql)
             return execute(sql, params, many, context)
 

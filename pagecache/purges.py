@@ -108,7 +108,9 @@ def _deadline(deadline: Any) -> Scopes:
     if ContentType.objects.get_for_id(deadline.case_type_id).model_class() is not SuperComplaint:
         return NOTHING
     complaint = SuperComplaint.objects.filter(pk=deadline.case_id).only("reference", "public_since").first()
-    return complaint_scopes(complaint.reference) if _complaint_is_public(complaint) else NOTHING
+    if complaint is None or not _complaint_is_public(complaint) or not complaint.reference:
+        return NOTHING
+    return complaint_scopes(complaint.reference)
 
 
 PUBLIC: dict[str, Resolver] = {
