@@ -56,7 +56,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import DateTimeField, F, Min, Value
+from django.db.models.functions import Least
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -104,24 +105,31 @@ def _write_tokens(scopes: Iterable[str], *, valid_until: datetime.datetime | Non
         )
 
 
+def _tighten_lapse(now: datetime.datetime) -> None:
+    """Bring the site's lapse forward to the next clock moment the committed data holds, never
+    back: LEAST commutes, so concurrent purges each leave the earliest moment any of them saw."""
+    from pagecache.models import CacheVersion
+
+    CacheVersion.objects.filter(scope=SITE).update(
+        valid_until=Least(F("valid_until"), Value(_next_change(now), output_field=DateTimeField()))
+    )
+
+
 def purge_scopes(scopes: Iterable[str], now: datetime.datetime | None = None) -> None:
     """Forget the stored pages of ``scopes`` in every process, now, whatever the transaction.
 
-    Side effects: writes a new token for each scope; when only part of the site is purged, also
-    moves the site's clock lapse to the next moment the register changes by itself (a report just
-    published under embargo brings that moment forward).
+    Side effects: writes a new token for each scope, then brings the site's clock lapse forward
+    to the next moment the register changes by itself (a report just published under embargo
+    brings that moment forward). Runs after the change committed, so it sees the change.
     """
-    from pagecache.models import CacheVersion
-
     scopes = set(scopes)
     if not scopes:
         return
     now = now or timezone.now()
-    if SITE in scopes:
-        _write_tokens(scopes, valid_until=_next_change(now))
-        return
-    _write_tokens(scopes)
-    CacheVersion.objects.filter(scope=SITE).update(valid_until=_next_change(now))
+    _write_tokens(scopes, valid_until=_next_change(now) if SITE in scopes else None)
+    # After the write, not before: a purge that committed between our reading and our writing is
+    # seen now (a plain write may have put a later moment over its earlier one).
+    _tighten_lapse(now)
 
 
 def purge(now: datetime.datetime | None = None) -> None:
@@ -163,8 +171,7 @@ def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -
     rows = {row.scope: row for row in CacheVersion.objects.filter(scope__in=[SITE, scope])}
     site = rows.get(SITE)
     if site is None or site.valid_until is None or site.valid_until <= now:
-        valid_until = _next_change(now)
-        _write_tokens([SITE], valid_until=valid_until)
+        purge_scopes([SITE], now=now)
         site = CacheVersion.objects.get(scope=SITE)
     own = rows.get(scope)
     version = f"{site.token}.{own.token if own is not None else '0'}"

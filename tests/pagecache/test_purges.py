@@ -236,3 +236,33 @@ def test_every_declared_model_and_link_exists():
         assert apps.get_model(label)
     for label, name in purges.PUBLIC_LINKS:
         assert getattr(apps.get_model(label), name).through
+
+
+def test_a_report_published_under_embargo_brings_the_sites_lapse_forward(
+    django_capture_on_commit_callbacks, other
+):
+    from django.utils import timezone
+
+    from pagecache.cache import complaint_scope, current_state
+    from reports.services import publish_report
+
+    current_state(complaint_scope(other.reference))
+    embargo = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=90)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = create_report(other, title="Drones")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_report(report, embargo_until=embargo)
+
+    assert CacheVersion.objects.get(scope="site").valid_until == embargo
+
+
+def test_a_purge_never_moves_the_lapse_later(django_capture_on_commit_callbacks, case):
+    from django.utils import timezone
+
+    from pagecache.cache import complaint_scopes, current_state, purge_scopes
+
+    current_state()
+    soon = timezone.now().replace(microsecond=0) + datetime.timedelta(seconds=30)
+    CacheVersion.objects.filter(scope="site").update(valid_until=soon)
+    purge_scopes(complaint_scopes(case.complaint.reference))
+    assert CacheVersion.objects.get(scope="site").valid_until == soon
