@@ -307,7 +307,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 # Password-reset requests: per address submitted and per client address, each per hour.
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
-# Public register pages are cached whole and purged when anything public changes (public/cache.py);
+# Public register pages and API answers are cached whole and purged when something public changes (pagecache);
 # this is the longest a page is kept. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
 
