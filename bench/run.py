@@ -187,6 +187,13 @@ def main() -> int:
         workdir = Path(tmp)
         env = environment(workdir)
         prepare(env)
+        print("$ bench/profile_pages.py (uncached renders: queries and ms)", flush=True)
+        subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "profile_pages.py"), "--runs", "10"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         port = free_port()
         server = subprocess.Popen(
             [
