@@ -13,10 +13,12 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Router, Status
+from ninja.decorators import decorate_view
 from pydantic import StringConstraints
 
 from api import schemas, selectors
 from complaints.published import filter_register
+from pagecache.cache import cached_complaint_page, cached_public_page
 
 api = NinjaAPI(
     title="Police super-complaints",
@@ -63,6 +65,7 @@ def _page(
     summary="List published super-complaints",
     operation_id="list_super_complaints",
 )
+@decorate_view(cached_public_page)
 def list_super_complaints(
     request: HttpRequest,
     stage: Annotated[schemas.Stage | None, Query(description="The complaint's stage.")] = None,
@@ -89,6 +92,7 @@ def list_super_complaints(
     summary="One published super-complaint",
     operation_id="get_super_complaint",
 )
+@decorate_view(cached_complaint_page)
 def get_super_complaint(
     request: HttpRequest,
     reference: Annotated[str, Path(pattern=REFERENCE_PATTERN, max_length=60)],
@@ -111,6 +115,7 @@ def get_super_complaint(
     summary="List organisations",
     operation_id="list_organisations",
 )
+@decorate_view(cached_public_page)
 def list_organisations(
     request: HttpRequest,
     kind: Annotated[schemas.Kind | None, Query(description="Only organisations of this kind.")] = None,
@@ -128,6 +133,7 @@ def list_organisations(
     summary="List recommendations of published reports",
     operation_id="list_recommendations",
 )
+@decorate_view(cached_public_page)
 def list_recommendations(
     request: HttpRequest,
     complaint: Annotated[ReferenceText | None, Query(description="A super-complaint's reference.")] = None,

@@ -39,6 +39,7 @@ TARGETS = [
     ("Register page", "/super-complaints/"),
     ("Complaint page (Hestia)", "/super-complaints/SC-2019-002/"),
     ("API list", "/api/v1/super-complaints"),
+    ("API list of recommendations", "/api/v1/recommendations"),
     ("Static CSS file", None),  # its hashed name is read from the static files manifest
 ]
 
@@ -82,6 +83,13 @@ def environment(workdir: Path) -> dict[str, str]:
         MEDIA_ROOT=str(workdir / "media"),
         BENCH_STATIC_ROOT=str(workdir / "static"),
         LOG_LEVEL="ERROR",  # the skipped pages would log each 404
+        SITE_URL=f"http://{HOST}",
+        # One client address makes every request here: the per-address limits would answer 429.
+        API_RATE_LIMIT_PER_MINUTE="100000000",
+        SEARCH_RATE_LIMIT_PER_MINUTE="100000000",
+        CASEWORK_TEAM_EMAIL="bench@example.org",
+        AUDIT_HMAC_KEYS="bench:" + secrets.token_urlsafe(40),
+        AUDIT_CHECKPOINT_DIR=str(workdir / "checkpoints"),
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -179,6 +187,13 @@ def main() -> int:
         workdir = Path(tmp)
         env = environment(workdir)
         prepare(env)
+        print("$ bench/profile_pages.py (uncached renders: queries and ms)", flush=True)
+        subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "profile_pages.py"), "--runs", "10"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         port = free_port()
         server = subprocess.Popen(
             [

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "accuracy",
     # Above the domain apps: coordinates several of them
     "operations",
+    "pagecache",
     # Interface apps
     "access",
     "public",
@@ -203,9 +204,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections between requests: opening one costs more than a cached page (for SQLite, the
+# PRAGMAs above run on every connect), and a cached page still reads its version (pagecache).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -326,7 +328,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 # Password-reset requests: per address submitted and per client address, each per hour.
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
-# Public register pages are cached whole and purged when anything public changes (public/cache.py);
+# Public register pages and API answers are cached whole and purged when something public changes (pagecache);
 # this is the longest a page is kept. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
 

@@ -7,8 +7,9 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 import common.converters  # noqa: F401  (registers <reference:>)
+from pagecache.cache import cached_complaint_page as cached_complaint
+from pagecache.cache import cached_public_page as cached
 from public import views
-from public.cache import cached_public_page as cached
 from public.feeds import ComplaintFeed, RegisterFeed
 
 app_name = "public"
@@ -16,15 +17,23 @@ app_name = "public"
 urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
     path("super-complaints/", cached(views.register), name="register"),
-    path("super-complaints/<reference:reference>/", cached(views.complaint), name="complaint"),
-    path("super-complaints/<reference:reference>/report/", cached(views.report), name="report"),
-    path("super-complaints/<reference:reference>/report.pdf", cached(views.report_pdf), name="report_pdf"),
+    path("super-complaints/<reference:reference>/", cached_complaint(views.complaint), name="complaint"),
+    path("super-complaints/<reference:reference>/report/", cached_complaint(views.report), name="report"),
+    path(
+        "super-complaints/<reference:reference>/report.pdf",
+        cached_complaint(views.report_pdf),
+        name="report_pdf",
+    ),
     path(
         "super-complaints/<reference:reference>/recommendations/",
-        cached(views.recommendations),
+        cached_complaint(views.recommendations),
         name="recommendations",
     ),
-    path("super-complaints/<reference:reference>/feed.atom", cached(ComplaintFeed()), name="complaint_feed"),
+    path(
+        "super-complaints/<reference:reference>/feed.atom",
+        cached_complaint(ComplaintFeed()),
+        name="complaint_feed",
+    ),
     path("feeds/super-complaints.atom", cached(RegisterFeed()), name="feed"),
     path("organisations/<slug:slug>/", cached(views.organisation), name="organisation"),
     path("designated-bodies/", cached(views.designated_bodies), name="designated_bodies"),

@@ -3,7 +3,7 @@ reports as HTML and PDF, the recommendation matrix), organisations, designated b
 and the accessibility statement, privacy notice and cookies pages.
 
 Every register page reads through ``public.selectors`` (published-only) and is cached by
-``public.cache.cached_public_page`` (wrapped in ``public.urls``).
+``pagecache.cache.cached_public_page`` (wrapped in ``public.urls``).
 """
 
 from __future__ import annotations

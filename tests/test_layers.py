@@ -35,7 +35,7 @@ DOMAIN = (
     "accuracy",
 )
 SHARED = ("common",)
-COORDINATING = ("operations",)
+COORDINATING = ("operations", "pagecache")
 INTERFACE = ("public", "portal", "casework", "api")
 
 # Interface->interface imports still tolerated, as (importing module, imported module). Empty since

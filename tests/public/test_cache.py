@@ -13,7 +13,7 @@ from django.core.cache import cache
 from accounts.models import User
 from audit.services import record_event
 from complaints import services as complaints
-from public import cache as page_cache_module
+from pagecache import cache as page_cache_module
 from public import views
 from recommendations.models import Obligation, ResponseStatus
 from reports.publication import publish_report
@@ -138,34 +138,40 @@ def test_nothing_is_purged_before_the_transaction_commits(client, django_capture
     assert len(callbacks) > 0
 
 
-def test_a_change_recorded_in_the_audit_trail_purges_the_pages(django_capture_on_commit_callbacks):
+def test_a_change_recorded_in_the_audit_trail_about_a_public_object_purges_its_pages(
+    django_capture_on_commit_callbacks,
+):
     """Services record every change, bulk writes included (which send no save signals)."""
-    state = page_cache_module.current_state()
+    complaint = published_case().complaint
+    scope = page_cache_module.complaint_scope(complaint.reference)
+    state = page_cache_module.current_state(scope)
     with django_capture_on_commit_callbacks(execute=True):
+        record_event(action="test.bulk_change", obj=complaint.report)
+    assert page_cache_module.current_state(scope)["version"] != state["version"]
+    # An access event (someone read sensitive material) changes nothing public; nor does an event
+    # about nothing in particular.
+    state = page_cache_module.current_state(scope)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(action="test.read", obj=complaint.report, kind="access")
         record_event(action="test.bulk_change")
-    assert page_cache_module.current_state()["version"] != state["version"]
-    # An access event (someone read sensitive material) changes nothing public.
-    state = page_cache_module.current_state()
-    with django_capture_on_commit_callbacks(execute=True):
-        record_event(action="test.read", kind="access")
-    assert page_cache_module.current_state()["version"] == state["version"]
+    assert page_cache_module.current_state(scope)["version"] == state["version"]
 
 
 def test_the_version_lapses_at_the_end_of_an_embargo_and_at_london_midnight(
     django_capture_on_commit_callbacks,
 ):
     now = london(2026, 7, 15, 10, 0)
-    page_cache_module.purge()
-    assert page_cache_module.current_state(now)["valid_until"] == london(2026, 7, 16, 0, 0)
+    page_cache_module.purge(now=now)
+    assert page_cache_module.current_state(now=now)["valid_until"] == london(2026, 7, 16, 0, 0)
 
     complaint = investigating("Police response to drones", body="Galop")
     report = create_report(complaint, title="Drones")
     publish_report(sign_off_all(report), at=now, embargo_until=london(2026, 7, 15, 14, 30))
-    page_cache_module.purge()
-    state = page_cache_module.current_state(now)
+    page_cache_module.purge(now=now)
+    state = page_cache_module.current_state(now=now)
     assert state["valid_until"] == london(2026, 7, 15, 14, 30)
-    assert page_cache_module.current_state(london(2026, 7, 15, 14, 29))["version"] == state["version"]
-    assert page_cache_module.current_state(london(2026, 7, 15, 14, 30))["version"] != state["version"]
+    assert page_cache_module.current_state(now=london(2026, 7, 15, 14, 29))["version"] == state["version"]
+    assert page_cache_module.current_state(now=london(2026, 7, 15, 14, 30))["version"] != state["version"]
 
 
 def test_a_page_is_kept_no_longer_than_the_setting(client, settings, monkeypatch):

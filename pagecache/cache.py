@@ -1,0 +1,360 @@
+"""Caching the public register pages and API answers, and purging them when something public changes.
+
+Where things are kept:
+
+- **Versions** live in the database every process shares (``pagecache.models.CacheVersion``), one
+  row per *scope*, read once per request (one indexed query). A purge writes a new random token
+  into a scope's row after the change commits, so the next request in *every* web process, whatever
+  process made the change (a web worker, the task worker, a management command), looks for a page
+  under the new token and renders afresh.
+- **Bodies** live in the default cache (``CACHES``): each process's own memory by default, Redis
+  through ``CACHE_URL`` in production (see docs/operations.md). The key holds the tokens of the
+  page's scopes, the active language and the full address (scheme, host, path, query string).
+
+Scopes: ``SITE`` (every page), ``REGISTER`` (pages listing complaints: home, register, search,
+feeds, organisation pages, API lists) and ``complaint:<reference>`` (one complaint's own pages and
+API answer). A complaint's page is keyed by ``SITE`` and its own scope; every other page by ``SITE``
+and ``REGISTER``. So a response published on one complaint purges that complaint's pages and the
+lists, and leaves every other complaint's pages served from the cache.
+
+**What purges which scope is declared in ONE place: ``pagecache.purges.PUBLIC``** (read its
+docstring). A model not listed there is private and purges nothing: a draft's autosave, an
+internal note, an unpublished report's edit, an outbox message or a sign-in leaves every version
+unchanged. A new model the public pages show must be added there.
+
+The ``SITE`` version also lapses by itself at the next moment the public register changes without
+anyone saving anything: the end of a report's embargo, a complaint's ``public_since`` in the future
+and midnight in London (when a response deadline passes, "No response yet" becomes "overdue").
+
+Public pages carry no user content, so one stored copy serves everyone. Two things differ per
+request and are kept out: the content security policy nonce (stored as a placeholder and replaced
+with this request's nonce, so the header and the page always agree) and Django messages (a request
+with a message waiting is rendered afresh and not stored).
+
+Served from the cache or stored in it, a response carries a weak ``ETag`` (a conditional request
+with a matching ``If-None-Match`` gets 304), ``Cache-Control: no-cache`` (a browser revalidates, so
+a purge reaches it too) and, when the client accepts gzip, a compressed body made when the page was
+stored. The nonce is spliced into the compressed stream as a stored block of its own, after a full
+flush, so it never shares compression history with the page (no BREACH-style guessing of it through
+a reflected query). Only these public, anonymous-identical pages are compressed; signed-in pages
+with CSRF tokens never go through here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import re
+import struct
+import uuid
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import DateTimeField, F, Min, Value
+from django.db.models.functions import Least
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+SITE = "site"
+REGISTER = "register"
+NONCE_PLACEHOLDER = "@@public-page-csp-nonce@@"
+
+Scopes = frozenset[str]
+
+
+def complaint_scope(reference: str) -> str:
+    return f"complaint:{reference}"
+
+
+def complaint_scopes(reference: str) -> Scopes:
+    """The scopes a change to one public complaint's material purges: its pages and the lists."""
+    return frozenset({complaint_scope(reference), REGISTER})
+
+
+def timeout_seconds() -> int:
+    """How long a page is kept at most; 0 turns caching off."""
+    return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 0) or 0)
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def _write_tokens(scopes: Iterable[str], *, valid_until: datetime.datetime | None = None) -> None:
+    from pagecache.models import CacheVersion
+
+    rows = [
+        CacheVersion(scope=scope, token=_new_token(), valid_until=valid_until if scope == SITE else None)
+        for scope in sorted(set(scopes))
+    ]
+    if rows:
+        # One upsert: two processes purging at once each leave a new token, never an old one.
+        CacheVersion.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["scope"],
+            update_fields=["token", "valid_until", "changed_at"],
+        )
+
+
+def _tighten_lapse(now: datetime.datetime) -> None:
+    """Bring the site's lapse forward to the next clock moment the committed data holds, never
+    back: LEAST commutes, so concurrent purges each leave the earliest moment any of them saw."""
+    from pagecache.models import CacheVersion
+
+    CacheVersion.objects.filter(scope=SITE).update(
+        valid_until=Least(F("valid_until"), Value(_next_change(now), output_field=DateTimeField()))
+    )
+
+
+def purge_scopes(scopes: Iterable[str], now: datetime.datetime | None = None) -> None:
+    """Forget the stored pages of ``scopes`` in every process, now, whatever the transaction.
+
+    Side effects: writes a new token for each scope, then brings the site's clock lapse forward
+    to the next moment the register changes by itself (a report just published under embargo
+    brings that moment forward). Runs after the change committed, so it sees the change.
+    """
+    scopes = set(scopes)
+    if not scopes:
+        return
+    now = now or timezone.now()
+    _write_tokens(scopes, valid_until=_next_change(now) if SITE in scopes else None)
+    # After the write, not before: a purge that committed between our reading and our writing is
+    # seen now (a plain write may have put a later moment over its earlier one).
+    _tighten_lapse(now)
+
+
+def purge(now: datetime.datetime | None = None) -> None:
+    """Forget every stored public page and API answer (now, whatever the transaction)."""
+    purge_scopes([SITE], now=now)
+
+
+def purge_scopes_on_commit(scopes: Scopes) -> None:
+    """Purge ``scopes`` once the current transaction commits (at once outside one); nothing when
+    empty. A rolled back change purges nothing."""
+    if scopes:
+        transaction.on_commit(functools.partial(purge_scopes, scopes))
+
+
+def _next_change(now: datetime.datetime) -> datetime.datetime:
+    """The next moment the public register changes by the clock alone."""
+    from complaints.models import SuperComplaint
+    from reports.models import Report, ReportState
+
+    london = timezone.localtime(now, timezone.get_default_timezone())
+    midnight = datetime.datetime.combine(
+        london.date() + datetime.timedelta(days=1), datetime.time.min, tzinfo=london.tzinfo
+    )
+    moments = [midnight]
+    embargo_end = Report.objects.filter(state=ReportState.PUBLISHED, embargo_until__gt=now).aggregate(
+        at=Min("embargo_until")
+    )["at"]
+    going_public = SuperComplaint.objects.filter(public_since__gt=now).aggregate(at=Min("public_since"))["at"]
+    moments += [moment for moment in (embargo_end, going_public) if moment is not None]
+    return min(moments)
+
+
+def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """The version pages of ``scope`` are stored under, and until when it holds (one query, two
+    more and a write when the site's version has lapsed)."""
+    from pagecache.models import CacheVersion
+
+    now = now or timezone.now()
+    rows = {row.scope: row for row in CacheVersion.objects.filter(scope__in=[SITE, scope])}
+    site = rows.get(SITE)
+    if site is None or site.valid_until is None or site.valid_until <= now:
+        purge_scopes([SITE], now=now)
+        site = CacheVersion.objects.get(scope=SITE)
+    own = rows.get(scope)
+    version = f"{site.token}.{own.token if own is not None else '0'}"
+    return {"version": version, "valid_until": site.valid_until}
+
+
+def page_key(request: HttpRequest, version: str) -> str:
+    # Scheme and host are part of the key: a request with an odd Host header or port (whatever
+    # reaches the view through ALLOWED_HOSTS) is stored apart, so it can never poison the page
+    # everyone else is served.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public-page:{version}:{translation.get_language()}:{digest}"
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    # len() looks without marking the messages as shown.
+    storage = messages.get_messages(request)
+    return len(storage) > 0  # type: ignore[arg-type]
+
+
+def _nonce(request: HttpRequest) -> str | None:
+    nonce = getattr(request, "csp_nonce", None)
+    return str(nonce) if nonce is not None else None
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the client lists gzip in ``Accept-Encoding`` (and not with ``q=0``)."""
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip"):
+            quality = re.search(r"q\s*=\s*([0-9.]+)", params)
+            return quality is None or _quality(quality.group(1)) > 0
+    return False
+
+
+def _quality(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
+# Content types worth compressing (a PDF already is).
+COMPRESSED_TYPES = ("text/", "application/json", "application/atom+xml", "application/xml")
+MIN_COMPRESSED_SIZE = 200
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS
+_FINAL_EMPTY_BLOCK = b"\x03\x00"
+
+
+def _deflate_piece(data: bytes) -> bytes:
+    """Raw deflate of ``data``, ending in a full flush: byte-aligned and with no history, so pieces
+    made apart join into one stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def _stored_block(data: bytes) -> bytes:
+    """``data`` as deflate stored (uncompressed, non-final) blocks."""
+    blocks = []
+    for start in range(0, len(data), 0xFFFF):
+        chunk = data[start : start + 0xFFFF]
+        blocks.append(b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+    return b"".join(blocks)
+
+
+def _gzip_pieces(content: bytes) -> list[bytes]:
+    """The page compressed once, around each nonce placeholder."""
+    return [_deflate_piece(segment) for segment in content.split(NONCE_PLACEHOLDER.encode())]
+
+
+def _gzip_body(pieces: list[bytes], nonce: bytes, content: bytes) -> bytes:
+    """One gzip stream of ``content`` (the page with this request's nonce) from the stored pieces."""
+    joined = _stored_block(nonce).join(pieces)
+    trailer = struct.pack("<II", zlib.crc32(content), len(content) & 0xFFFFFFFF)
+    return _GZIP_HEADER + joined + _FINAL_EMPTY_BLOCK + trailer
+
+
+def _etag_matches(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return "*" in tags or any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in tags)
+
+
+def _serve(request: HttpRequest, stored: dict[str, Any], outcome: str) -> HttpResponse:
+    """The response for a stored page: 304 to a matching conditional request, else the page with
+    this request's nonce, compressed when the client accepts it."""
+    response: HttpResponse
+    if _etag_matches(request, stored["etag"]):
+        response = HttpResponseNotModified()
+    else:
+        content: bytes = stored["content"]
+        nonce = b""
+        if NONCE_PLACEHOLDER.encode() in content:
+            nonce = (_nonce(request) or "").encode()
+            content = content.replace(NONCE_PLACEHOLDER.encode(), nonce)
+        pieces = stored.get("gzip")
+        if pieces is not None and accepts_gzip(request):
+            response = HttpResponse(
+                _gzip_body(pieces, nonce, content),
+                status=stored["status"],
+                content_type=stored["content_type"],
+            )
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(content, status=stored["status"], content_type=stored["content_type"])
+        for name, value in stored["headers"]:
+            response[name] = value
+        response["Content-Length"] = str(len(response.content))
+    response["ETag"] = stored["etag"]
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["X-Public-Cache"] = outcome
+    return response
+
+
+# Headers a view sets that belong with the stored page (Content-Type goes separately).
+KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Last-Modified", "Link", "X-Robots-Tag")
+
+
+def _to_store(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any] | None:
+    # A streaming response (a file, for one) is not an HttpResponse: it has no content to keep.
+    if not isinstance(response, HttpResponse) or response.status_code != 200 or response.cookies:
+        return None
+    content = response.content
+    content_type = response.get("Content-Type", "")
+    # Only a nonce this request actually used is in the page (the header carries it then too).
+    used_nonce = getattr(request, "_csp_nonce", None)
+    if used_nonce and content_type.startswith("text/html"):
+        content = content.replace(used_nonce.encode(), NONCE_PLACEHOLDER.encode())
+    compressible = content_type.startswith(COMPRESSED_TYPES) and len(content) >= MIN_COMPRESSED_SIZE
+    return {
+        "content": content,
+        "status": response.status_code,
+        "content_type": content_type,
+        "headers": [(name, response[name]) for name in KEPT_HEADERS if name in response],
+        "etag": f'W/"{hashlib.sha256(content).hexdigest()[:32]}"',
+        "gzip": _gzip_pieces(content) if compressible else None,
+    }
+
+
+ScopeOf = Callable[[dict[str, Any]], str]
+
+
+def cached_public_page(
+    view: Callable[..., HttpResponseBase], scope_of: ScopeOf | None = None
+) -> Callable[..., HttpResponseBase]:
+    """Serve a public page (or API answer) from the cache, storing it after rendering when it is
+    not there. ``scope_of`` names the page's scope from the view's URL arguments (``REGISTER``
+    when not given; see ``cached_complaint_page``)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        limit = timeout_seconds()
+        if limit <= 0 or request.method not in ("GET", "HEAD") or _has_messages(request):
+            return view(request, *args, **kwargs)
+        now = timezone.now()
+        state = current_state(scope_of(kwargs) if scope_of is not None else REGISTER, now)
+        key = page_key(request, state["version"])
+        stored = cache.get(key)
+        if stored is not None:
+            return _serve(request, stored, "hit")
+        response = view(request, *args, **kwargs)
+        render = getattr(response, "render", None)
+        if callable(render) and not getattr(response, "is_rendered", True):
+            response = render()
+        stored = _to_store(request, response)
+        if stored is None:
+            return response
+        timeout = min(limit, max(1, int((state["valid_until"] - now).total_seconds())))
+        cache.set(key, stored, timeout)
+        return _serve(request, stored, "miss")
+
+    return wrapped
+
+
+def _by_reference(kwargs: dict[str, Any]) -> str:
+    return complaint_scope(str(kwargs["reference"]))
+
+
+def cached_complaint_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """``cached_public_page`` for a page of one complaint (a ``reference`` URL argument): purged
+    with that complaint's scope, not with every change to the register."""
+    return cached_public_page(view, scope_of=_by_reference)
