@@ -336,3 +336,14 @@ def may_send_information_request(user: Any, complaint: Any) -> bool:
 def may_answer_information_request(user: Any, force_request: Any) -> bool:
     """Only the force a request is addressed to sees and answers it; another force gets a 404."""
     return any(force.pk == force_request.force_id for force in forces_of(user))
+
+
+def may_manage_calls(user: Any, complaint: Any) -> bool:
+    """The authorities' staff open, change and close calls for evidence while investigating."""
+    return may_run_investigation(user, complaint)
+
+
+def may_review_call_responses(user: Any) -> bool:
+    """Only the authorities' staff read responses to calls for evidence: they can hold survivors'
+    accounts. A body or force user never sees them (the pages are a 404 to them)."""
+    return is_dma_staff(user)

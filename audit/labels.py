@@ -110,6 +110,14 @@ ACTIONS: dict[str, Promise] = {
     "information_request.reminded": gettext_lazy("Information request reminder sent"),
     "information_request.chased": gettext_lazy("Information request chaser sent"),
     "information_request.overdue": gettext_lazy("Information request overdue"),
+    "call.opened": gettext_lazy("Call for evidence set up"),
+    "call.updated": gettext_lazy("Call for evidence changed"),
+    "call.closed_early": gettext_lazy("Call for evidence closed early"),
+    "call.closed": gettext_lazy("Call for evidence closed"),
+    "call_response.submitted": gettext_lazy("Response to a call for evidence received"),
+    "call_response.viewed": gettext_lazy("Response to a call for evidence read"),
+    "call_response.tagged": gettext_lazy("Response to a call for evidence tagged"),
+    "call_response.reviewed": gettext_lazy("Response to a call for evidence reviewed"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

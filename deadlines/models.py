@@ -87,6 +87,7 @@ class DeadlineRule(models.TextChoices):
     PROGRESS_REPORT = "reg7", _("Progress report")
     RESPONSE = "response", _("Response to a recommendation")
     INFORMATION_REQUEST = "reg9", _("Answer to an information request")
+    CALL_FOR_EVIDENCE = "call", _("Call for evidence closes")
 
     @classmethod
     def recomputable(cls) -> frozenset[DeadlineRule]:

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import models, transaction
 
 from audit.services import record_event
+from calls.services import close_ended_calls
 from complaints.services import store_running_progress_reports
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
@@ -45,7 +46,13 @@ def flag_overdue(pk: int, on: datetime.date) -> Deadline | None:
     flagged now, None otherwise.
     """
     with transaction.atomic():
-        row = Deadline.objects.to_flag(on).select_for_update(skip_locked=True).filter(pk=pk).first()
+        row = (
+            Deadline.objects.to_flag(on)
+            .filter(rule__in=list(OVERDUE_EVENTS))
+            .select_for_update(skip_locked=True)
+            .filter(pk=pk)
+            .first()
+        )
         if row is None:
             return None
         row.flagged_overdue_on = on
@@ -67,8 +74,15 @@ def sweep_deadlines(on: datetime.date, *, calendar: WorkingCalendar | None = Non
     """
     cal = calendar if calendar is not None else WorkingCalendar()
     store_running_progress_reports(on, calendar=cal)
-    flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule})
-    candidates = list(Deadline.objects.to_flag(on).order_by("due", "pk").values_list("pk", flat=True))
+    # A call for evidence is not late when its day ends: it closes. Its row is met, not flagged.
+    closed_calls = close_ended_calls(on)
+    flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule if rule in OVERDUE_EVENTS})
+    candidates = list(
+        Deadline.objects.to_flag(on)
+        .filter(rule__in=list(OVERDUE_EVENTS))
+        .order_by("due", "pk")
+        .values_list("pk", flat=True)
+    )
     for pk in candidates:
         row = flag_overdue(pk, on)
         if row is not None:
@@ -78,4 +92,5 @@ def sweep_deadlines(on: datetime.date, *, calendar: WorkingCalendar | None = Non
     sent = send_chasers(on, calendar=cal)
     flagged["information_request_reminders"] = sent["reminders"]
     flagged["information_request_chasers"] = sent["chasers"]
+    flagged["calls_closed"] = closed_calls
     return flagged

@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from public import views
+from public import calls, views
 from public.cache import cached_public_page as cached
 from public.feeds import ComplaintFeed, RegisterFeed
 
@@ -23,6 +23,13 @@ urlpatterns = [
         "super-complaints/<reference:reference>/recommendations/",
         cached(views.recommendations),
         name="recommendations",
+    ),
+    # Not cached: the form carries a CSRF token, and the pages say no-store (public.calls).
+    path("super-complaints/<reference:reference>/calls-for-evidence/<int:pk>/", calls.call, name="call"),
+    path(
+        "super-complaints/<reference:reference>/calls-for-evidence/<int:pk>/receipt/<str:token>/",
+        calls.receipt,
+        name="call_receipt",
     ),
     path("super-complaints/<reference:reference>/feed.atom", cached(ComplaintFeed()), name="complaint_feed"),
     path("feeds/super-complaints.atom", cached(RegisterFeed()), name="feed"),

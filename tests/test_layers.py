@@ -32,6 +32,7 @@ DOMAIN = (
     "access",
     "outbox",
     "inquiries",
+    "calls",
 )
 SHARED = ("common",)
 COORDINATING = ("operations",)

@@ -34,5 +34,6 @@ class Command(BaseCommand):
             f"{counts[DeadlineRule.RESPONSE]} responses, "
             f"{counts[DeadlineRule.INFORMATION_REQUEST]} information requests; "
             f"information request reminders sent: {counts['information_request_reminders']}, "
-            f"chasers sent: {counts['information_request_chasers']}."
+            f"chasers sent: {counts['information_request_chasers']}; "
+            f"calls for evidence closed: {counts['calls_closed']}."
         )
