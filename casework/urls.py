@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import investigation, requests, views
+from casework import calls, investigation, requests, views
 
 app_name = "casework"
 
@@ -38,6 +38,17 @@ urlpatterns = [
         "complaints/<reference:reference>/information-requests/new/",
         requests.new_request,
         name="information_request_new",
+    ),
+    path("complaints/<reference:reference>/calls-for-evidence/new/", calls.new_call, name="call_new"),
+    path("calls-for-evidence/<int:pk>/", calls.call_detail, name="call"),
+    path("calls-for-evidence/<int:pk>/edit/", calls.edit_call, name="call_edit"),
+    path("calls-for-evidence/<int:pk>/close/", calls.close_call_view, name="call_close"),
+    path("calls-for-evidence/responses/", calls.response_queue, name="call_responses"),
+    path("calls-for-evidence/responses/<int:pk>/", calls.response_detail, name="call_response"),
+    path(
+        "calls-for-evidence/responses/<int:pk>/reviewed/",
+        calls.response_reviewed,
+        name="call_response_reviewed",
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path("information-requests/<int:pk>/csv/", requests.request_csv, name="information_request_csv"),

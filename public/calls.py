@@ -18,7 +18,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -162,7 +162,8 @@ class CallResponseForm(GovukForm):
 
     def restart(self) -> None:
         """Give the form shown again a fresh timestamp (the person sends it again from now)."""
-        data = self.data.copy()
+        data = QueryDict(mutable=True)
+        data.update(self.data)
         data[self.add_prefix("started")] = started_token(self.call.pk)
         data[self.add_prefix("website")] = ""
         self.data = data

@@ -13,7 +13,11 @@ from deadlines.rules import to_london_date
 from tests.builders import eligible, london
 
 QUESTIONS = [
-    QuestionSpec("What happened when you contacted the police?", "Beth ddigwyddodd pan wnaethoch gysylltu â'r heddlu?", True),
+    QuestionSpec(
+        "What happened when you contacted the police?",
+        "Beth ddigwyddodd pan wnaethoch gysylltu â'r heddlu?",
+        True,
+    ),
     QuestionSpec("What would have helped you?", "Beth fyddai wedi eich helpu chi?", False),
 ]
 
@@ -32,7 +36,9 @@ def open_now(complaint: SuperComplaint | None = None, *, days: int = 30, **kwarg
         title=kwargs.pop("title", "Your experience of reporting exploitation"),
         title_cy=kwargs.pop("title_cy", "Eich profiad o roi gwybod am gamfanteisio"),
         introduction=kwargs.pop("introduction", "We want to hear from people who reported exploitation."),
-        introduction_cy=kwargs.pop("introduction_cy", "Rydym am glywed gan bobl a roddodd wybod am gamfanteisio."),
+        introduction_cy=kwargs.pop(
+            "introduction_cy", "Rydym am glywed gan bobl a roddodd wybod am gamfanteisio."
+        ),
         opens_on=today,
         closes_on=today + datetime.timedelta(days=days),
         questions=kwargs.pop("questions", QUESTIONS),

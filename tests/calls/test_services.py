@@ -45,7 +45,9 @@ def a_call(closes_on: datetime.date = datetime.date(2026, 6, 30), **kwargs) -> C
 
 def answer(call: CallForEvidence, at: datetime.datetime, **kwargs) -> CallResponse:
     first = call.questions.get(position=1)
-    return submit_response(call, answers={first.pk: "I was turned away."}, consent_given=True, at=at, **kwargs)
+    return submit_response(
+        call, answers={first.pk: "I was turned away."}, consent_given=True, at=at, **kwargs
+    )
 
 
 def test_opening_a_call_writes_its_questions_signposts_ledger_row_and_event(public_record):
@@ -182,7 +184,9 @@ def test_a_call_takes_no_answers_before_it_opens(public_record):
 
 def test_an_anonymous_response_keeps_no_name_and_its_event_no_personal_data(public_record):
     call = a_call()
-    response = answer(call, london(2026, 6, 5, 10), anonymous=True, name="Sam Survivor", email="sam@example.org")
+    response = answer(
+        call, london(2026, 6, 5, 10), anonymous=True, name="Sam Survivor", email="sam@example.org"
+    )
     assert (response.name, response.email, response.anonymous) == ("", "", True)
     assert response.consent_version == "2026-12"
     assert len(response.receipt_code) == 14 and response.receipt_code.count("-") == 2
@@ -206,7 +210,9 @@ def test_a_response_needs_consent_and_the_required_answers(public_record):
     with pytest.raises(CallError, match="agree"):
         submit_response(call, answers={}, consent_given=False, at=london(2026, 6, 5, 10))
     with pytest.raises(CallError, match="Not answered: 1"):
-        submit_response(call, answers={second.pk: "Being believed"}, consent_given=True, at=london(2026, 6, 5, 10))
+        submit_response(
+            call, answers={second.pk: "Being believed"}, consent_given=True, at=london(2026, 6, 5, 10)
+        )
     with pytest.raises(CallError, match="out of date"):
         answer(call, london(2026, 6, 5, 10), consent_version="1999")
     assert not CallResponse.objects.exists()
