@@ -221,7 +221,7 @@ def call(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
                         anonymous=form.cleaned_data["anonymous"] == "yes",
                         name=form.cleaned_data["name"],
                         email=form.cleaned_data["email"],
-                        language=translation.get_language() or settings.LANGUAGE_CODE,
+                        language="cy" if (translation.get_language() or "").startswith("cy") else "en",
                         at=now,
                     )
                 except CallError as error:
