@@ -46,6 +46,11 @@ class Signpost(models.Model):
         return f"{self.name} ({self.phone})"
 
     @property
+    def phone_unbroken(self) -> str:
+        """The number as shown: never split across lines (non-breaking spaces)."""
+        return self.phone.replace(" ", "\u00a0")
+
+    @property
     def tel(self) -> str:
         """The number as a ``tel:`` link takes it."""
         return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")

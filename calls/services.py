@@ -190,7 +190,11 @@ def update_call(
         raise CallError(_("Enter an introduction to the call."))
     kept = _checked_questions(questions)
     with transaction.atomic():
-        call = CallForEvidence.objects.select_for_update().select_related("complaint").get(pk=call.pk)
+        call = (
+            CallForEvidence.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .get(pk=call.pk)
+        )
         if expected_version is not None and call.version != expected_version:
             raise StaleCall(
                 _(

@@ -64,9 +64,9 @@ def test_a_survivor_answers_anonymously_without_javascript(live_server, browser,
     page.goto(f"{base}/super-complaints/{call.complaint.reference}/")
     page.get_by_role("link", name="Your experience of reporting exploitation").click()
     assert_accessible_as_shown(browser, page)
-    exit_button = page.get_by_role("button", name="Emergency Exit this page")
+    exit_button = page.get_by_role("link", name="Emergency Exit this page")
     expect(exit_button).to_have_attribute("href", NEUTRAL)
-    expect(page.locator(".govuk-inset-text")).to_contain_text("08000 121 700")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("08000\u00a0121\u00a0700")
     expect(page.locator(".govuk-warning-text")).to_contain_text("999")
     # Anonymous is the default; without JavaScript the name and e-mail boxes are simply shown.
     expect(page.get_by_label("Yes, do not ask for my name")).to_be_checked()
@@ -122,7 +122,7 @@ def test_the_quick_exit_replaces_the_page_in_the_history(live_server, browser, c
     complaint_page = f"{base}/super-complaints/{call.complaint.reference}/"
     page.goto(complaint_page)
     page.get_by_role("link", name="Your experience of reporting exploitation").click()
-    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.get_by_role("link", name="Emergency Exit this page").click()
     expect(page).to_have_url(NEUTRAL)
     page.go_back()
     # Back goes to the page before the call, never to the call itself.

@@ -15,6 +15,7 @@ from calls.services import MAX_ANSWER_LENGTH, MAX_QUESTIONS, QuestionSpec, close
 from deadlines.rules import end_of_london_day
 from public.calls import started_token
 from tests.calls.support import investigated, open_now, opening_later
+from tests.helpers import assert_valid_html
 from tests.public.pages import get, main, text
 from tests.public.test_unpublished import public_addresses, readable
 
@@ -49,7 +50,7 @@ def test_the_complaint_page_lists_an_open_call_and_the_call_page_has_its_parts(c
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
-    page = text(main(html))
+    page = text(main(html)).replace("\u00a0", " ")
     assert "We want to hear from people who reported exploitation." in page
     # The signposts: always the helpline and 999, and the one the call chose.
     for line in [
@@ -252,3 +253,13 @@ def test_an_unopened_call_and_every_response_are_absent_from_every_public_page(c
         complaint_page = get(client, f"{language}/super-complaints/{complaint.reference}/")
         assert call_url(call, language) in complaint_page
         assert f"calls-for-evidence/{later.pk}/" not in complaint_page
+
+
+def test_the_call_page_its_error_state_and_the_receipt_are_valid_html(client, public_record):
+    call = open_now()
+    assert_valid_html(get(client, call_url(call, "/cy")), name="call-cy.html")
+    data = form_data(call)
+    del data["consent"]
+    assert_valid_html(get_posted(client, call_url(call), data, status=200), name="call-errors.html")
+    sent = client.post(call_url(call), form_data(call))
+    assert_valid_html(get(client, sent["Location"]), name="receipt.html")
