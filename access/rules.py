@@ -417,3 +417,14 @@ def may_take_part_in_accuracy_check(user: Any, addressee: Any) -> bool:
 def accuracy_organisations_of(user: Any) -> list[Organisation]:
     """The organisations for which the user answers factual-accuracy checks."""
     return organisations_of(user, ADDRESSEE_ROLES)
+
+
+def may_manage_calls(user: Any, complaint: Any) -> bool:
+    """The authorities' staff open, change and close calls for evidence while investigating."""
+    return may_run_investigation(user, complaint)
+
+
+def may_review_call_responses(user: Any) -> bool:
+    """Only the authorities' staff read responses to calls for evidence: they can hold survivors'
+    accounts. A body or force user never sees them (the pages are a 404 to them)."""
+    return is_dma_staff(user)

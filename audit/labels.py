@@ -136,6 +136,14 @@ ACTIONS: dict[str, Promise] = {
     "accuracy_check.commented": gettext_lazy("Comment on a draft recommendation received"),
     "accuracy_check.overdue": gettext_lazy("Factual-accuracy check past its closing date"),
     "accuracy_comment.decided": gettext_lazy("Decision on a factual-accuracy comment"),
+    "call.opened": gettext_lazy("Call for evidence set up"),
+    "call.updated": gettext_lazy("Call for evidence changed"),
+    "call.closed_early": gettext_lazy("Call for evidence closed early"),
+    "call.closed": gettext_lazy("Call for evidence closed"),
+    "call_response.submitted": gettext_lazy("Response to a call for evidence received"),
+    "call_response.viewed": gettext_lazy("Response to a call for evidence read"),
+    "call_response.tagged": gettext_lazy("Response to a call for evidence tagged"),
+    "call_response.reviewed": gettext_lazy("Response to a call for evidence reviewed"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import accuracy, investigation, publication, report, requests, views
+from casework import accuracy, calls, investigation, publication, report, requests, views
 
 app_name = "casework"
 
@@ -86,6 +86,17 @@ urlpatterns = [
         "complaints/<reference:reference>/report/publish/cancel/",
         publication.cancel,
         name="report_publish_cancel",
+    ),
+    path("complaints/<reference:reference>/calls-for-evidence/new/", calls.new_call, name="call_new"),
+    path("calls-for-evidence/<int:pk>/", calls.call_detail, name="call"),
+    path("calls-for-evidence/<int:pk>/edit/", calls.edit_call, name="call_edit"),
+    path("calls-for-evidence/<int:pk>/close/", calls.close_call_view, name="call_close"),
+    path("calls-for-evidence/responses/", calls.response_queue, name="call_responses"),
+    path("calls-for-evidence/responses/<int:pk>/", calls.response_detail, name="call_response"),
+    path(
+        "calls-for-evidence/responses/<int:pk>/reviewed/",
+        calls.response_reviewed,
+        name="call_response_reviewed",
     ),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path(

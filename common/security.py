@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import ngettext
 
 from common import ratelimit
@@ -85,9 +86,26 @@ class RequestBodyLimitMiddleware:
                 if _is_signed_in(request)
                 else settings.ANONYMOUS_MAX_BODY_SIZE
             )
+            if _is_call_response(request):
+                limit = max(limit, settings.CALL_RESPONSE_MAX_BODY_SIZE)
             if length > limit:
                 return _refuse(request, status=413, limit=limit)
         return self.get_response(request)
+
+
+# Anonymous forms whose answers can be long: a response to a call for evidence (up to ten answers
+# of 10,000 characters each), allowed ``CALL_RESPONSE_MAX_BODY_SIZE``.
+LONG_ANONYMOUS_FORMS = frozenset({"public:call"})
+
+
+def _is_call_response(request: HttpRequest) -> bool:
+    if request.method != "POST":
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in LONG_ANONYMOUS_FORMS
 
 
 def _refuse(request: HttpRequest, *, status: int, limit: int) -> HttpResponse:

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "outbox",
     "inquiries",
     "accuracy",
+    "calls",
     # Above the domain apps: coordinates several of them
     "operations",
     "pagecache",
@@ -289,6 +290,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # only send small forms; people signed in with both factors may upload one evidence file.
 ANONYMOUS_MAX_BODY_SIZE = env_int("ANONYMOUS_MAX_BODY_SIZE", 64 * 1024)
 SIGNED_IN_MAX_BODY_SIZE = EVIDENCE_MAX_FILE_SIZE + 1024 * 1024
+# The one larger anonymous form: a response to a call for evidence (public.calls). Up to 10
+# questions (calls.services.MAX_QUESTIONS) of up to 10,000 characters each (MAX_ANSWER_LENGTH); a
+# character can take 12 bytes once form-encoded (4 UTF-8 bytes, each sent as %XX), plus 64 KB for
+# the rest of the form. Only POSTs to that page get it (common.security.RequestBodyLimitMiddleware).
+CALL_RESPONSE_MAX_BODY_SIZE = env_int("CALL_RESPONSE_MAX_BODY_SIZE", 10 * 10_000 * 12 + 64 * 1024)
+# Spam resistance on that form without a third party: responses from one address an hour, and the
+# least time in seconds between opening the form and sending it (a signed timestamp in the form).
+CALL_RESPONSE_RATE_LIMIT_PER_HOUR = env_int("CALL_RESPONSE_RATE_LIMIT_PER_HOUR", 10)
+CALL_RESPONSE_MIN_SECONDS = env_int("CALL_RESPONSE_MIN_SECONDS", 5)
 
 # E-mail: console in development, any Django backend through EMAIL_URL in production.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

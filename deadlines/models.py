@@ -88,6 +88,7 @@ class DeadlineRule(models.TextChoices):
     RESPONSE = "response", _("Response to a recommendation")
     INFORMATION_REQUEST = "reg9", _("Answer to an information request")
     ACCURACY_CHECK = "accuracy", _("Closing date of a factual-accuracy check")
+    CALL_FOR_EVIDENCE = "call", _("Call for evidence closes")
 
     @classmethod
     def recomputable(cls) -> frozenset[DeadlineRule]:

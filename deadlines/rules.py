@@ -88,6 +88,18 @@ def to_london_date(value: datetime.date | datetime.datetime) -> datetime.date:
     raise TypeError(f"expected a date or an aware datetime, not {type(value).__name__}")
 
 
+def end_of_london_day(day: datetime.date) -> datetime.datetime:
+    """The moment ``day`` ends in London: midnight at the start of the next day, in London time
+    (23:00 UTC in summer, midnight UTC in winter). Something open "until the end of" ``day`` is open
+    before this moment and closed from it."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON)
+
+
+def start_of_london_day(day: datetime.date) -> datetime.datetime:
+    """The moment ``day`` begins in London (midnight, London time)."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=LONDON)
+
+
 def acknowledgement_due(
     received: datetime.date | datetime.datetime, *, calendar: WorkingCalendar | None = None
 ) -> Deadline:

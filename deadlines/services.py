@@ -375,6 +375,26 @@ def ensure_accuracy_check_deadline(
     )
 
 
+def ensure_call_closing_deadline(
+    call: models.Model, *, case: models.Model, closes_on: datetime.date
+) -> Deadline:
+    """Set the day a call for evidence closes: a date the team sets when it opens the call (no
+    statute fixes it). The call closes at the end of that day in London (``rules.end_of_london_day``).
+
+    Side effects: one ``Deadline`` row created or updated; a met one (the call has closed) is kept as
+    it is. The caller records the event.
+    """
+    with _in_record_language():
+        basis = gettext("No statute fixes this date; the super-complaints team sets it")
+        text = gettext(
+            "Closes: at the end of %(day)s (midnight, London time), the date the super-complaints team "
+            "set for the call for evidence."
+        ) % {"day": long_date(closes_on)}
+    return _write_set_date(
+        call, case=case, rule=DeadlineRule.CALL_FOR_EVIDENCE, due=closes_on, basis=basis, text=text
+    )
+
+
 def meet_deadline(
     subject: models.Model, rule: DeadlineRule, *, at: datetime.datetime | None = None
 ) -> Deadline | None:

@@ -22,6 +22,7 @@ from django.db import models, transaction
 
 from accuracy.services import close_expired_checks
 from audit.services import record_event
+from calls.services import close_ended_calls
 from complaints.services import store_running_progress_reports
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
@@ -50,7 +51,13 @@ def flag_overdue(pk: int, on: datetime.date) -> Deadline | None:
     flagged now, None otherwise.
     """
     with transaction.atomic():
-        row = Deadline.objects.to_flag(on).select_for_update(skip_locked=True).filter(pk=pk).first()
+        row = (
+            Deadline.objects.to_flag(on)
+            .filter(rule__in=list(OVERDUE_EVENTS))
+            .select_for_update(skip_locked=True)
+            .filter(pk=pk)
+            .first()
+        )
         if row is None:
             return None
         row.flagged_overdue_on = on
@@ -78,12 +85,19 @@ def sweep_deadlines(
     # obligations' deadlines must exist before the sweep judges them).
     released = release_due_reports(now=now)
     store_running_progress_reports(on, calendar=cal)
-    # Factual-accuracy checks whose closing day has ended are closed (their rows met) first, so
-    # they are never flagged overdue.
+    # Factual-accuracy checks whose closing day has ended are closed (their rows met) first, and so
+    # are calls for evidence: neither is late when its day ends, it closes. Their rows are met,
+    # never flagged.
     closed_checks = close_expired_checks(on)
-    flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule})
+    closed_calls = close_ended_calls(on)
+    flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule if rule in OVERDUE_EVENTS})
     flagged["reports_released"] = released
-    candidates = list(Deadline.objects.to_flag(on).order_by("due", "pk").values_list("pk", flat=True))
+    candidates = list(
+        Deadline.objects.to_flag(on)
+        .filter(rule__in=list(OVERDUE_EVENTS))
+        .order_by("due", "pk")
+        .values_list("pk", flat=True)
+    )
     for pk in candidates:
         row = flag_overdue(pk, on)
         if row is not None:
@@ -94,4 +108,5 @@ def sweep_deadlines(
     flagged["information_request_reminders"] = sent["reminders"]
     flagged["information_request_chasers"] = sent["chasers"]
     flagged["accuracy_checks_closed"] = closed_checks
+    flagged["calls_closed"] = closed_calls
     return flagged

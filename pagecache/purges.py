@@ -91,6 +91,14 @@ def _report_published(report: Any) -> bool:
     return report is not None and report.state == ReportState.PUBLISHED
 
 
+def _call_opened(call: Any) -> bool:
+    from django.utils import timezone
+
+    from deadlines.rules import to_london_date
+
+    return bool(call.opens_on <= to_london_date(timezone.now()))
+
+
 def _response_published(response: Any) -> bool:
     from recommendations.models import ResponseState
 
@@ -137,6 +145,10 @@ PUBLIC: dict[str, Resolver] = {
     "recommendations.Response": of_complaint(
         "obligation.recommendation.report.complaint", public=_response_published
     ),
+    # A call for evidence is listed on its complaint's page once it has opened (the London-midnight
+    # lapse brings one that opens today on by the clock; one not yet open is private).
+    "calls.CallForEvidence": of_complaint("complaint", public=_call_opened),
+    "calls.CallQuestion": of_complaint("call.complaint", public=lambda o: _call_opened(o.call)),
     "recommendations.AddresseeGroup": site,
     "organisations.Organisation": site,
     "organisations.Designation": site,

@@ -27,6 +27,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from calls.selectors import published_call, published_calls, published_calls_for  # noqa: F401
 from common.partial_dates import PartialDate
 from complaints.models import Complainant, ComplaintState, SuperComplaint
 from complaints.published import (  # noqa: F401  (the register's pages read them here)

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 import common.converters  # noqa: F401  (registers <reference:>)
 from pagecache.cache import cached_complaint_page as cached_complaint
 from pagecache.cache import cached_public_page as cached
-from public import views
+from public import calls, views
 from public.feeds import ComplaintFeed, RegisterFeed
 
 app_name = "public"
@@ -28,6 +28,13 @@ urlpatterns = [
         "super-complaints/<reference:reference>/recommendations/",
         cached_complaint(views.recommendations),
         name="recommendations",
+    ),
+    # Not cached: the form carries a CSRF token, and the pages say no-store (public.calls).
+    path("super-complaints/<reference:reference>/calls-for-evidence/<int:pk>/", calls.call, name="call"),
+    path(
+        "super-complaints/<reference:reference>/calls-for-evidence/<int:pk>/receipt/<str:token>/",
+        calls.receipt,
+        name="call_receipt",
     ),
     path(
         "super-complaints/<reference:reference>/feed.atom",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
@@ -137,10 +138,19 @@ def _record(reference: str, **options) -> selectors.ComplaintRecord:
 
 def complaint(request: HttpRequest, reference: str) -> HttpResponse:
     record = _record(reference)
+    now = timezone.now()
     return TemplateResponse(
         request,
         "public/register/complaint.html",
-        {"record": record, "complaint": record.complaint, "report": record.report, "nav_section": "register"},
+        {
+            "record": record,
+            "complaint": record.complaint,
+            "report": record.report,
+            "calls": [
+                (call, call.is_open(now)) for call in selectors.published_calls_for(record.complaint, now)
+            ],
+            "nav_section": "register",
+        },
     )
 
 

@@ -33,6 +33,7 @@ DOMAIN = (
     "outbox",
     "inquiries",
     "accuracy",
+    "calls",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")

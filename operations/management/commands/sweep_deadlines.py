@@ -36,7 +36,8 @@ class Command(BaseCommand):
             f"{counts[DeadlineRule.INFORMATION_REQUEST]} information requests; "
             f"information request reminders sent: {counts['information_request_reminders']}, "
             f"chasers sent: {counts['information_request_chasers']}; "
-            f"factual-accuracy checks closed: {counts['accuracy_checks_closed']}."
+            f"factual-accuracy checks closed: {counts['accuracy_checks_closed']}, "
+            f"calls for evidence closed: {counts['calls_closed']}."
         )
         if counts["reports_released"]:
             self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
