@@ -22,6 +22,16 @@ QUESTIONS = [
 ]
 
 
+def ensure_signposts() -> None:
+    """The support services the calls migration ships, back in place after a transactional test
+    flushed every table in this worker (a flush removes what data migrations wrote)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("calls.migrations.0002_signposts").add_signposts(apps, None)
+
+
 def investigated(title: str = "Victims of modern slavery") -> SuperComplaint:
     """A complaint on the register (found eligible in February 2026)."""
     return eligible(title, told=london(2026, 2, 2, 10))
@@ -29,6 +39,7 @@ def investigated(title: str = "Victims of modern slavery") -> SuperComplaint:
 
 def open_now(complaint: SuperComplaint | None = None, *, days: int = 30, **kwargs) -> CallForEvidence:
     """A call that opened today (London) and closes ``days`` later."""
+    ensure_signposts()
     today = to_london_date(timezone.now())
     kwargs.setdefault("signposts", Signpost.objects.filter(key="samaritans"))
     return open_call(
@@ -47,6 +58,7 @@ def open_now(complaint: SuperComplaint | None = None, *, days: int = 30, **kwarg
 
 
 def opening_later(complaint: SuperComplaint | None = None, *, days: int = 10) -> CallForEvidence:
+    ensure_signposts()
     today = to_london_date(timezone.now())
     return open_call(
         complaint or investigated(),
