@@ -239,6 +239,20 @@ def progress_report_periods(
     return deadlines
 
 
+def _calendar_date_note(cal: WorkingCalendar, due: datetime.date) -> list[str]:
+    """The line saying a calendar-day deadline is not moved off a non-working day, if it falls on one."""
+    reason = cal.non_working_reason(due)
+    if reason is None:
+        return []
+    return [
+        gettext(
+            "%(due)s is not a working day (%(reason)s); the deadline is not moved, because it is a "
+            "calendar date."
+        )
+        % {"due": long_date(due), "reason": reason}
+    ]
+
+
 def calendar_days_after(
     start: datetime.date | datetime.datetime,
     days: int,
@@ -276,15 +290,7 @@ def calendar_days_after(
         _received_line(gettext("From"), start, day),
         gettext("Counting begins on the day after it, so day 1 is %(first)s.") % {"first": long_date(first)},
     ]
-    reason = cal.non_working_reason(due)
-    if reason is not None:
-        lines.append(
-            gettext(
-                "%(due)s is not a working day (%(reason)s); the deadline is not moved, because it is a "
-                "calendar date."
-            )
-            % {"due": long_date(due), "reason": reason}
-        )
+    lines += _calendar_date_note(cal, due)
     lines.append(
         ngettext(
             "Due: by the end of %(due)s, %(days)d day after %(from)s.",
@@ -335,15 +341,7 @@ def response_due_after_publication(
         )
         % {"first": long_date(first)},
     ]
-    reason = cal.non_working_reason(due)
-    if reason is not None:
-        lines.append(
-            gettext(
-                "%(due)s is not a working day (%(reason)s); the deadline is not moved, because it is a "
-                "calendar date."
-            )
-            % {"due": long_date(due), "reason": reason}
-        )
+    lines += _calendar_date_note(cal, due)
     lines.append(
         gettext("Due: by the end of %(due)s: 56 calendar days after publication on %(published)s is %(due)s.")
         % {"due": long_date(due), "published": long_date(day)}
