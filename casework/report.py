@@ -396,30 +396,22 @@ def recommendation(request: HttpRequest, reference: str, pk: int | None = None) 
         if form.is_valid():
             data = form.cleaned_data
             try:
+                fields = {
+                    "label": data["label"],
+                    "text": data["text"],
+                    "groups": form.chosen_groups(),
+                    "organisations": form.chosen_organisations(),
+                    "default_due": form.due_date(),
+                    "expected_version": data["version"],
+                }
                 if item is None:
-                    item = add_recommendation(
-                        report,
-                        label=data["label"],
-                        text=data["text"],
-                        groups=form.chosen_groups(),
-                        organisations=form.chosen_organisations(),
-                        default_due=form.due_date(),
-                        expected_version=data["version"],
-                    )
+                    item = add_recommendation(report, **fields)
                     messages.success(
                         request,
                         _("Recommendation %(reference)s has been added.") % {"reference": item.reference},
                     )
                 else:
-                    edit_recommendation(
-                        item,
-                        label=data["label"],
-                        text=data["text"],
-                        groups=form.chosen_groups(),
-                        organisations=form.chosen_organisations(),
-                        default_due=form.due_date(),
-                        expected_version=data["version"],
-                    )
+                    edit_recommendation(item, **fields)
                     messages.success(
                         request,
                         _("Recommendation %(reference)s has been saved.") % {"reference": item.reference},
