@@ -130,8 +130,9 @@ def publish_report(
     """Publish the report (SI 2018/748 reg 8(2)): now, or at ``embargo_until`` (an embargo).
 
     Refused without a title, without a sign-off from each authority on the current version (the
-    message names who is missing), while an exclusion waits for its approver, unless the complaint is being investigated, or with an
-    embargo moment that is not after ``at``. Publishing a published report does nothing.
+    message names who is missing), while an exclusion waits for its approver, while a
+    factual-accuracy check is open, unless the complaint is being investigated, or with an embargo
+    moment that is not after ``at``. Publishing a published report does nothing.
 
     Side effects: the report becomes published (``published_at``, ``published_on`` the London
     day it becomes public, ``embargo_until``), pending release; records ``report.published`` (now)
@@ -162,6 +163,14 @@ def publish_report(
                 _(
                     "The report cannot be published while an exclusion waits for approval. "
                     "Approve or withdraw it first."
+                )
+            )
+        if _accuracy_check_open(report, at):
+            # The addressees were promised until the closing date to point out errors.
+            raise ReportError(
+                _(
+                    "The report cannot be published while its factual-accuracy check is open. "
+                    "Wait for the closing date or close the check first."
                 )
             )
         if embargo_until is not None and embargo_until <= at:
@@ -195,6 +204,17 @@ def publish_report(
             report_id, when = report.pk, embargo_until
             transaction.on_commit(lambda: _queue_release(report_id, when), robust=True)
     return report
+
+
+def _accuracy_check_open(report: Report, at: datetime.datetime) -> bool:
+    """A factual-accuracy check of the report is open and its closing day has not ended (one the
+    sweep has not yet closed, but whose day has passed, no longer counts). Read through the
+    check's reverse relation: the accuracy app depends on reports, never the other way round."""
+    return report.accuracy_checks.filter(  # type: ignore[attr-defined]
+        state="open",
+        deadlines__rule=DeadlineRule.ACCURACY_CHECK,
+        deadlines__due__gte=to_london_date(at),
+    ).exists()
 
 
 def _queue_release(report_id: int, when: datetime.datetime) -> None:

@@ -58,3 +58,20 @@ def force_verified_login(client: Client, user: User, device: TOTPDevice) -> None
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def sign_in_page(page, base: str, email: str, device: TOTPDevice, next_path: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real pages in a Playwright page: password, then the app's code."""
+    page.goto(f"{base}/account/sign-in/" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Enter your security code").fill(code_for(device))
+    page.get_by_role("button", name="Sign in").click()
+
+
+def browser_sign_in(browser, base: str, email: str, device: TOTPDevice, next_path: str = ""):  # type: ignore[no-untyped-def]
+    """A new browser session for one person, signed in; returns its page."""
+    page = browser.new_context().new_page()
+    sign_in_page(page, base, email, device, next_path)
+    return page

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from accuracy.models import AccuracyComment, CheckAddressee
 from complaints.selectors import london_today
-from tests.accounts.support import PASSWORD, code_for, make_device
+from tests.accounts.support import browser_sign_in, make_device
 from tests.accuracy.scenario import draft_report, person, staff
 from tests.builders import ensure_public_record
 from tests.helpers import assert_accessible
@@ -28,15 +28,7 @@ def _database_calls_beside_playwright_until_flushed():
         yield
 
 
-def sign_in(browser: Browser, base: str, email: str, device, next_path: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/account/sign-in/?next={next_path}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter your security code").fill(code_for(device))
-    page.get_by_role("button", name="Sign in").click()
-    return page
+sign_in = browser_sign_in
 
 
 def _fill_date(page: Page, legend: str, day: datetime.date) -> None:

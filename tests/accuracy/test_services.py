@@ -262,3 +262,22 @@ def test_the_sweep_closes_checks_whose_date_has_passed_once(draft):
     again = sweep_deadlines(datetime.date(2026, 3, 18))
     assert again["accuracy_checks_closed"] == 0
     assert AuditEvent.objects.filter(action="accuracy_check.closed").count() == 1
+
+
+def test_the_report_is_not_published_while_its_check_is_open(draft):
+    from reports.services import ReportError
+
+    check = _open(draft)  # opened on Monday 2 March 2026, closing at the end of 16 March
+    report = sign_off_all(draft.report)
+    with pytest.raises(ReportError, match="factual-accuracy check is open"):
+        publish_report(report, at=london(2026, 3, 16, 23, 59))
+    # Once its closing day has ended it no longer holds publication back, even before the sweep
+    # has recorded it closed.
+    assert AccuracyCheck.objects.get(pk=check.pk).state == CheckState.OPEN
+    assert publish_report(report, at=london(2026, 3, 17, 0, 1)).state == "published"
+
+
+def test_closing_the_check_early_lets_the_report_be_published(draft):
+    check = _open(draft)
+    close_accuracy_check(check, at=london(2026, 3, 3, 9))
+    assert publish_report(sign_off_all(draft.report), at=london(2026, 3, 3, 10)).state == "published"

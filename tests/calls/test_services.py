@@ -23,7 +23,7 @@ from calls.services import (
 from deadlines.models import Deadline, DeadlineRule
 from operations.sweep import sweep_deadlines
 from tests.builders import london, received
-from tests.calls.support import QUESTIONS, investigated
+from tests.calls.support import QUESTIONS, ensure_signposts, investigated
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ OPENED = london(2026, 6, 1, 9)
 
 
 def a_call(closes_on: datetime.date = datetime.date(2026, 6, 30), **kwargs) -> CallForEvidence:
+    ensure_signposts()
     return open_call(
         kwargs.pop("complaint", None) or investigated(),
         title="Reporting exploitation",

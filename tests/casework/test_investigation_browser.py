@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from complaints.models import ComplaintState, SuperComplaint
-from tests.accounts.support import PASSWORD, code_for
+from tests.accounts.support import browser_sign_in
 from tests.builders import authority, eligible, ensure_public_record, london
 from tests.casework.support import make_person
 from tests.helpers import assert_accessible
@@ -31,14 +31,9 @@ def _database_calls_beside_playwright_until_flushed():
 
 
 def sign_in(browser: Browser, base: str, person, landing: str) -> Page:
+    """A member of staff (``(user, device)``), signed in and landed on ``landing``."""
     user, device = person
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/account/sign-in/?next={landing}")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter your security code").fill(code_for(device))
-    page.get_by_role("button", name="Sign in").click()
+    page = browser_sign_in(browser, base, user.email, device, landing)
     expect(page).to_have_url(f"{base}{landing}")
     return page
 

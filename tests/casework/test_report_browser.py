@@ -13,9 +13,9 @@ from recommendations.selectors import addressees_of
 from recommendations.services import ensure_standard_groups
 from reports.models import Report
 from reports.selectors import unapproved_exclusions
-from tests.accounts.support import PASSWORD, code_for
 from tests.builders import ensure_public_record
 from tests.casework.support import make_person
+from tests.casework.test_investigation_browser import sign_in
 from tests.helpers import assert_accessible
 from tests.public.seed import investigating
 
@@ -30,19 +30,6 @@ def _database_calls_beside_playwright_until_flushed():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
-
-
-def sign_in(browser: Browser, base: str, person, landing: str) -> Page:
-    user, device = person
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/account/sign-in/?next={landing}")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter your security code").fill(code_for(device))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}{landing}")
-    return page
 
 
 def saved(page: Page, message: str) -> None:

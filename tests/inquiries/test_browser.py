@@ -4,10 +4,10 @@ page is checked with axe-core."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from inquiries.models import ForceRequest
-from tests.accounts.support import PASSWORD, code_for, make_device
+from tests.accounts.support import browser_sign_in, make_device
 from tests.builders import eligible, ensure_public_record, london
 from tests.casework.support import make_person
 from tests.helpers import assert_accessible
@@ -24,15 +24,7 @@ def _database_calls_beside_playwright_until_flushed():
         yield
 
 
-def sign_in(browser: Browser, base: str, email: str, device, next_path: str) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/account/sign-in/?next={next_path}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter your security code").fill(code_for(device))
-    page.get_by_role("button", name="Sign in").click()
-    return page
+sign_in = browser_sign_in
 
 
 def test_staff_send_to_five_forces_and_a_force_answers_with_a_file(

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from complaints.models import ComplaintState, ForcesScope, SuperComplaint
-from tests.accounts.support import PASSWORD, code_for, make_device, make_user
+from tests.accounts.support import make_device, make_user, sign_in_page
 from tests.builders import ensure_public_record, org
 from tests.evidence import corpus
 from tests.evidence.files import csv_bytes, pdf_bytes, png_bytes
@@ -45,13 +45,7 @@ def member(email: str, body: str):
     return user, make_device(user)
 
 
-def sign_in(page: Page, base: str, email: str, device, next_path: str) -> None:
-    page.goto(f"{base}/account/sign-in/?next={next_path}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Enter your security code").fill(code_for(device))
-    page.get_by_role("button", name="Sign in").click()
+sign_in = sign_in_page
 
 
 def heading(page: Page):
