@@ -181,7 +181,9 @@ def test_a_report_is_built_signed_off_published_under_embargo_and_released(
     reader = Client()
     for address in report_addresses:
         assert reader.get(address).status_code == 404, address
-    before = public_text(reader, public_addresses() + api_addresses + [f"/search/?q={TITLE}", "/search/?q=navigators"])
+    before = public_text(
+        reader, public_addresses() + api_addresses + [f"/search/?q={TITLE}", "/search/?q=navigators"]
+    )
     assert before, "the public pages were read"
     leaks = [
         (address, marker)
