@@ -139,9 +139,33 @@ def purge(now: datetime.datetime | None = None) -> None:
 
 def purge_scopes_on_commit(scopes: Scopes) -> None:
     """Purge ``scopes`` once the current transaction commits (at once outside one); nothing when
-    empty. A rolled back change purges nothing."""
-    if scopes:
-        transaction.on_commit(functools.partial(purge_scopes, scopes))
+    empty. A rolled back change purges nothing.
+
+    A transaction that saves many public rows (a publication writes thousands of obligations and
+    deadlines, nearly all showing on the same pages) writes each scope's new version once: the
+    transaction's callbacks share a record of the scopes already purged when it committed, and
+    each purges only what is not in it yet. Each callback keeps its own scopes, so one dropped
+    with a rolled-back savepoint takes nothing but its own change's purge with it.
+    """
+    if not scopes:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        purge_scopes(scopes)
+        return
+    # One record per transaction: Django starts a new list of commit callbacks for each.
+    round_ = connection.__dict__.get("_pagecache_round")
+    if round_ is None or round_[0] is not connection.run_on_commit:
+        round_ = (connection.run_on_commit, set())
+        connection.__dict__["_pagecache_round"] = round_
+    transaction.on_commit(functools.partial(_purge_once, scopes, round_[1]))
+
+
+def _purge_once(scopes: Scopes, purged: set[str]) -> None:
+    fresh = set(scopes) - purged
+    if fresh:
+        purged.update(fresh)
+        purge_scopes(fresh)
 
 
 def _next_change(now: datetime.datetime) -> datetime.datetime:
