@@ -122,6 +122,9 @@ def test_the_quick_exit_replaces_the_page_in_the_history(live_server, browser, c
     complaint_page = f"{base}/super-complaints/{call.complaint.reference}/"
     page.goto(complaint_page)
     page.get_by_role("link", name="Your experience of reporting exploitation").click()
+    # Until its script has run the button is the plain link it is without JavaScript (which
+    # keeps the page in the history); the script runs before the page's load event.
+    page.wait_for_load_state("load")
     page.get_by_role("link", name="Emergency Exit this page").click()
     expect(page).to_have_url(NEUTRAL)
     page.go_back()
