@@ -112,6 +112,7 @@ bench: install-dev frontend postgres
 	$(PY) bench/drill_concurrency.py --database sqlite
 	$(PY) bench/drill_concurrency.py --database postgresql
 	$(PY) bench/drill_faults.py
+	$(PY) bench/scale.py --database postgresql
 
 messages: install-dev
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l cy --ignore=.venv --ignore=node_modules

@@ -15,13 +15,15 @@ deadline in the ledger. A share ``--responded`` of the obligations then have a r
 about 2,000 words are stored, spread over the complaints (at least one each: reg 4 wants the
 evidence relied on).
 
-Letters are not rendered (a PDF each would dominate the time and measure nothing the benchmarks
+Everything happens ``--days-ago`` days before today (90 by default), so the unanswered obligations
+are overdue when the sweep next runs. Letters are not rendered (a PDF each would dominate the time and measure nothing the benchmarks
 read). Prints one JSON line per stage with its count and seconds, and a last line with the totals.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -91,7 +93,14 @@ def stage(name: str, started: float, **figures: object) -> None:
 
 
 def build(
-    *, complaints: int, reports: int, recommendations: int, responded: float, documents: int, seed: int
+    *,
+    complaints: int,
+    reports: int,
+    recommendations: int,
+    responded: float,
+    documents: int,
+    seed: int,
+    days_ago: int,
 ) -> dict[str, int]:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
@@ -109,7 +118,8 @@ def build(
     from reports.services import create_report
 
     rng = random.Random(seed)
-    now = timezone.now()
+    # Everything happened ``days_ago``: the unanswered obligations are overdue today.
+    now = timezone.now() - datetime.timedelta(days=days_ago)
     bodies = list(Organisation.objects.filter(kind=OrganisationKind.DESIGNATED_BODY).order_by("pk"))
     authorities = {
         short: Organisation.objects.get(kind=OrganisationKind.AUTHORITY, short_name=short)
@@ -250,6 +260,7 @@ def main() -> int:
     parser.add_argument("--responded", type=float, default=2 / 3)
     parser.add_argument("--documents", type=int, default=0)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--days-ago", type=int, default=90, help="when it all happened (default 90 days ago)")
     args = parser.parse_args()
     django.setup()
     started = time.perf_counter()
@@ -260,6 +271,7 @@ def main() -> int:
         responded=args.responded,
         documents=args.documents,
         seed=args.seed,
+        days_ago=args.days_ago,
     )
     stage("national register", started, **totals, parameters=vars(args))
     return 0
