@@ -113,6 +113,8 @@ bench: install-dev frontend postgres
 	$(PY) bench/drill_concurrency.py --database postgresql
 	$(PY) bench/drill_faults.py
 	$(PY) bench/scale.py --database postgresql
+	# Restarts this machine's PostgreSQL while answers are being sent: last, with nothing else on it.
+	$(PY) bench/drill_database_restart.py
 
 messages: install-dev
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l cy --ignore=.venv --ignore=node_modules
