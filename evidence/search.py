@@ -1,0 +1,372 @@
+"""Full-text search of stored documents' extracted text, on the database's own engine.
+
+SQLite: the FTS5 table ``evidence_document_fts`` (rowid = document id), ranked by bm25, snippets
+by ``snippet()``. PostgreSQL: the ``evidence_document.search_vector`` tsvector with a GIN index,
+ranked by ``ts_rank_cd``, snippets by ``ts_headline``. Both are created by migration
+evidence/0004 and kept up to date only here (``index_document``, ``remove_from_index``).
+
+``search_documents`` is the one selector. Which documents a user may find is not decided here: it
+asks the same rules the download views ask (access/rules.py: ``evidence_items_visible_to``,
+``force_requests_visible_to``, ``information_requests_visible_to``), so a document a user cannot
+download is a document they cannot find.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DataError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from access import rules
+from audit.models import AuditEvent
+from audit.services import record_event
+from evidence.models import Document, ScanStatus
+
+# Where a document came from. A call for evidence holds no documents yet, so it is not a source.
+EVIDENCE = "evidence"
+RETURN = "return"
+TEMPLATE = "template"
+SOURCES = (EVIDENCE, RETURN, TEMPLATE)
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+PAGE_SIZE = 20
+
+# Private-use characters the database puts round each match; extracted text never holds them
+# (evidence.textextract strips them), so after escaping, only these become <mark>.
+START, STOP = "\ue000", "\ue001"
+# PostgreSQL's ts_headline drops anything that looks like an HTML tag; '<' and '>' are swapped for
+# these on the way in and back on the way out, so a document's "<script>" is shown, escaped.
+LT, GT = "\ue002", "\ue003"
+ELLIPSIS = "…"
+LONDON = ZoneInfo("Europe/London")
+_WORD = re.compile(r"\w+")
+_HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, MaxFragments=2, '
+    f'FragmentDelimiter=" {ELLIPSIS} "'
+)
+
+
+class SearchError(ValueError):
+    """A search that cannot be run as asked; ``str()`` is a message for the person searching."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One document found, with where it came from; the interface app builds the links."""
+
+    document: Document
+    source: str
+    complaint: Any
+    snippet: SafeString
+    evidence_item_id: int | None = None
+    force_request_id: int | None = None
+    information_request_id: int | None = None
+    force_name: str = ""
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    total: int
+    terms: list[str] = field(default_factory=list)
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def terms_of(query: str) -> list[str]:
+    """The words searched for (letters and digits; punctuation and operators are ignored).
+    Raises ``SearchError`` for a query with no words or too long."""
+    query = (query or "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise SearchError(
+            _("Search words must be %(limit)s characters or fewer") % {"limit": MAX_QUERY_LENGTH}
+        )
+    terms = _WORD.findall(query)
+    if not terms:
+        raise SearchError(_("Enter the words to search for"))
+    return terms[:MAX_TERMS]
+
+
+def highlighted(raw: str) -> SafeString:
+    """A snippet from the database made safe: every character escaped, then only the matches
+    (between START and STOP) marked."""
+    text = str(escape(raw.replace(LT, "<").replace(GT, ">")))
+    text = text.replace(START, "<mark>").replace(STOP, "</mark>")
+    # A match the database cut at the snippet's edge leaves a <mark> open: close it.
+    if text.count("<mark>") > text.count("</mark>"):
+        text += "</mark>"
+    return mark_safe(text)
+
+
+# --- The index -----------------------------------------------------------------------------------
+
+
+def _vendor() -> str:
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise ImproperlyConfigured(f"evidence search supports SQLite and PostgreSQL, not {connection.vendor}")
+    return connection.vendor
+
+
+def index_document(document_id: int) -> None:
+    """Put the document's current ``extracted_text`` in the full-text index (replacing what was
+    there), in the caller's transaction. No audit event: the change it follows records one."""
+    with connection.cursor() as cursor:
+        if _vendor() == "sqlite":
+            cursor.execute("DELETE FROM evidence_document_fts WHERE rowid = %s", [document_id])
+            cursor.execute(
+                "INSERT INTO evidence_document_fts (rowid, body) "
+                "SELECT id, extracted_text FROM evidence_document WHERE id = %s AND extracted_text <> ''",
+                [document_id],
+            )
+            return
+    # PostgreSQL: a tsvector holds at most 1 MB. A document too varied for that is indexed without
+    # word positions (strip), which still finds every word; failing that, its first part.
+    for vector in (
+        "to_tsvector('english'::regconfig, extracted_text)",
+        "strip(to_tsvector('english'::regconfig, extracted_text))",
+        "strip(to_tsvector('english'::regconfig, left(extracted_text, 200000)))",
+    ):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE evidence_document SET search_vector = CASE WHEN extracted_text = '' "  # noqa: S608
+                    f"THEN NULL ELSE {vector} END WHERE id = %s",
+                    [document_id],
+                )
+            return
+        except DataError:
+            continue
+
+
+def remove_from_index(document_id: int) -> None:
+    """Take a document out of the full-text index (it is being deleted, or lost its file)."""
+    with connection.cursor() as cursor:
+        if _vendor() == "sqlite":
+            cursor.execute("DELETE FROM evidence_document_fts WHERE rowid = %s", [document_id])
+        else:
+            cursor.execute("UPDATE evidence_document SET search_vector = NULL WHERE id = %s", [document_id])
+
+
+# --- Searching -----------------------------------------------------------------------------------
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=LONDON)
+
+
+def _origins(user: Any, *, complaint: Any = None, source: str | None = None) -> dict[str, QuerySet[Any]]:
+    """For each source asked for, the rows that tie a document the user may see to its complaint,
+    from the same rules as the download views."""
+    found: dict[str, QuerySet[Any]] = {}
+    if source in (None, EVIDENCE):
+        items = rules.evidence_items_visible_to(user).filter(document__isnull=False)
+        found[EVIDENCE] = items.filter(complaint=complaint) if complaint is not None else items
+    if source in (None, RETURN):
+        from inquiries.models import ForceRequest
+
+        returned = ForceRequest.documents.through.objects.filter(
+            forcerequest__in=rules.force_requests_visible_to(user)
+        )
+        if complaint is not None:
+            returned = returned.filter(forcerequest__request__complaint=complaint)
+        found[RETURN] = returned
+    if source in (None, TEMPLATE):
+        requests = rules.information_requests_visible_to(user).filter(template__isnull=False)
+        found[TEMPLATE] = requests.filter(complaint=complaint) if complaint is not None else requests
+    return found
+
+
+_DOCUMENT_COLUMN = {EVIDENCE: "document_id", RETURN: "document_id", TEMPLATE: "template_id"}
+
+
+def visible_documents(
+    user: Any,
+    *,
+    complaint: Any = None,
+    source: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Document]:
+    """The released documents the user may download, narrowed by the filters."""
+    origins = _origins(user, complaint=complaint, source=source)
+    if not origins:
+        return Document.objects.none()
+    where = Q()
+    for name, rows in origins.items():
+        where |= Q(pk__in=rows.values(_DOCUMENT_COLUMN[name]))
+    documents = Document.objects.filter(where, scan_status__in=[ScanStatus.NOT_SCANNED, ScanStatus.CLEAN])
+    documents = documents.exclude(file="")
+    if date_from is not None:
+        documents = documents.filter(uploaded_at__gte=_day_start(date_from))
+    if date_to is not None:
+        documents = documents.filter(uploaded_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    return documents
+
+
+def search_documents(
+    user: Any,
+    query: str,
+    *,
+    complaint: Any = None,
+    source: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> Results:
+    """The documents the user may download whose text has every word of ``query``, best first,
+    each with a highlighted snippet and where it came from.
+
+    ``complaint`` (a complaint), ``source`` (one of ``SOURCES``) and the dates (uploaded on or
+    after ``date_from``, on or before ``date_to``, London days) narrow it. Raises ``SearchError``
+    (a message for the person) for a query without words, an unknown source or dates the wrong way
+    round. Reads only: the view records the search (``record_search``).
+    """
+    terms = terms_of(query)
+    if source is not None and source not in SOURCES:
+        raise SearchError(_("Select where to search"))
+    if date_from and date_to and date_from > date_to:
+        raise SearchError(_("The ‘from’ date must be the same as or before the ‘to’ date"))
+    page = max(1, page)
+    visible_sql, visible_params = (
+        visible_documents(user, complaint=complaint, source=source, date_from=date_from, date_to=date_to)
+        .values("pk")
+        .query.sql_with_params()
+    )
+    if _vendor() == "sqlite":
+        ranked, total = _sqlite(terms, visible_sql, list(visible_params), page, page_size)
+    else:
+        ranked, total = _postgres(terms, visible_sql, list(visible_params), page, page_size)
+    hits = _hits(user, ranked, complaint=complaint, source=source)
+    return Results(hits=hits, total=total, terms=terms, page=page, page_size=page_size)
+
+
+def _sqlite(
+    terms: list[str], visible_sql: str, params: list[Any], page: int, page_size: int
+) -> tuple[list[tuple[int, str]], int]:
+    # Each word quoted, so nothing the person types is FTS5 syntax; all must match.
+    match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+    where = f"evidence_document_fts MATCH %s AND evidence_document_fts.rowid IN ({visible_sql})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM evidence_document_fts WHERE {where}", [match, *params])  # noqa: S608
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT rowid, snippet(evidence_document_fts, 0, %s, %s, %s, 24) "  # noqa: S608
+            f"FROM evidence_document_fts WHERE {where} "
+            "ORDER BY bm25(evidence_document_fts), rowid DESC LIMIT %s OFFSET %s",
+            [START, STOP, ELLIPSIS, match, *params, page_size, (page - 1) * page_size],
+        )
+        return [(row[0], row[1]) for row in cursor.fetchall()], total
+
+
+def _postgres(
+    terms: list[str], visible_sql: str, params: list[Any], page: int, page_size: int
+) -> tuple[list[tuple[int, str]], int]:
+    words = " ".join(terms)
+    where = f"d.search_vector @@ q.query AND d.id IN ({visible_sql})"
+    source = "FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {source} WHERE {where}", [words, *params])
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT d.id {source} WHERE {where} "
+            "ORDER BY ts_rank_cd(d.search_vector, q.query) DESC, d.id DESC LIMIT %s OFFSET %s",
+            [words, *params, page_size, (page - 1) * page_size],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return [], total
+        # Headlines only for the page shown: ts_headline reads the whole text.
+        cursor.execute(
+            "SELECT d.id, ts_headline('english'::regconfig, translate(d.extracted_text, '<>', %s), "
+            f"q.query, %s) {source} WHERE d.id = ANY(%s)",
+            [LT + GT, _HEADLINE_OPTIONS, words, ids],
+        )
+        headlines = dict(cursor.fetchall())
+    return [(pk, headlines.get(pk, "")) for pk in ids], total
+
+
+def _hits(user: Any, ranked: list[tuple[int, str]], *, complaint: Any, source: str | None) -> list[Hit]:
+    """Each ranked document with its origin, read back through the same rules."""
+    if not ranked:
+        return []
+    ids = [pk for pk, _snippet in ranked]
+    documents = Document.objects.in_bulk(ids)
+    origin: dict[int, dict[str, Any]] = {}
+    origins = _origins(user, complaint=complaint, source=source)
+    if EVIDENCE in origins:
+        for item in origins[EVIDENCE].filter(document_id__in=ids).select_related("complaint"):
+            origin.setdefault(
+                item.document_id,
+                {"source": EVIDENCE, "complaint": item.complaint, "evidence_item_id": item.pk},
+            )
+    if RETURN in origins:
+        rows = (
+            origins[RETURN]
+            .filter(document_id__in=ids)
+            .select_related("forcerequest__request__complaint", "forcerequest__force")
+        )
+        for row in rows:
+            origin.setdefault(
+                row.document_id,
+                {
+                    "source": RETURN,
+                    "complaint": row.forcerequest.request.complaint,
+                    "force_request_id": row.forcerequest_id,
+                    "information_request_id": row.forcerequest.request_id,
+                    "force_name": row.forcerequest.force.name,
+                },
+            )
+    if TEMPLATE in origins:
+        for info in origins[TEMPLATE].filter(template_id__in=ids).select_related("complaint"):
+            origin.setdefault(
+                info.template_id,
+                {"source": TEMPLATE, "complaint": info.complaint, "information_request_id": info.pk},
+            )
+    hits = []
+    for pk, snippet in ranked:
+        if pk in documents and pk in origin:
+            hits.append(Hit(document=documents[pk], snippet=highlighted(snippet), **origin[pk]))
+    return hits
+
+
+def record_search(
+    *,
+    terms: int,
+    total: int,
+    complaint: Any = None,
+    source: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    audience: str,
+) -> AuditEvent:
+    """Record that a search of the evidence was made (``evidence.searched``, an access: the results
+    show parts of sensitive documents). The filters, how many words and how many results are kept,
+    never the words: they may be a survivor's name."""
+    return record_event(
+        action="evidence.searched",
+        kind=AuditEvent.Kind.ACCESS,
+        after={
+            "audience": audience,
+            "complaint": getattr(complaint, "reference", None),
+            "source": source or "all",
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None,
+            "words": terms,
+            "results": total,
+        },
+    )
