@@ -78,7 +78,7 @@ def search_evidence(request: HttpRequest) -> HttpResponse:
             search.record_search(
                 terms=len(results.terms), total=results.total, audience="casework", **filters
             )
-            paginator = Paginator(range(results.total), results.page_size)
+            paginator: Paginator[Any] = Paginator(range(results.total), results.page_size)
             context |= {
                 "results": results,
                 "rows": [(hit, download_url(hit), labels[hit.source]) for hit in results.hits],
