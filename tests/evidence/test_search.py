@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditEvent
 from complaints.models import EvidenceItem
 from evidence import search
@@ -15,7 +16,7 @@ from evidence.models import Document, ScanStatus
 from evidence.search import SearchError, search_documents
 from evidence.services import delete_document, extract_document_text, store_document
 from inquiries.services import send_information_request, submit_force_answer
-from tests.accounts.support import make_device
+from tests.accounts.support import PASSWORD, make_device
 from tests.builders import eligible, london, org
 from tests.casework.support import make_person, signed_in
 from tests.evidence import documents
@@ -283,3 +284,45 @@ def test_the_casework_search_is_not_a_page_for_a_force_or_a_body(evidence):
     for person in ("force", "hestia"):
         client = signed_in(*make_person(person))
         assert client.get(reverse("casework:search"), {"q": "trafficked"}).status_code == 404
+
+
+# --- The portal page -----------------------------------------------------------------------------
+
+
+def test_a_force_searches_its_own_documents_in_the_portal_and_every_link_downloads(evidence):
+    kent_user = force_user("Kent Police", "kent@example.police.uk")
+    kent = signed_in(kent_user, make_device(kent_user))
+    assert f'href="{reverse("portal:search")}"' in kent.get(reverse("portal:home")).content.decode()
+    html = kent.get(reverse("portal:search"), {"q": "trafficked"}).content.decode()
+    assert "2 documents found" in html
+    mine = evidence["request"].force_requests.get(force__name="Kent Police")
+    spreadsheet = evidence["second"].force_requests.get(force__name="Kent Police")
+    links = [
+        reverse("portal:information_request_document", args=[mine.pk, evidence["kent"].pk]),
+        reverse("portal:information_request_template", args=[spreadsheet.pk]),
+    ]
+    for link in links:
+        assert f'href="{link}"' in html
+        assert kent.get(link).status_code == 200
+    assert "suffolk.docx" not in html
+    assert "Dover" not in html
+    assert "412 referrals of <mark>trafficked</mark> children" in html
+    assert AuditEvent.objects.get(action="evidence.searched").after["audience"] == "portal"
+
+
+def test_a_body_searches_its_own_evidence_in_the_portal(evidence):
+    hestia = signed_in(*make_person("hestia"))
+    html = hestia.get(reverse("portal:search"), {"q": "trafficked"}).content.decode()
+    assert "1 document found" in html
+    item = EvidenceItem.objects.get(document=evidence["account"])
+    assert f'href="{reverse("portal:evidence_download", args=[item.pk])}"' in html
+    assert "kent.csv" not in html
+    empty = hestia.get(reverse("portal:search"), {"q": " "}).content.decode()
+    assert "Enter the words to search for" in empty
+
+
+def test_the_portal_search_is_not_a_page_for_staff_or_for_someone_with_nothing_there(evidence):
+    team = signed_in(*make_person("team"))
+    assert team.get(reverse("portal:search"), {"q": "trafficked"}).status_code == 404
+    nobody = User.objects.create_user("nobody@example.org", password=PASSWORD)
+    assert signed_in(nobody, make_device(nobody)).get(reverse("portal:search")).status_code == 404
