@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DataError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -205,9 +205,11 @@ def visible_documents(
     origins = _origins(user, complaint=complaint, source=source)
     if not origins:
         return Document.objects.none()
+    # EXISTS, tied to each document: the database checks only the documents the index found,
+    # never lists every document the user may see (which for staff is all of them).
     where = Q()
     for name, rows in origins.items():
-        where |= Q(pk__in=rows.values(_DOCUMENT_COLUMN[name]))
+        where |= Q(Exists(rows.filter(**{_DOCUMENT_COLUMN[name]: OuterRef("pk")})))
     documents = Document.objects.filter(where, scan_status__in=[ScanStatus.NOT_SCANNED, ScanStatus.CLEAN])
     documents = documents.exclude(file="")
     if date_from is not None:
@@ -244,7 +246,8 @@ def search_documents(
     page = max(1, page)
     visible_sql, visible_params = (
         visible_documents(user, complaint=complaint, source=source, date_from=date_from, date_to=date_to)
-        .values("pk")
+        .annotate(visible_id=F("pk"))
+        .values("visible_id")
         .query.sql_with_params()
     )
     if _vendor() == "sqlite":
@@ -260,17 +263,38 @@ def _sqlite(
 ) -> tuple[list[tuple[int, str]], int]:
     # Each word quoted, so nothing the person types is FTS5 syntax; all must match.
     match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    where = f"evidence_document_fts MATCH %s AND evidence_document_fts.rowid IN ({visible_sql})"
+    # The index answers first (materialized, so SQLite never walks the visible documents probing
+    # the index one by one); the permission filter then keeps what the user may download. One pass
+    # gives the page and the total.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM evidence_document_fts WHERE {where}", [match, *params])  # noqa: S608
-        total = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT rowid, snippet(evidence_document_fts, 0, %s, %s, %s, 24) "  # noqa: S608
-            f"FROM evidence_document_fts WHERE {where} "
-            "ORDER BY bm25(evidence_document_fts), rowid DESC LIMIT %s OFFSET %s",
-            [START, STOP, ELLIPSIS, match, *params, page_size, (page - 1) * page_size],
+            "WITH found AS MATERIALIZED (SELECT rowid AS id, bm25(evidence_document_fts) AS score "  # noqa: S608
+            "FROM evidence_document_fts WHERE evidence_document_fts MATCH %s) "
+            f"SELECT found.id, count(*) OVER () FROM found JOIN ({visible_sql}) AS visible "
+            "ON visible.visible_id = found.id ORDER BY found.score, found.id DESC LIMIT %s OFFSET %s",
+            [match, *params, page_size, (page - 1) * page_size],
         )
-        return [(row[0], row[1]) for row in cursor.fetchall()], total
+        rows = cursor.fetchall()
+        if not rows:
+            total = 0 if page == 1 else _sqlite_total(cursor, match, visible_sql, params)
+            return [], total
+        ids = [row[0] for row in rows]
+        cursor.execute(
+            "SELECT rowid, snippet(evidence_document_fts, 0, %s, %s, %s, 24) FROM evidence_document_fts "  # noqa: S608
+            f"WHERE evidence_document_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+            [START, STOP, ELLIPSIS, match, *ids],
+        )
+        snippets = dict(cursor.fetchall())
+    return [(pk, snippets.get(pk, "")) for pk in ids], rows[0][1]
+
+
+def _sqlite_total(cursor: Any, match: str, visible_sql: str, params: list[Any]) -> int:
+    cursor.execute(
+        "SELECT count(*) FROM evidence_document_fts WHERE evidence_document_fts MATCH %s "  # noqa: S608
+        f"AND rowid IN ({visible_sql})",
+        [match, *params],
+    )
+    return int(cursor.fetchone()[0])
 
 
 def _postgres(

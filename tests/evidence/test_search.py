@@ -326,3 +326,14 @@ def test_the_portal_search_is_not_a_page_for_staff_or_for_someone_with_nothing_t
     assert team.get(reverse("portal:search"), {"q": "trafficked"}).status_code == 404
     nobody = User.objects.create_user("nobody@example.org", password=PASSWORD)
     assert signed_in(nobody, make_device(nobody)).get(reverse("portal:search")).status_code == 404
+
+
+def test_results_come_a_page_at_a_time_with_the_total(evidence):
+    team, _device = make_person("team")
+    first = search_documents(team, "trafficked", page_size=3)
+    second = search_documents(team, "trafficked", page=2, page_size=3)
+    beyond = search_documents(team, "trafficked", page=3, page_size=3)
+    assert (first.total, second.total, beyond.total) == (4, 4, 4)
+    assert (len(first.hits), len(second.hits), beyond.hits, first.pages) == (3, 1, [], 2)
+    names = {hit.document.original_name for hit in first.hits + second.hits}
+    assert names == {"account.docx", "kent.csv", "suffolk.docx", "template.ods"}
