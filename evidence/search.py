@@ -174,7 +174,12 @@ def _origins(user: Any, *, complaint: Any = None, source: str | None = None) -> 
     found: dict[str, QuerySet[Any]] = {}
     if source in (None, EVIDENCE):
         items = rules.evidence_items_visible_to(user).filter(document__isnull=False)
-        found[EVIDENCE] = items.filter(complaint=complaint) if complaint is not None else items
+        if complaint is not None:
+            # Compared as "complaint_id + 0", which no index serves: without table statistics SQLite
+            # would otherwise look up a document's evidence row by the complaint's index (every
+            # item of the complaint, for each document found) instead of the document's.
+            items = items.alias(complaint_number=F("complaint_id") + 0).filter(complaint_number=complaint.pk)
+        found[EVIDENCE] = items
     if source in (None, RETURN):
         from inquiries.models import ForceRequest
 
@@ -263,14 +268,14 @@ def _sqlite(
 ) -> tuple[list[tuple[int, str]], int]:
     # Each word quoted, so nothing the person types is FTS5 syntax; all must match.
     match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    # The index answers first (materialized, so SQLite never walks the visible documents probing
-    # the index one by one); the permission filter then keeps what the user may download. One pass
-    # gives the page and the total.
+    # The index answers first (materialized; CROSS JOIN keeps it the outer loop, so SQLite never
+    # walks every visible document probing it); the permission filter (EXISTS per document) then
+    # keeps what the user may download. One pass gives the page and the total.
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH found AS MATERIALIZED (SELECT rowid AS id, bm25(evidence_document_fts) AS score "  # noqa: S608
             "FROM evidence_document_fts WHERE evidence_document_fts MATCH %s) "
-            f"SELECT found.id, count(*) OVER () FROM found JOIN ({visible_sql}) AS visible "
+            f"SELECT found.id, count(*) OVER () FROM found CROSS JOIN ({visible_sql}) AS visible "
             "ON visible.visible_id = found.id ORDER BY found.score, found.id DESC LIMIT %s OFFSET %s",
             [match, *params, page_size, (page - 1) * page_size],
         )
