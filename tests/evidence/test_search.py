@@ -21,6 +21,7 @@ from tests.builders import eligible, london, org
 from tests.casework.support import make_person, signed_in
 from tests.evidence import documents
 from tests.evidence.files import upload
+from tests.helpers import assert_valid_html
 from tests.inquiries.scenario import DUE, force_user, send_to_five
 
 pytestmark = pytest.mark.django_db
@@ -227,6 +228,7 @@ def test_staff_search_from_the_dashboard_and_the_search_is_recorded_without_its_
         in html
     )
     assert "<script>alert" not in html
+    assert_valid_html(html, name="casework-search.html")
     item = EvidenceItem.objects.get(document=evidence["account"])
     download = reverse("casework:evidence_document", args=[evidence["complaint"].reference, item.pk])
     assert f'href="{download}"' in html
@@ -258,6 +260,7 @@ def test_bad_input_on_the_page_is_explained_and_kept(evidence):
     assert "Enter the words to search for" in html
     assert "The ‘from’ date must be a real date, for example 1 11 2018" in html
     assert 'value="31"' in html
+    assert_valid_html(html, name="casework-search-errors.html")
     backwards = team.get(
         reverse("casework:search"),
         {
@@ -295,6 +298,7 @@ def test_a_force_searches_its_own_documents_in_the_portal_and_every_link_downloa
     assert f'href="{reverse("portal:search")}"' in kent.get(reverse("portal:home")).content.decode()
     html = kent.get(reverse("portal:search"), {"q": "trafficked"}).content.decode()
     assert "2 documents found" in html
+    assert_valid_html(html, name="portal-search.html")
     mine = evidence["request"].force_requests.get(force__name="Kent Police")
     spreadsheet = evidence["second"].force_requests.get(force__name="Kent Police")
     links = [
