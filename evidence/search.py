@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DataError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.html import escape
@@ -249,12 +249,15 @@ def search_documents(
     if date_from and date_to and date_from > date_to:
         raise SearchError(_("The ‘from’ date must be the same as or before the ‘to’ date"))
     page = max(1, page)
-    visible_sql, visible_params = (
-        visible_documents(user, complaint=complaint, source=source, date_from=date_from, date_to=date_to)
-        .annotate(visible_id=F("pk"))
-        .values("visible_id")
-        .query.sql_with_params()
-    )
+    try:
+        visible_sql, visible_params = (
+            visible_documents(user, complaint=complaint, source=source, date_from=date_from, date_to=date_to)
+            .annotate(visible_id=F("pk"))
+            .values("visible_id")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:
+        return Results(hits=[], total=0, terms=terms, page=page, page_size=page_size)
     if _vendor() == "sqlite":
         ranked, total = _sqlite(terms, visible_sql, list(visible_params), page, page_size)
     else:

@@ -152,6 +152,8 @@ def test_a_body_finds_its_own_complaints_evidence_and_nothing_of_the_forces(evid
     assert found(hestia, "trafficked") == [("account.docx", "evidence")]
     liberty, _device = make_person("liberty")
     assert found(liberty, "trafficked") == []
+    nobody = User.objects.create_user("nobody@example.org", password=PASSWORD)
+    assert search_documents(nobody, "trafficked").total == 0
 
 
 def test_documents_not_released_or_deleted_are_not_found(evidence):
