@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
-from django.db import DataError, connection, transaction
+from django.db import DataError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -148,7 +148,7 @@ def index_document(document_id: int) -> None:
                     [document_id],
                 )
             return
-        except DataError:
+        except (DataError, OperationalError):  # "string is too long for tsvector"
             continue
 
 

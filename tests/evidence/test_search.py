@@ -343,3 +343,24 @@ def test_results_come_a_page_at_a_time_with_the_total(evidence):
     assert (len(first.hits), len(second.hits), beyond.hits, first.pages) == (3, 1, [], 2)
     names = {hit.document.original_name for hit in first.hits + second.hits}
     assert names == {"account.docx", "kent.csv", "suffolk.docx", "template.ods"}
+
+
+def _word(number: int) -> str:
+    letters = ""
+    while True:
+        number, rest = divmod(number, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[rest]
+        if not number:
+            return "q" + letters
+
+
+def test_a_document_too_varied_for_one_index_entry_is_still_indexed(evidence):
+    # A million characters of different words: more than a PostgreSQL tsvector holds (1 MB), so
+    # the index falls back to fewer details rather than failing the extraction.
+    text = " ".join(_word(n) for n in range(130_000))[:1_000_000]
+    document = stored("varied.txt", b"placeholder")
+    Document.objects.filter(pk=document.pk).update(extracted_text=text)
+    search.index_document(document.pk)
+    EvidenceItem.objects.create(complaint=evidence["complaint"], description="Varied", document=document)
+    team, _device = make_person("team")
+    assert found(team, _word(3)) == [("varied.txt", "evidence")]
