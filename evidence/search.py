@@ -14,6 +14,7 @@ download is a document they cannot find.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ EVIDENCE = "evidence"
 RETURN = "return"
 TEMPLATE = "template"
 SOURCES = (EVIDENCE, RETURN, TEMPLATE)
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -150,6 +153,7 @@ def index_document(document_id: int) -> None:
             return
         except (DataError, OperationalError):  # "string is too long for tsvector"
             continue
+    logger.warning("document %s could not be put in the search index", document_id)
 
 
 def remove_from_index(document_id: int) -> None:
