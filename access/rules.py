@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Membership, Role
@@ -346,6 +347,41 @@ def may_send_information_request(user: Any, complaint: Any) -> bool:
 def may_answer_information_request(user: Any, force_request: Any) -> bool:
     """Only the force a request is addressed to sees and answers it; another force gets a 404."""
     return any(force.pk == force_request.force_id for force in forces_of(user))
+
+
+def force_requests_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The requests to forces (and so the files each force returned) a user may see: the
+    authorities' staff see those of every complaint they may open (casework); a force user sees
+    only those addressed to their own force (the portal); nobody else any, bodies included."""
+    from inquiries.models import ForceRequest
+
+    found = Q(force__in=[force.pk for force in forces_of(user)])
+    if is_dma_staff(user):
+        found |= Q(request__complaint__in=complaints_visible_to(user))
+    return ForceRequest.objects.filter(found)
+
+
+def information_requests_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The information requests (and so their data-return spreadsheets) a user may see: staff, those
+    of the complaints they may open; a force user, those sent to their force."""
+    from inquiries.models import ForceRequest, InformationRequest
+
+    found = Q(
+        pk__in=ForceRequest.objects.filter(force__in=[force.pk for force in forces_of(user)]).values(
+            "request_id"
+        )
+    )
+    if is_dma_staff(user):
+        found |= Q(complaint__in=complaints_visible_to(user))
+    return InformationRequest.objects.filter(found)
+
+
+def evidence_items_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The complaint evidence a user may see: that of the complaints they may open (staff: every
+    complaint once received; a body's members: their own body's, drafts included)."""
+    from complaints.models import EvidenceItem
+
+    return EvidenceItem.objects.filter(complaint__in=complaints_visible_to(user))
 
 
 def may_draft_report(user: Any, complaint: Any) -> bool:

@@ -94,6 +94,8 @@ ACTIONS: dict[str, Promise] = {
     "document.deleted": gettext_lazy("Document deleted"),
     "document.scanned": gettext_lazy("Document scanned for viruses and released"),
     "document.infected": gettext_lazy("Virus found in a document: file removed"),
+    "document.text_extracted": gettext_lazy("Text taken from a document for search"),
+    "evidence.searched": gettext_lazy("Evidence searched"),
     # Reports and recommendations
     "report.created": gettext_lazy("Report started"),
     "report.action_added": gettext_lazy("Action of the authorities added"),

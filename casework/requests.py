@@ -150,7 +150,9 @@ def new_request(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _request_for(request: HttpRequest, pk: int) -> InformationRequest:
-    info = get_object_or_404(InformationRequest.objects.select_related("complaint"), pk=pk)
+    info = get_object_or_404(
+        rules.information_requests_visible_to(request.user).select_related("complaint"), pk=pk
+    )
     # The complaint's own gate: a request is seen by whoever may see its complaint.
     _complaint(request, info.complaint.reference or "")
     return info

@@ -1,12 +1,13 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import accuracy, calls, investigation, publication, report, requests, views
+from casework import accuracy, calls, investigation, publication, report, requests, search, views
 
 app_name = "casework"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search.search_evidence, name="search"),
     path("complaints/<reference:reference>/", views.complaint_detail, name="complaint"),
     path("complaints/<reference:reference>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("complaints/<reference:reference>/eligibility/", views.eligibility, name="eligibility"),

@@ -211,7 +211,9 @@ def evidence_document(request: HttpRequest, reference: str, item_id: int) -> Fil
     """A document the body sent as evidence, as a download; each one is an access on the trail."""
     complaint = _complaint(request, reference)
     item = get_object_or_404(
-        complaint.evidence_items.select_related("document"), pk=item_id, document__isnull=False
+        rules.evidence_items_visible_to(request.user).filter(complaint=complaint).select_related("document"),
+        pk=item_id,
+        document__isnull=False,
     )
     document = item.document
     assert document is not None  # filtered above

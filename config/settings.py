@@ -277,6 +277,12 @@ CLAMD_PORT = env_int("CLAMD_PORT", 3310)
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
 # A submission (a complaint's evidence together) may hold at most this much.
 EVIDENCE_MAX_SUBMISSION_SIZE = env_int("EVIDENCE_MAX_SUBMISSION_SIZE", 200 * 1024 * 1024)
+# Text extraction for search (evidence/extraction.py), per file, in a child process: at most this
+# many characters kept, bytes decompressed from any one archive member, seconds, and bytes of memory.
+EVIDENCE_EXTRACT_MAX_CHARS = env_int("EVIDENCE_EXTRACT_MAX_CHARS", 1_000_000)
+EVIDENCE_EXTRACT_MEMBER_BYTES = env_int("EVIDENCE_EXTRACT_MEMBER_BYTES", 50 * 1024 * 1024)
+EVIDENCE_EXTRACT_TIMEOUT = env_int("EVIDENCE_EXTRACT_TIMEOUT", 60)
+EVIDENCE_EXTRACT_MEMORY = env_int("EVIDENCE_EXTRACT_MEMORY", 1024 * 1024 * 1024)
 
 # Uploads. An evidence file may be up to EVIDENCE_MAX_FILE_SIZE (checked by evidence.checks, with
 # a clear message); files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file rather

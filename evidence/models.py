@@ -25,6 +25,18 @@ class ScanStatus(models.TextChoices):
     INFECTED = "infected", _("Virus found: removed")
 
 
+class ExtractionStatus(models.TextChoices):
+    """Where text extraction for search got to (evidence.extraction, evidence.services)."""
+
+    PENDING = "pending", _("Text not extracted yet")
+    EXTRACTED = "extracted", _("Text extracted")
+    # The character cap was reached: the text up to it is kept and searched.
+    TRUNCATED = "truncated", _("Text extracted up to the limit")
+    UNSUPPORTED = "unsupported", _("No text to extract")
+    FAILED = "failed", _("Text could not be extracted")
+    TIMED_OUT = "timed_out", _("Text extraction took too long")
+
+
 # What a flag on a document means, shown to staff beside it (evidence.checks.pdf_active_content).
 FLAG_LABELS = {
     "javascript": _("Contains active content: JavaScript"),
@@ -47,6 +59,13 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     extracted_text = models.TextField(blank=True)
+    # Why the text is what it is; ``extraction_note`` says more when it failed or was cut (never
+    # any of the document's own text).
+    extraction_status = models.CharField(
+        max_length=20, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    extraction_note = models.CharField(max_length=200, blank=True)
+    text_extracted_at = models.DateTimeField(null=True, blank=True)
     scan_status = models.CharField(max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED)
     scan_attempts = models.PositiveSmallIntegerField(default=0)
     # Codes from FLAG_LABELS: accepted, but staff are told before they open it.

@@ -18,13 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_access, record_event, snapshot
-from evidence import checks, metadata, scanning
+from evidence import checks, extraction, metadata, scanning, search
 from evidence.checks import UploadRejected
-from evidence.models import Document, ScanStatus
+from evidence.models import Document, ExtractionStatus, ScanStatus
 
 __all__ = [
     "UploadRejected",
     "delete_document",
+    "extract_document_text",
+    "extract_pending_texts",
     "open_for_download",
     "publishable_copy",
     "rescan_document",
@@ -89,7 +91,8 @@ def store_document(
     The type recorded is the one its content proved; a PDF's active content is in ``flags``. While
     clamd is configured but cannot be reached, the document is kept ``scan pending``: nobody may
     download it until ``rescan_document`` finds it clean (a task is queued for that). Records
-    ``document.uploaded``.
+    ``document.uploaded``. A released document's text extraction is queued once the transaction
+    commits (``extract_document_text``).
     """
     checked = checks.inspect(upload)
     name = _display_name(upload.name or "")
@@ -125,9 +128,11 @@ def store_document(
         with transaction.atomic():
             document.save()
             record_event(action="document.uploaded", obj=document, after=snapshot(document, DOCUMENT_FIELDS))
+            document_id = document.pk
             if status == ScanStatus.PENDING:
-                document_id = document.pk
                 transaction.on_commit(lambda: _queue_rescan(document_id, attempts=0), robust=True)
+            else:
+                transaction.on_commit(lambda: queue_extraction(document_id), robust=True)
     except BaseException:
         document.file.storage.delete(document.file.name)
         raise
@@ -154,7 +159,8 @@ def _queue_rescan(document_id: int, *, attempts: int) -> None:
 def rescan_document(document_id: int) -> Document | None:
     """Scan a ``scan pending`` document again; None if it is not (or no longer) pending.
 
-    Clean: released (``scan_status`` clean), records ``document.scanned``. Infected: the stored file
+    Clean: released (``scan_status`` clean), records ``document.scanned``, and its text
+    extraction is queued after commit. Infected: the stored file
     is destroyed once the transaction commits and the row kept as the record (``infected``),
     records ``document.infected``. clamd still unavailable: the attempt is counted and another
     queued. The scan runs outside any transaction (it may take a while); the verdict is written
@@ -184,6 +190,7 @@ def rescan_document(document_id: int) -> Document | None:
         elif result.clean:
             document.scan_status = ScanStatus.CLEAN
             document.save(update_fields=["scan_status", "scan_attempts"])
+            transaction.on_commit(lambda: queue_extraction(document_id), robust=True)
             record_event(
                 action="document.scanned",
                 obj=document,
@@ -246,13 +253,95 @@ def publishable_copy(document: Document) -> ContentFile[bytes]:
 def delete_document(document: Document) -> None:
     """Remove a document nobody relies on any longer (a draft's evidence taken out before submission).
 
-    Side effects: records ``document.deleted`` and deletes the row in the caller's transaction; the
+    Side effects: records ``document.deleted``, takes it out of the search index and deletes the row
+    in the caller's transaction; the
     stored file is deleted once that transaction commits, so a rollback keeps both.
     """
     with transaction.atomic():
         name = document.file.name
         storage = document.file.storage
         record_event(action="document.deleted", obj=document, before=snapshot(document, DOCUMENT_FIELDS))
+        search.remove_from_index(document.pk)
         document.delete()
         if name:
             transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Text extraction for search ------------------------------------------------------------------
+
+EXTRACTION_FIELDS = ["extraction_status", "extraction_note", "text_extracted_at"]
+
+
+def queue_extraction(document_id: int) -> None:
+    """Queue ``evidence.tasks.extract_text`` for a document (called once a transaction commits)."""
+    from evidence.tasks import extract_text
+
+    extract_text.enqueue(document_id)
+
+
+def _stored_bytes(document: Document) -> bytes | None:
+    try:
+        with document.file.open("rb") as stored:
+            return stored.read(checks.max_file_size() + 1)
+    except OSError as error:
+        logger.warning("document %s could not be read for text extraction: %s", document.pk, error)
+        return None
+
+
+def extract_document_text(document_id: int) -> Document | None:
+    """Extract a released document's text into ``extracted_text`` and the search index.
+
+    None (nothing done) for a document that does not exist or is not released (scan pending,
+    infected, no file). The extraction runs outside any transaction, in a bounded child process
+    (``evidence.extraction.run``: time, memory, characters, bytes per archive member); a file
+    that fails or takes too long keeps empty text, with ``extraction_status`` and
+    ``extraction_note`` saying why, and never raises. The outcome is written under the row's lock
+    if the document is still released; records ``document.text_extracted`` (status, note and the
+    number of characters, never the text).
+    """
+    found = Document.objects.filter(pk=document_id).first()
+    if found is None or not found.is_released:
+        return None
+    data = _stored_bytes(found)
+    if data is None:
+        outcome = extraction.Outcome(ExtractionStatus.FAILED, note="the stored file could not be read")
+    else:
+        outcome = extraction.run(data, found.content_type)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or not document.is_released:
+            return None
+        before = snapshot(document, EXTRACTION_FIELDS)
+        document.extracted_text = outcome.text
+        document.extraction_status = outcome.status
+        document.extraction_note = outcome.note[:200]
+        document.text_extracted_at = timezone.now()
+        document.save(update_fields=["extracted_text", *EXTRACTION_FIELDS])
+        search.index_document(document.pk)
+        record_event(
+            action="document.text_extracted",
+            obj=document,
+            before=before,
+            after=snapshot(document, EXTRACTION_FIELDS) | {"characters": len(document.extracted_text)},
+        )
+    return document
+
+
+def extract_pending_texts(limit: int | None = None) -> dict[str, int]:
+    """Extract the text of every released document that has not been through extraction yet
+    (the sweep and ``manage.py extract_texts``); counts by outcome."""
+    counts: dict[str, int] = {}
+    pending = (
+        Document.objects.filter(
+            extraction_status=ExtractionStatus.PENDING,
+            scan_status__in=[ScanStatus.NOT_SCANNED, ScanStatus.CLEAN],
+        )
+        .exclude(file="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pending[:limit] if limit else pending:
+        document = extract_document_text(pk)
+        if document is not None:
+            counts[document.extraction_status] = counts.get(document.extraction_status, 0) + 1
+    return counts

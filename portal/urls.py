@@ -4,12 +4,13 @@ designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from portal.views import accuracy, complaints, designations, drafts, requests
+from portal.views import accuracy, complaints, designations, drafts, requests, search
 
 app_name = "portal"
 
 urlpatterns = [
     path("", complaints.home, name="home"),
+    path("search/", search.search_documents, name="search"),
     # Making a super-complaint
     path("new/", drafts.start, name="start"),
     path("drafts/<int:pk>/", drafts.task_list, name="draft"),

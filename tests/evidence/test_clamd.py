@@ -156,12 +156,20 @@ def test_while_clamd_is_unreachable_no_file_is_released(clamd_down):
     assert (document.scan_status, document.scan_attempts) == (ScanStatus.PENDING, 1)
 
 
-def test_a_later_scan_releases_a_clean_pending_file(clamd_down, settings, clamd_socket):
+def test_a_later_scan_releases_a_clean_pending_file(
+    clamd_down, settings, clamd_socket, django_capture_on_commit_callbacks
+):
     document = store_document(upload("report.pdf", files.pdf_bytes()))
     settings.CLAMD_SOCKET = clamd_socket
-    assert scan_pending_documents() == {"clean": 1, "infected": 0, "pending": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan_pending_documents() == {"clean": 1, "infected": 0, "pending": 0}
     document.refresh_from_db()
     assert document.scan_status == ScanStatus.CLEAN and document.is_released
+    # Released: its text is extracted for search (the test task backend runs the task at once).
+    assert (document.extraction_status, document.extracted_text) == (
+        "extracted",
+        "Evidence for the super-complaint",
+    )
     assert AuditEvent.objects.filter(action="document.scanned", object_id=str(document.pk)).exists()
     assert rescan_document(document.pk) is None  # no longer pending: nothing to do
 

@@ -1,0 +1,366 @@
+"""Full-text search of the evidence on this database's engine (FTS5 or PostgreSQL): what each
+person may find is exactly what they may download."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from audit.models import AuditEvent
+from complaints.models import EvidenceItem
+from evidence import search
+from evidence.models import Document, ScanStatus
+from evidence.search import SearchError, search_documents
+from evidence.services import delete_document, extract_document_text, store_document
+from inquiries.services import send_information_request, submit_force_answer
+from tests.accounts.support import PASSWORD, make_device
+from tests.builders import eligible, london, org
+from tests.casework.support import make_person, signed_in
+from tests.evidence import documents
+from tests.evidence.files import upload
+from tests.helpers import assert_valid_html
+from tests.inquiries.scenario import DUE, force_user, send_to_five
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _public_record(public_record):
+    """The forces and authorities come from the shipped public record."""
+
+
+def stored(name: str, content: bytes) -> Document:
+    document = store_document(upload(name, content))
+    extract_document_text(document.pk)
+    document.refresh_from_db()
+    return document
+
+
+def returned(request, force_name: str, document: Document) -> None:
+    force_request = request.force_requests.get(force__name=force_name)
+    submit_force_answer(
+        force_request, answers={q.pk: "See file" for q in request.questions.all()}, documents=[document]
+    )
+
+
+@pytest.fixture
+def evidence():
+    """One complaint's evidence, Kent's and Suffolk's returns, and a spreadsheet sent to Kent."""
+    request = send_to_five()
+    complaint = request.complaint
+    # A page would be refused as a TXT file; inside a Word document, "<script>" is only words.
+    account = stored(
+        "account.docx", documents.docx("Account: trafficked through Dover <script>alert(1)</script> at night")
+    )
+    EvidenceItem.objects.create(complaint=complaint, description="A survivor's account", document=account)
+    kent = stored("kent.csv", b"force,note\nKent Police,412 referrals of trafficked children\n")
+    suffolk = stored("suffolk.docx", documents.docx("Suffolk: 9 referrals of trafficked adults."))
+    returned(request, "Kent Police", kent)
+    returned(request, "Suffolk Constabulary", suffolk)
+    template = stored("template.ods", documents.ods([["Month", "Trafficked victims referred"]]))
+    second = send_information_request(
+        complaint,
+        title="Monthly figures",
+        questions=["Fill in the spreadsheet"],
+        due=DUE,
+        forces=[org("Kent Police")],
+        template=template,
+        at=london(2026, 2, 11, 9),
+    )
+    return {
+        "complaint": complaint,
+        "request": request,
+        "second": second,
+        "account": account,
+        "kent": kent,
+        "suffolk": suffolk,
+        "template": template,
+    }
+
+
+def found(user, query: str, **filters) -> list[tuple[str, str]]:
+    return sorted(
+        (hit.document.original_name, hit.source) for hit in search_documents(user, query, **filters).hits
+    )
+
+
+def test_staff_find_every_kind_of_document_with_all_the_words(evidence):
+    team, _device = make_person("team")
+    assert found(team, "trafficked") == [
+        ("account.docx", "evidence"),
+        ("kent.csv", "return"),
+        ("suffolk.docx", "return"),
+        ("template.ods", "template"),
+    ]
+    # Every word must match; stemming finds "referrals" from "referral".
+    assert found(team, "referral trafficked") == [("kent.csv", "return"), ("suffolk.docx", "return")]
+    assert found(team, "children trafficked") == [("kent.csv", "return")]
+    assert found(team, "nothing-like-this") == []
+    results = search_documents(team, "trafficked", source="return")
+    assert results.total == 2
+    kent = next(hit for hit in results.hits if hit.document == evidence["kent"])
+    assert (kent.force_name, kent.force_request_id, kent.information_request_id, kent.complaint) == (
+        "Kent Police",
+        evidence["request"].force_requests.get(force__name="Kent Police").pk,
+        evidence["request"].pk,
+        evidence["complaint"],
+    )
+
+
+def test_filters_by_source_complaint_and_date(evidence):
+    team, _device = make_person("team")
+    assert found(team, "trafficked", source="evidence") == [("account.docx", "evidence")]
+    assert found(team, "trafficked", source="template") == [("template.ods", "template")]
+    other = eligible("Another complaint", told=london(2026, 2, 2, 10))
+    elsewhere = stored("elsewhere.txt", b"also trafficked")
+    EvidenceItem.objects.create(complaint=other, description="Other", document=elsewhere)
+    assert ("elsewhere.txt", "evidence") in found(team, "trafficked")
+    assert found(team, "trafficked", complaint=other) == [("elsewhere.txt", "evidence")]
+    assert len(found(team, "trafficked", complaint=evidence["complaint"])) == 4
+
+    Document.objects.filter(pk=evidence["account"].pk).update(uploaded_at=london(2026, 3, 1, 0, 30))
+    Document.objects.filter(pk=evidence["kent"].pk).update(uploaded_at=london(2026, 2, 28, 23, 30))
+    march = {"date_from": datetime.date(2026, 3, 1), "date_to": datetime.date(2026, 3, 1)}
+    assert found(team, "trafficked", **march) == [("account.docx", "evidence")]
+    assert found(team, "trafficked", date_to=datetime.date(2026, 2, 28)) == [("kent.csv", "return")]
+
+
+def test_a_force_finds_only_its_own_return_and_cannot_download_another_forces(evidence):
+    kent_user = force_user("Kent Police", "kent@example.police.uk")
+    suffolk_user = force_user("Suffolk Constabulary", "suffolk@example.police.uk")
+    assert found(kent_user, "trafficked") == [("kent.csv", "return"), ("template.ods", "template")]
+    assert found(suffolk_user, "trafficked") == [("suffolk.docx", "return")]
+    assert found(kent_user, "Suffolk adults") == []
+    assert found(kent_user, "Dover") == []  # a complaint's evidence is not a force's to see
+
+    kent = signed_in(kent_user, make_device(kent_user))
+    mine = evidence["request"].force_requests.get(force__name="Kent Police")
+    theirs = evidence["request"].force_requests.get(force__name="Suffolk Constabulary")
+    suffolk_file = evidence["suffolk"].pk
+    for force_request in (mine, theirs):
+        url = reverse("portal:information_request_document", args=[force_request.pk, suffolk_file])
+        assert kent.get(url).status_code == 404
+    own = kent.get(reverse("portal:information_request_document", args=[mine.pk, evidence["kent"].pk]))
+    assert own.status_code == 200
+
+
+def test_a_body_finds_its_own_complaints_evidence_and_nothing_of_the_forces(evidence):
+    hestia, _device = make_person("hestia")
+    assert found(hestia, "trafficked") == [("account.docx", "evidence")]
+    liberty, _device = make_person("liberty")
+    assert found(liberty, "trafficked") == []
+    nobody = User.objects.create_user("nobody@example.org", password=PASSWORD)
+    assert search_documents(nobody, "trafficked").total == 0
+
+
+def test_documents_not_released_or_deleted_are_not_found(evidence):
+    team, _device = make_person("team")
+    Document.objects.filter(pk=evidence["kent"].pk).update(scan_status=ScanStatus.INFECTED, file="")
+    assert ("kent.csv", "return") not in found(team, "trafficked")
+    loose = stored("loose.txt", b"trafficked but attached to nothing")
+    assert ("loose.txt", "evidence") not in found(team, "trafficked")
+    delete_document(loose)
+    assert search_documents(team, "attached").total == 0
+
+
+def test_the_snippet_marks_only_the_match_and_escapes_everything_else(evidence):
+    team, _device = make_person("team")
+    [hit] = search_documents(team, "Dover").hits
+    assert (
+        str(hit.snippet)
+        == "Account: trafficked through <mark>Dover</mark> &lt;script&gt;alert(1)&lt;/script&gt; at night"
+    )
+    assert search.highlighted("a \ue000<b>\ue001 \ue000cut") == "a <mark>&lt;b&gt;</mark> <mark>cut</mark>"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Enter the words to search for"),
+        ("  !!! ", "Enter the words to search for"),
+        ("x" * 201, "Search words must be 200 characters or fewer"),
+    ],
+)
+def test_a_query_without_words_is_refused_in_plain_words(query, message):
+    team, _device = make_person("team")
+    with pytest.raises(SearchError) as refused:
+        search_documents(team, query)
+    assert str(refused.value) == message
+
+
+def test_search_syntax_typed_in_is_only_words(evidence):
+    team, _device = make_person("team")
+    assert found(team, 'Dover" OR NEAR(trafficked* -- AND') == []
+    assert found(team, '"Dover"') == [("account.docx", "evidence")]
+    with pytest.raises(SearchError) as refused:
+        search_documents(
+            team, "Dover", date_from=datetime.date(2026, 3, 2), date_to=datetime.date(2026, 3, 1)
+        )
+    assert str(refused.value) == "The ‘from’ date must be the same as or before the ‘to’ date"
+
+
+def test_a_re_extracted_document_is_found_by_its_new_text(evidence):
+    team, _device = make_person("team")
+    document = evidence["account"]
+    Document.objects.filter(pk=document.pk).update(extraction_status="pending")
+    # The same file extracted again: the index holds one entry for it, not two.
+    extract_document_text(document.pk)
+    assert search_documents(team, "Dover").total == 1
+
+
+# --- The casework page ---------------------------------------------------------------------------
+
+
+def test_staff_search_from_the_dashboard_and_the_search_is_recorded_without_its_words(evidence):
+    team = signed_in(*make_person("team"))
+    dashboard = team.get(reverse("casework:home")).content.decode()
+    assert f'href="{reverse("casework:search")}"' in dashboard
+    empty = team.get(reverse("casework:search"))
+    assert empty.status_code == 200
+    assert "There is a problem" not in empty.content.decode()
+
+    page = team.get(reverse("casework:search"), {"q": "Dover", "source": "evidence"})
+    html = page.content.decode()
+    assert "1 document found" in html
+    assert (
+        "Account: trafficked through <mark>Dover</mark> &lt;script&gt;alert(1)&lt;/script&gt; at night"
+        in html
+    )
+    assert "<script>alert" not in html
+    assert_valid_html(html, name="casework-search.html")
+    item = EvidenceItem.objects.get(document=evidence["account"])
+    download = reverse("casework:evidence_document", args=[evidence["complaint"].reference, item.pk])
+    assert f'href="{download}"' in html
+    assert f'href="{reverse("casework:complaint", args=[evidence["complaint"].reference])}"' in html
+    assert team.get(download).status_code == 200
+
+    event = AuditEvent.objects.get(action="evidence.searched")
+    assert event.kind == AuditEvent.Kind.ACCESS
+    assert event.after == {
+        "audience": "casework",
+        "complaint": None,
+        "source": "evidence",
+        "date_from": None,
+        "date_to": None,
+        "words": 1,
+        "results": 1,
+    }
+    assert "Dover" not in str(event.after)
+
+
+def test_bad_input_on_the_page_is_explained_and_kept(evidence):
+    team = signed_in(*make_person("team"))
+    page = team.get(
+        reverse("casework:search"),
+        {"q": "", "date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Enter the words to search for" in html
+    assert "The ‘from’ date must be a real date, for example 1 11 2018" in html
+    assert 'value="31"' in html
+    assert_valid_html(html, name="casework-search-errors.html")
+    backwards = team.get(
+        reverse("casework:search"),
+        {
+            "q": "Dover",
+            "date_from_0": "2",
+            "date_from_1": "3",
+            "date_from_2": "2026",
+            "date_to_0": "1",
+            "date_to_1": "3",
+            "date_to_2": "2026",
+        },
+    ).content.decode()
+    assert "The ‘to’ date must be the same as or after the ‘from’ date" in backwards
+    assert 'value="Dover"' in backwards
+    assert not AuditEvent.objects.filter(action="evidence.searched").exists()
+    unknown = team.get(
+        reverse("casework:search"), {"q": "Dover", "source": "letters", "complaint": "SC-nope"}
+    )
+    assert unknown.status_code == 200
+    assert "There is a problem" in unknown.content.decode()
+
+
+def test_the_casework_search_is_not_a_page_for_a_force_or_a_body(evidence):
+    for person in ("force", "hestia"):
+        client = signed_in(*make_person(person))
+        assert client.get(reverse("casework:search"), {"q": "trafficked"}).status_code == 404
+
+
+# --- The portal page -----------------------------------------------------------------------------
+
+
+def test_a_force_searches_its_own_documents_in_the_portal_and_every_link_downloads(evidence):
+    kent_user = force_user("Kent Police", "kent@example.police.uk")
+    kent = signed_in(kent_user, make_device(kent_user))
+    assert f'href="{reverse("portal:search")}"' in kent.get(reverse("portal:home")).content.decode()
+    html = kent.get(reverse("portal:search"), {"q": "trafficked"}).content.decode()
+    assert "2 documents found" in html
+    assert_valid_html(html, name="portal-search.html")
+    mine = evidence["request"].force_requests.get(force__name="Kent Police")
+    spreadsheet = evidence["second"].force_requests.get(force__name="Kent Police")
+    links = [
+        reverse("portal:information_request_document", args=[mine.pk, evidence["kent"].pk]),
+        reverse("portal:information_request_template", args=[spreadsheet.pk]),
+    ]
+    for link in links:
+        assert f'href="{link}"' in html
+        assert kent.get(link).status_code == 200
+    assert "suffolk.docx" not in html
+    assert "Dover" not in html
+    assert "412 referrals of <mark>trafficked</mark> children" in html
+    assert AuditEvent.objects.get(action="evidence.searched").after["audience"] == "portal"
+
+
+def test_a_body_searches_its_own_evidence_in_the_portal(evidence):
+    hestia = signed_in(*make_person("hestia"))
+    html = hestia.get(reverse("portal:search"), {"q": "trafficked"}).content.decode()
+    assert "1 document found" in html
+    item = EvidenceItem.objects.get(document=evidence["account"])
+    assert f'href="{reverse("portal:evidence_download", args=[item.pk])}"' in html
+    assert "kent.csv" not in html
+    empty = hestia.get(reverse("portal:search"), {"q": " "}).content.decode()
+    assert "Enter the words to search for" in empty
+
+
+def test_the_portal_search_is_not_a_page_for_staff_or_for_someone_with_nothing_there(evidence):
+    team = signed_in(*make_person("team"))
+    assert team.get(reverse("portal:search"), {"q": "trafficked"}).status_code == 404
+    nobody = User.objects.create_user("nobody@example.org", password=PASSWORD)
+    assert signed_in(nobody, make_device(nobody)).get(reverse("portal:search")).status_code == 404
+
+
+def test_results_come_a_page_at_a_time_with_the_total(evidence):
+    team, _device = make_person("team")
+    first = search_documents(team, "trafficked", page_size=3)
+    second = search_documents(team, "trafficked", page=2, page_size=3)
+    beyond = search_documents(team, "trafficked", page=3, page_size=3)
+    assert (first.total, second.total, beyond.total) == (4, 4, 4)
+    assert (len(first.hits), len(second.hits), beyond.hits, first.pages) == (3, 1, [], 2)
+    names = {hit.document.original_name for hit in first.hits + second.hits}
+    assert names == {"account.docx", "kent.csv", "suffolk.docx", "template.ods"}
+
+
+def _word(number: int) -> str:
+    letters = ""
+    while True:
+        number, rest = divmod(number, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[rest]
+        if not number:
+            return "q" + letters
+
+
+def test_a_document_too_varied_for_one_index_entry_is_still_indexed(evidence):
+    # A million characters of different words: more than a PostgreSQL tsvector holds (1 MB), so
+    # the index falls back to fewer details rather than failing the extraction.
+    text = " ".join(_word(n) for n in range(130_000))[:1_000_000]
+    document = stored("varied.txt", b"placeholder")
+    Document.objects.filter(pk=document.pk).update(extracted_text=text)
+    search.index_document(document.pk)
+    EvidenceItem.objects.create(complaint=evidence["complaint"], description="Varied", document=document)
+    team, _device = make_person("team")
+    assert found(team, _word(3)) == [("varied.txt", "evidence")]
