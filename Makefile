@@ -113,6 +113,7 @@ bench: install-dev frontend postgres
 	$(PY) bench/drill_concurrency.py --database postgresql
 	$(PY) bench/drill_faults.py
 	$(PY) bench/scale.py --database postgresql
+	$(PY) bench/search.py
 	# Restarts this machine's PostgreSQL while answers are being sent: last, with nothing else on it.
 	$(PY) bench/drill_database_restart.py
 
