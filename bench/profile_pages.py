@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from service import get_counting_queries
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ["PUBLIC_CACHE_SECONDS"] = "0"
 
@@ -36,7 +38,6 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
 
     parser = argparse.ArgumentParser()
@@ -45,14 +46,7 @@ def main() -> int:
     # The first allowed host: "testserver" under the test settings, the loopback address under bench's.
     client = Client(HTTP_HOST=os.environ.get("DJANGO_ALLOWED_HOSTS", "testserver").split(",")[0])
     for name, path in TARGETS:
-        queries: list[str] = []
-
-        def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            status = client.get(path).status_code
+        status, query_count = get_counting_queries(client, path)
         timings = []
         for _ in range(args.runs):
             started = time.perf_counter()
@@ -65,7 +59,7 @@ def main() -> int:
                     "name": name,
                     "path": path,
                     "status": status,
-                    "queries": len(queries),
+                    "queries": query_count,
                     "median_ms": round(statistics.median(timings), 1),
                     "p90_ms": round(timings[max(0, math.ceil(0.9 * len(timings)) - 1)], 1),  # nearest rank
                     "runs": args.runs,

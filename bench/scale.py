@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from service import PG_BASE, PYTHON, ROOT, manage, pg_databases, service_env
+from service import PG_BASE, PYTHON, ROOT, get_counting_queries, manage, pg_databases, service_env
 
 DATABASE = "sc_bench_scale"
 
@@ -101,14 +101,7 @@ def measure(runs: int, pages: int) -> None:
         ("public page of an addressee force", Client(HTTP_HOST="127.0.0.1"), f"/organisations/{force.slug}/"),
     ]
     for name, client, path in targets:
-        queries: list[str] = []
-
-        def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            status = client.get(path).status_code
+        status, query_count = get_counting_queries(client, path)
         if status != 200:
             raise SystemExit(f"{path} answered {status}")
         timings = []
@@ -118,7 +111,7 @@ def measure(runs: int, pages: int) -> None:
             timings.append((time.perf_counter() - started) * 1000)
         emit(f"{name}: p50", round(statistics.median(timings), 1), "ms", path=path, runs=runs, **scale)
         emit(f"{name}: p95", _percentile(timings, 0.95), "ms", path=path, runs=runs, **scale)
-        emit(f"{name}: queries", len(queries), "queries", path=path, **scale)
+        emit(f"{name}: queries", query_count, "queries", path=path, **scale)
 
     # 4. The sweep, twice on one day: the second run must change nothing.
     today = to_london_date(timezone.now())

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -69,3 +70,18 @@ def pg_databases(names: list[str], *, create: bool) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             if create:
                 conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def get_counting_queries(client: Any, path: str) -> tuple[int, int]:
+    """One GET through Django's test client: its status and how many queries it made."""
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        status = client.get(path).status_code
+    return status, len(queries)
