@@ -166,7 +166,8 @@ def published_obligations() -> QuerySet[Obligation]:
     return (
         Obligation.objects.published()
         .select_related("organisation", "via_group", "recommendation__report__complaint")
-        .prefetch_related(Prefetch("responses", queryset=published_responses()), "deadlines")
+        .with_due()
+        .prefetch_related(Prefetch("responses", queryset=published_responses()))
         .order_by(
             "recommendation__report__complaint__received_on",
             "recommendation__position",
@@ -187,7 +188,8 @@ def published_recommendations() -> QuerySet[Recommendation]:
                 "obligations",
                 queryset=Obligation.objects.published()
                 .select_related("organisation")
-                .prefetch_related(Prefetch("responses", queryset=published_responses()), "deadlines")
+                .with_due()
+                .prefetch_related(Prefetch("responses", queryset=published_responses()))
                 .order_by("organisation__name", "pk"),
             ),
         )

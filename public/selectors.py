@@ -43,7 +43,7 @@ from complaints.timeline import Audience, TimelineEntry, complaint_timeline
 from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation
 from public.templatetags.localisation import is_welsh
-from recommendations.models import AddresseeGroup, Obligation, Recommendation, Response
+from recommendations.models import AddresseeGroup, Obligation, ObligationQuerySet, Recommendation, Response
 from recommendations.selectors import ResponseCell, Timeliness, cell_for, published_responses  # noqa: F401
 from reports.models import DissentingOpinion, DmaAction, Report
 from reports.selectors import published_reports
@@ -103,15 +103,16 @@ def forces() -> QuerySet[Organisation]:
 # --- Responses and their timeliness -------------------------------------------------------------
 
 
-def obligations_prefetch(queryset: QuerySet[Obligation] | None = None) -> Prefetch:
-    """A recommendation's published obligations with their addressee and published responses."""
+def obligations_prefetch(queryset: ObligationQuerySet | None = None) -> Prefetch:
+    """A recommendation's published obligations with their addressee, deadline day and published
+    responses."""
     queryset = queryset if queryset is not None else Obligation.objects.published()
     return Prefetch(
         "obligations",
         queryset=queryset.select_related("organisation", "via_group")
+        .with_due()
         .prefetch_related(
-            Prefetch("responses", queryset=published_responses(), to_attr="published_responses"),
-            "deadlines",
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
         )
         .order_by("organisation__name", "pk"),
         to_attr="public_obligations",
@@ -385,9 +386,9 @@ def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[Ad
         Obligation.objects.published()
         .filter(organisation=organisation)
         .select_related("via_group", "recommendation__report__complaint")
+        .with_due()
         .prefetch_related(
-            Prefetch("responses", queryset=published_responses(), to_attr="published_responses"),
-            "deadlines",
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
         )
         .order_by(
             "-recommendation__report__complaint__received_on",

@@ -285,9 +285,9 @@ def test_nothing_unpublished_is_in_any_file(client):
 
 
 @pytest.mark.parametrize(
-    # Obligations bring their deadline rows: one query more for the files that show them.
+    # Obligations bring their deadline days in the same query (a subquery).
     ("name", "queries"),
-    [("complaints", 5), ("recommendations", 6), ("obligations", 3), ("responses", 3)],
+    [("complaints", 5), ("recommendations", 5), ("obligations", 2), ("responses", 2)],
 )
 def test_each_file_takes_a_fixed_number_of_queries(client, django_assert_num_queries, name, queries):
     cache_content_types()

@@ -205,11 +205,12 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
     pages = {
         "/designated-bodies/": 1,
         "/organisations/hestia/": 5,  # the body and designations; its complaints, complainants, reports
-        # the force and its lpb, designations; complaints (3); addressed (3: with their deadline rows);
-        # named in the record (2)
-        "/organisations/kent-police/": 10,
-        # the body, designations; obligations, responses, deadlines; named in the record (2)
-        "/organisations/home-office/": 7,
+        # the force and its lpb, designations; complaints (3); addressed (2: obligations with their
+        # deadline days, responses); named in the record (2)
+        "/organisations/kent-police/": 9,
+        # the body, designations; obligations (with their deadline days), responses; named in the
+        # record (2)
+        "/organisations/home-office/": 6,
     }
     cache_content_types()
     for url, count in pages.items():
