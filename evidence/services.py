@@ -41,6 +41,13 @@ RESCAN_FIRST_WAIT = datetime.timedelta(minutes=1)
 RESCAN_LONGEST_WAIT = datetime.timedelta(hours=1)
 
 
+def _audit_snapshot(document: Document, *, withhold_name: bool = False) -> dict[str, Any]:
+    """The document's audited fields; without its name when that could identify someone (a file a
+    member of the public attached to a call for evidence: "statement of A. Person.pdf")."""
+    fields = [f for f in DOCUMENT_FIELDS if not (withhold_name and f == "original_name")]
+    return snapshot(document, fields)
+
+
 def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
@@ -76,6 +83,7 @@ def store_document(
     user: Any = None,
     description: str = "",
     submission_total: int | None = None,
+    withhold_name: bool = False,
 ) -> Document:
     """Check an uploaded file, scan it for viruses and keep it in the private documents store.
 
@@ -89,7 +97,8 @@ def store_document(
     The type recorded is the one its content proved; a PDF's active content is in ``flags``. While
     clamd is configured but cannot be reached, the document is kept ``scan pending``: nobody may
     download it until ``rescan_document`` finds it clean (a task is queued for that). Records
-    ``document.uploaded``.
+    ``document.uploaded``; with ``withhold_name`` the event leaves out the file's name (the row
+    keeps it, for the staff who may see the document).
     """
     checked = checks.inspect(upload)
     name = _display_name(upload.name or "")
@@ -124,7 +133,11 @@ def store_document(
     try:
         with transaction.atomic():
             document.save()
-            record_event(action="document.uploaded", obj=document, after=snapshot(document, DOCUMENT_FIELDS))
+            record_event(
+                action="document.uploaded",
+                obj=document,
+                after=_audit_snapshot(document, withhold_name=withhold_name),
+            )
             if status == ScanStatus.PENDING:
                 document_id = document.pk
                 transaction.on_commit(lambda: _queue_rescan(document_id, attempts=0), robust=True)
@@ -243,16 +256,21 @@ def publishable_copy(document: Document) -> ContentFile[bytes]:
     return ContentFile(metadata.strip_metadata(data, document.content_type), name=document.original_name)
 
 
-def delete_document(document: Document) -> None:
+def delete_document(document: Document, *, withhold_name: bool = False) -> None:
     """Remove a document nobody relies on any longer (a draft's evidence taken out before submission).
 
-    Side effects: records ``document.deleted`` and deletes the row in the caller's transaction; the
-    stored file is deleted once that transaction commits, so a rollback keeps both.
+    Side effects: records ``document.deleted`` (without the file's name with ``withhold_name``) and
+    deletes the row in the caller's transaction; the stored file is deleted once that transaction
+    commits, so a rollback keeps both.
     """
     with transaction.atomic():
         name = document.file.name
         storage = document.file.storage
-        record_event(action="document.deleted", obj=document, before=snapshot(document, DOCUMENT_FIELDS))
+        record_event(
+            action="document.deleted",
+            obj=document,
+            before=_audit_snapshot(document, withhold_name=withhold_name),
+        )
         document.delete()
         if name:
             transaction.on_commit(lambda: storage.delete(name))
