@@ -78,9 +78,7 @@ def test_the_form_offers_a_file_upload_with_the_kinds_the_limit_and_the_advice(c
     ) in page
 
 
-def test_a_response_with_files_stores_and_links_them_and_staff_download_them(
-    client, django_capture_on_commit_callbacks
-):
+def test_a_response_with_files_stores_and_links_them_and_staff_download_them(client):
     call = open_now()
     sent = post(
         client,

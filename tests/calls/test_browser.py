@@ -85,7 +85,7 @@ def test_a_survivor_answers_anonymously_without_javascript(live_server, browser,
     expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that you agree")
     expect(question).to_have_value("They told me to come back with a translator.")
     # A browser never fills a file input in again: the page says to choose the file once more.
-    expect(page.locator("#id_attachments-note")).to_have_text(
+    expect(page.locator("#id_attachments-info")).to_have_text(
         "Your answers have been kept, but files cannot be: choose the files you want to attach again."
     )
     assert_accessible_as_shown(browser, page)
