@@ -22,6 +22,7 @@ from tests.casework.support import make_person, signed_in
 from tests.evidence import corpus
 from tests.evidence.files import pdf_bytes
 from tests.evidence.test_downloads import assert_safe_headers
+from tests.helpers import assert_valid_html
 from tests.public.pages import main, text
 from tests.public.test_calls import ANSWER, call_url, form_data
 
@@ -116,6 +117,7 @@ def test_a_response_with_files_stores_and_links_them_and_staff_download_them(cli
     )
     assert f"Download notes.txt ({len(NOTES.encode())} bytes) TXT {len(NOTES.encode())} bytes" in shown
     assert f'href="{download_url(response, pdf)}"' in page.content.decode()
+    assert_valid_html(page.content.decode(), name="call-response-files.html")
 
     download = staff.get(download_url(response, notes))
     assert download.status_code == 200
@@ -156,6 +158,7 @@ def test_a_renamed_executable_is_refused_with_the_message_nothing_stored_and_the
         html,
     )
     assert "choose the files you want to attach again." in page_text(page)
+    assert_valid_html(html, name="call-file-refused.html")
     assert ANSWER in html
     assert 'id="id_consent" name="consent" type="checkbox" value="on" checked' in html
     assert Document.objects.count() == 0
