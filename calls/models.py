@@ -186,6 +186,8 @@ class CallResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     tags = models.ManyToManyField(ResponseTag, blank=True, related_name="responses")
+    # Files the person attached, kept in the one document store (evidence.services.store_document).
+    documents = models.ManyToManyField("evidence.Document", blank=True, related_name="+")
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]

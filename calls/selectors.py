@@ -85,7 +85,7 @@ def review_queue(filters: QueueFilters) -> QuerySet[CallResponse]:
 def response_for_staff(pk: int) -> CallResponse | None:
     return (
         CallResponse.objects.select_related("call__complaint", "reviewed_by")
-        .prefetch_related("tags", "answers__question")
+        .prefetch_related("tags", "answers__question", "documents")
         .filter(pk=pk)
         .first()
     )

@@ -27,6 +27,8 @@ from deadlines.calendar import long_date
 from deadlines.models import Deadline, DeadlineRule
 from deadlines.rules import end_of_london_day, to_london_date
 from deadlines.services import ensure_call_closing_deadline, meet_deadline
+from evidence.checks import max_submission_size, size_label
+from evidence.models import Document
 
 # The states in which a complaint is investigated, so evidence can be called for.
 INVESTIGATION_STATES = frozenset({ComplaintState.ELIGIBLE, ComplaintState.INVESTIGATING})
@@ -35,6 +37,9 @@ MAX_QUESTIONS = 10
 # (settings.CALL_RESPONSE_MAX_BODY_SIZE) is derived from this and MAX_QUESTIONS.
 MAX_ANSWER_LENGTH = 10_000
 MAX_TAG_LENGTH = 60
+# Files one response may carry (each at most EVIDENCE_MAX_FILE_SIZE, together at most
+# EVIDENCE_MAX_SUBMISSION_SIZE); settings.CALL_RESPONSE_MAX_BODY_SIZE makes room for them.
+MAX_FILES = 3
 # Receipt codes: no 0/O or 1/I/L, so they can be read out over the phone.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -317,19 +322,32 @@ def submit_response(
     name: str = "",
     email: str = "",
     language: str = "en",
+    documents: Sequence[Document] = (),
     at: datetime.datetime | None = None,
 ) -> CallResponse:
-    """Record one person's response to a call: an answer per question (by question id).
+    """Record one person's response to a call: an answer per question (by question id), and the
+    files they attached (``documents``, already stored by ``evidence.services.store_document``).
 
     Checks, with the call's row locked (so closing it early cannot race a response): the call is
     open at ``at`` (it closes at the end of ``closes_on`` in London); consent was given to a known
     version of the words; every required question, and at least one question, is answered; no
-    answer is longer than ``MAX_ANSWER_LENGTH``. An anonymous response keeps no name or e-mail
+    answer is longer than ``MAX_ANSWER_LENGTH``; at most ``MAX_FILES`` files, together no larger
+    than ``evidence.checks.max_submission_size()``. An anonymous response keeps no name or e-mail
     address, whatever was sent. Side effects: creates the response (with a random receipt code)
-    and its answers; records ``call_response.submitted`` with no personal data and nothing of
-    what was said.
+    and its answers, and links the documents; records ``call_response.submitted`` with no personal
+    data and nothing of what was said: of the files, only how many (their names can identify
+    someone). Raises ``CallError`` and changes nothing when a check fails; the documents stay
+    stored, and the caller that stored them removes them (``evidence.services.delete_document``).
     """
     at = at or timezone.now()
+    files = list(documents)
+    if len(files) > MAX_FILES:
+        raise CallError(_("You can attach at most %(count)d files.") % {"count": MAX_FILES})
+    if sum(d.size for d in files) > max_submission_size():
+        raise CallError(
+            _("The files you attach must be %(limit)s or smaller in total.")
+            % {"limit": size_label(max_submission_size())}
+        )
     if not consent_given:
         raise CallError(_("Confirm that you agree to how we will use your answers."))
     if consent_version not in consent.TEXTS:
@@ -372,12 +390,14 @@ def submit_response(
         ResponseAnswer.objects.bulk_create(
             ResponseAnswer(response=response, question=q, text=texts[q.pk]) for q in questions if texts[q.pk]
         )
+        response.documents.add(*files)
         record_event(
             action="call_response.submitted",
             obj=response,
             after={
                 "call": call.title,
                 "answered": sum(1 for t in texts.values() if t),
+                "files": len(files),
                 "anonymous": anonymous,
                 "language": response.language,
                 "consent_version": consent_version,

@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +37,8 @@ from calls.services import (
 from casework.views import _complaint, staff_only
 from common.date_fields import DateField
 from common.forms import GovukForm, VersionedForm
+from evidence.checks import ACCEPTED_TYPES
+from evidence.downloads import document_download
 
 QUEUE_PAGE_SIZE = 25
 
@@ -350,6 +352,11 @@ def _response(request: HttpRequest, pk: int) -> CallResponse:
     return response
 
 
+def _type_label(content_type: str) -> str:
+    """ "PDF" for application/pdf: the name people know a stored document's type by."""
+    return next((t.label for t in ACCEPTED_TYPES if t.content_type == content_type), content_type)
+
+
 @staff_only
 @require_http_methods(["GET", "POST"])
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -373,10 +380,21 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "call": response.call,
             "complaint": response.call.complaint,
             "answers": list(response.answers.all()),
+            "documents": [(d, _type_label(d.content_type)) for d in response.documents.all()],
             "tag_form": tag_form,
             "form": tag_form,
         },
     )
+
+
+@staff_only
+@require_GET
+def response_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A file the person attached to their response, as a download (``document_download``: safe
+    headers, and each download is an access on the audit trail). Only a file of this response;
+    one waiting for its virus scan is a 404."""
+    response = _response(request, pk)
+    return document_download(get_object_or_404(response.documents.all(), pk=document_pk))
 
 
 @staff_only

@@ -95,6 +95,11 @@ urlpatterns = [
     path("calls-for-evidence/responses/", calls.response_queue, name="call_responses"),
     path("calls-for-evidence/responses/<int:pk>/", calls.response_detail, name="call_response"),
     path(
+        "calls-for-evidence/responses/<int:pk>/documents/<int:document_pk>/",
+        calls.response_document,
+        name="call_response_document",
+    ),
+    path(
         "calls-for-evidence/responses/<int:pk>/reviewed/",
         calls.response_reviewed,
         name="call_response_reviewed",

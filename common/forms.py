@@ -218,7 +218,8 @@ class GovukFormMixin:
             html_name = form.add_prefix(name)
             value = field.widget.value_from_datadict(form.data, form.files, html_name)
             if isinstance(field, forms.FileField):
-                if has_bidi_controls(getattr(value, "name", None)):
+                chosen = value if isinstance(value, list | tuple) else [value]
+                if any(has_bidi_controls(getattr(upload, "name", None)) for upload in chosen):
                     found.append(name)
             elif has_bidi_controls(value):
                 found.append(name)

@@ -299,8 +299,13 @@ SIGNED_IN_MAX_BODY_SIZE = EVIDENCE_MAX_FILE_SIZE + 1024 * 1024
 # The one larger anonymous form: a response to a call for evidence (public.calls). Up to 10
 # questions (calls.services.MAX_QUESTIONS) of up to 10,000 characters each (MAX_ANSWER_LENGTH); a
 # character can take 12 bytes once form-encoded (4 UTF-8 bytes, each sent as %XX), plus 64 KB for
-# the rest of the form. Only POSTs to that page get it (common.security.RequestBodyLimitMiddleware).
-CALL_RESPONSE_MAX_BODY_SIZE = env_int("CALL_RESPONSE_MAX_BODY_SIZE", 10 * 10_000 * 12 + 64 * 1024)
+# the rest of the form; and up to 3 attached files (calls.services.MAX_FILES) of up to
+# EVIDENCE_MAX_FILE_SIZE each. Only POSTs to that page get it
+# (common.security.RequestBodyLimitMiddleware); a proxy in front must accept it (nginx
+# client_max_body_size 77m).
+CALL_RESPONSE_MAX_BODY_SIZE = env_int(
+    "CALL_RESPONSE_MAX_BODY_SIZE", 10 * 10_000 * 12 + 3 * EVIDENCE_MAX_FILE_SIZE + 64 * 1024
+)
 # Spam resistance on that form without a third party: responses from one address an hour, and the
 # least time in seconds between opening the form and sending it (a signed timestamp in the form).
 CALL_RESPONSE_RATE_LIMIT_PER_HOUR = env_int("CALL_RESPONSE_RATE_LIMIT_PER_HOUR", 10)

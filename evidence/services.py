@@ -43,6 +43,13 @@ RESCAN_FIRST_WAIT = datetime.timedelta(minutes=1)
 RESCAN_LONGEST_WAIT = datetime.timedelta(hours=1)
 
 
+def _audit_snapshot(document: Document, *, withhold_name: bool = False) -> dict[str, Any]:
+    """The document's audited fields; without its name when that could identify someone (a file a
+    member of the public attached to a call for evidence: "statement of A. Person.pdf")."""
+    fields = [f for f in DOCUMENT_FIELDS if not (withhold_name and f == "original_name")]
+    return snapshot(document, fields)
+
+
 def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     upload.seek(0)
@@ -78,6 +85,7 @@ def store_document(
     user: Any = None,
     description: str = "",
     submission_total: int | None = None,
+    withhold_name: bool = False,
 ) -> Document:
     """Check an uploaded file, scan it for viruses and keep it in the private documents store.
 
@@ -91,8 +99,9 @@ def store_document(
     The type recorded is the one its content proved; a PDF's active content is in ``flags``. While
     clamd is configured but cannot be reached, the document is kept ``scan pending``: nobody may
     download it until ``rescan_document`` finds it clean (a task is queued for that). Records
-    ``document.uploaded``. A released document's text extraction is queued once the transaction
-    commits (``extract_document_text``).
+    ``document.uploaded``; with ``withhold_name`` the event leaves out the file's name (the row
+    keeps it, for the staff who may see the document). A released document's text extraction is
+    queued once the transaction commits (``extract_document_text``).
     """
     checked = checks.inspect(upload)
     name = _display_name(upload.name or "")
@@ -127,7 +136,11 @@ def store_document(
     try:
         with transaction.atomic():
             document.save()
-            record_event(action="document.uploaded", obj=document, after=snapshot(document, DOCUMENT_FIELDS))
+            record_event(
+                action="document.uploaded",
+                obj=document,
+                after=_audit_snapshot(document, withhold_name=withhold_name),
+            )
             document_id = document.pk
             if status == ScanStatus.PENDING:
                 transaction.on_commit(lambda: _queue_rescan(document_id, attempts=0), robust=True)
@@ -181,7 +194,8 @@ def rescan_document(document_id: int) -> Document | None:
         document = Document.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.scan_status != ScanStatus.PENDING:
             return None
-        before = snapshot(document, DOCUMENT_FIELDS)
+        # A later scan never repeats the file's name: the upload event has it, where it may.
+        before = _audit_snapshot(document, withhold_name=True)
         document.scan_attempts += 1
         if result is None:
             document.save(update_fields=["scan_attempts"])
@@ -195,7 +209,7 @@ def rescan_document(document_id: int) -> Document | None:
                 action="document.scanned",
                 obj=document,
                 before=before,
-                after=snapshot(document, DOCUMENT_FIELDS),
+                after=_audit_snapshot(document, withhold_name=True),
             )
         else:
             name, storage = document.file.name, document.file.storage
@@ -205,7 +219,7 @@ def rescan_document(document_id: int) -> Document | None:
                 action="document.infected",
                 obj=document,
                 before=before,
-                after=snapshot(document, DOCUMENT_FIELDS) | {"signature": result.signature},
+                after=_audit_snapshot(document, withhold_name=True) | {"signature": result.signature},
             )
             transaction.on_commit(lambda: storage.delete(name))
     return document
@@ -250,17 +264,21 @@ def publishable_copy(document: Document) -> ContentFile[bytes]:
     return ContentFile(metadata.strip_metadata(data, document.content_type), name=document.original_name)
 
 
-def delete_document(document: Document) -> None:
+def delete_document(document: Document, *, withhold_name: bool = False) -> None:
     """Remove a document nobody relies on any longer (a draft's evidence taken out before submission).
 
-    Side effects: records ``document.deleted``, takes it out of the search index and deletes the row
-    in the caller's transaction; the
-    stored file is deleted once that transaction commits, so a rollback keeps both.
+    Side effects: records ``document.deleted`` (without the file's name with ``withhold_name``),
+    takes it out of the search index and deletes the row in the caller's transaction; the stored
+    file is deleted once that transaction commits, so a rollback keeps both.
     """
     with transaction.atomic():
         name = document.file.name
         storage = document.file.storage
-        record_event(action="document.deleted", obj=document, before=snapshot(document, DOCUMENT_FIELDS))
+        record_event(
+            action="document.deleted",
+            obj=document,
+            before=_audit_snapshot(document, withhold_name=withhold_name),
+        )
         search.remove_from_index(document.pk)
         document.delete()
         if name:

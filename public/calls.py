@@ -6,6 +6,12 @@ a person could (``CALL_RESPONSE_MIN_SECONDS``), and a rate limit per address
 (``CALL_RESPONSE_RATE_LIMIT_PER_HOUR``, counted like the other limits in ``common.ratelimit``). A
 refused form is shown again with everything typed kept, and nothing is saved.
 
+A response may carry up to ``calls.services.MAX_FILES`` files. Each is checked here first
+(``evidence.checks.inspect``), then stored through the one entry point,
+``evidence.services.store_document`` (which checks it again and scans it), only once everything
+else about the response is right; if the response is then refused, the stored files are removed.
+A browser cannot fill a file input in again, so a form shown again asks for the files once more.
+
 These pages are never stored by the public page cache, and say ``no-store``: the form carries a
 CSRF token and, once sent, what the person wrote.
 """
@@ -29,12 +35,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from calls import consent as consent_text
-from calls.models import CallForEvidence, CallQuestion
+from calls.models import CallForEvidence, CallQuestion, CallResponse
 from calls.selectors import published_call
-from calls.services import MAX_ANSWER_LENGTH, CallError, submit_response
+from calls.services import MAX_ANSWER_LENGTH, MAX_FILES, CallError, submit_response
 from common import ratelimit
 from common.forms import GovukForm
 from deadlines.rules import to_london_date
+from evidence import checks
+from evidence.models import Document
+from evidence.services import delete_document, store_document
 from public.selectors import localised_text
 
 STARTED_SALT = "public.calls.started"
@@ -76,6 +85,22 @@ class AnswerField(forms.CharField):
         return str(super().to_python(value))
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Any number of files from one ``<input type="file" multiple>``; cleans to a list (empty when
+    none was chosen)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        chosen = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        return [single(d, initial) for d in chosen]
+
+
 class CallResponseForm(GovukForm):
     anonymous = forms.ChoiceField(
         label=gettext_lazy("Do you want to answer anonymously?"),
@@ -104,6 +129,11 @@ class CallResponseForm(GovukForm):
         error_messages={
             "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com")
         },
+    )
+    attachments = FilesField(
+        label=gettext_lazy("Attach files (optional)"),
+        required=False,
+        max_length=255,
     )
     consent = forms.BooleanField(
         label=consent_text.AGREEMENT,
@@ -136,6 +166,45 @@ class CallResponseForm(GovukForm):
                 },
             )
             self.question_fields.append((name, question, lang))
+        self.fields["attachments"].help_text = _(
+            "You can attach up to %(count)d files, each a %(types)s file of %(limit)s or smaller. "
+            "Before you attach a file, take out any names, addresses or other details you do not "
+            "want to share."
+        ) % {
+            "count": MAX_FILES,
+            "types": checks.accepted_labels(),
+            "limit": checks.size_label(checks.max_file_size()),
+        }
+
+    @property
+    def files_chosen(self) -> bool:
+        """Files came with the form (a browser sends them once: shown again, they must be chosen
+        again)."""
+        return self.is_bound and any(f.name for f in self.files.getlist(self.add_prefix("attachments")))
+
+    def clean_attachments(self) -> list[Any]:
+        uploads: list[Any] = self.cleaned_data.get("attachments") or []
+        if len(uploads) > MAX_FILES:
+            raise forms.ValidationError(
+                _("Choose up to %(count)d files. You chose %(chosen)d.")
+                % {"count": MAX_FILES, "chosen": len(uploads)},
+                code="too_many",
+            )
+        problems = []
+        for upload in uploads:
+            try:
+                checks.inspect(upload)
+            except checks.UploadRejected as rejected:
+                problems.append(forms.ValidationError(str(rejected), code="rejected"))
+        if problems:
+            raise forms.ValidationError(problems)
+        if sum(u.size or 0 for u in uploads) > checks.max_submission_size():
+            raise forms.ValidationError(
+                _("The files you attach must be %(limit)s or smaller in total.")
+                % {"limit": checks.size_label(checks.max_submission_size())},
+                code="too_large",
+            )
+        return uploads
 
     @property
     def questions(self) -> list[tuple[forms.BoundField, str]]:
@@ -169,6 +238,56 @@ class CallResponseForm(GovukForm):
         self.data = data
 
 
+def _store_files(uploads: list[Any]) -> list[Document]:
+    """Store each file (``store_document``). If one is refused (a virus), those stored before it
+    are removed again and ``UploadRejected`` is raised for it."""
+    stored: list[Document] = []
+    try:
+        for upload in uploads:
+            stored.append(
+                store_document(upload, submission_total=sum(d.size for d in stored), withhold_name=True)
+            )
+    except checks.UploadRejected:
+        _remove(stored)
+        raise
+    return stored
+
+
+def _remove(documents: list[Document]) -> None:
+    for document in documents:
+        delete_document(document, withhold_name=True)
+
+
+def _send(form: CallResponseForm, call: CallForEvidence, *, at: Any) -> CallResponse | None:
+    """Store the files, then record the response (``submit_response``). A refusal of either is
+    put on the form, and leaves nothing stored; returns None then."""
+    try:
+        documents = _store_files(form.cleaned_data["attachments"])
+    except checks.UploadRejected as rejected:
+        form.add_error("attachments", str(rejected))
+        return None
+    try:
+        return submit_response(
+            call,
+            answers=form.answers(),
+            consent_given=form.cleaned_data["consent"],
+            consent_version=form.cleaned_data["consent_version"],
+            anonymous=form.cleaned_data["anonymous"] == "yes",
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            language="cy" if (translation.get_language() or "").startswith("cy") else "en",
+            documents=documents,
+            at=at,
+        )
+    except CallError as error:
+        _remove(documents)
+        form.add_error(None, str(error))
+        return None
+    except BaseException:
+        _remove(documents)
+        raise
+
+
 def _call_or_404(reference: str, pk: int) -> CallForEvidence:
     call = published_call(reference, pk)
     if call is None:
@@ -188,7 +307,7 @@ def call(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     now = timezone.now()
     status = 200
     if request.method == "POST":
-        form = CallResponseForm(request.POST, call=found)
+        form = CallResponseForm(request.POST, request.FILES, call=found)
         wait = _rate_limited(request)
         if wait:
             form.full_clean()
@@ -212,22 +331,9 @@ def call(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
                 )
                 form.restart()
             else:
-                try:
-                    response = submit_response(
-                        found,
-                        answers=form.answers(),
-                        consent_given=form.cleaned_data["consent"],
-                        consent_version=form.cleaned_data["consent_version"],
-                        anonymous=form.cleaned_data["anonymous"] == "yes",
-                        name=form.cleaned_data["name"],
-                        email=form.cleaned_data["email"],
-                        language="cy" if (translation.get_language() or "").startswith("cy") else "en",
-                        at=now,
-                    )
-                except CallError as error:
-                    form.add_error(None, str(error))
-                else:
-                    token = signing.dumps(response.receipt_code, salt=RECEIPT_SALT)
+                sent = _send(form, found, at=now)
+                if sent is not None:
+                    token = signing.dumps(sent.receipt_code, salt=RECEIPT_SALT)
                     return redirect(reverse("public:call_receipt", args=[reference, found.pk, token]))
     else:
         form = CallResponseForm(call=found, initial={"started": started_token(found.pk)})
@@ -242,6 +348,7 @@ def call(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             "has_closed": found.has_closed(now),
             "consent_texts": consent_text.texts(consent_text.CURRENT_VERSION),
             "signposts": list(found.signposts.all()),
+            "accepted_extensions": checks.accepted_extensions(),
             "nav_section": "register",
         },
         status=status,

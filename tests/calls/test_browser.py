@@ -1,14 +1,16 @@
 """Calls for evidence in a real browser: a survivor answers anonymously with JavaScript turned off,
-in English and in Welsh; staff review the responses; the quick exit leaves without a trace in the
+attaching a file, in English and in Welsh; staff review the responses and download the file; the quick exit leaves without a trace in the
 history; the call page fits a 320 px screen. Every page is checked with axe-core."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from audit.models import AuditEvent
 from calls.models import CallResponse
 from tests.builders import ensure_public_record
 from tests.calls.support import open_now
@@ -19,6 +21,8 @@ from tests.inquiries.test_browser import sign_in
 pytestmark = [pytest.mark.browser]
 
 NEUTRAL = "https://www.bbc.co.uk/weather"
+NOTES = b"The officer said to come back with a translator.\n"
+NOTES_FILE = {"name": "officer-notes.txt", "mimeType": "text/plain", "buffer": NOTES}
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -74,11 +78,19 @@ def test_a_survivor_answers_anonymously_without_javascript(live_server, browser,
 
     question = page.get_by_label("1. What happened when you contacted the police?")
     question.fill("They told me to come back with a translator.")
+    attach = page.get_by_label("Attach files (optional)")
+    expect(page.locator("#id_attachments-hint")).to_contain_text("take out any names, addresses")
+    attach.set_input_files(NOTES_FILE)
     page.get_by_role("button", name="Send your answers").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that you agree")
     expect(question).to_have_value("They told me to come back with a translator.")
+    # A browser never fills a file input in again: the page says to choose the file once more.
+    expect(page.locator("#id_attachments-info")).to_have_text(
+        "Your answers have been kept, but files cannot be: choose the files you want to attach again."
+    )
     assert_accessible_as_shown(browser, page)
 
+    attach.set_input_files(NOTES_FILE)
     page.get_by_label("I agree to my answers being used in this way").check()
     page.get_by_role("button", name="Send your answers").click()
     expect(page.locator(".govuk-panel")).to_contain_text("Your answers have been sent")
@@ -87,6 +99,13 @@ def test_a_survivor_answers_anonymously_without_javascript(live_server, browser,
     expect(page.locator("main")).not_to_contain_text("translator")
     assert_accessible_as_shown(browser, page)
     assert (response.anonymous, response.name, response.email, response.language) == (True, "", "", "en")
+    expect(page.locator("main")).not_to_contain_text("officer-notes")
+    document = response.documents.get()
+    assert (document.original_name, document.content_type, document.size) == (
+        "officer-notes.txt",
+        "text/plain",
+        len(NOTES),
+    )
 
 
 def test_a_survivor_answers_in_welsh_without_javascript(live_server, browser, call):
@@ -147,10 +166,19 @@ def test_the_call_page_fits_a_320_pixel_screen(live_server, browser, call):
 
 
 def test_staff_review_responses(live_server, browser, call):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from calls.services import submit_response
+    from evidence.services import store_document
 
     first = call.questions.get(position=1)
-    submit_response(call, answers={first.pk: "I was turned away at the front desk."}, consent_given=True)
+    attached = store_document(SimpleUploadedFile("officer-notes.txt", NOTES), withhold_name=True)
+    submit_response(
+        call,
+        answers={first.pk: "I was turned away at the front desk."},
+        consent_given=True,
+        documents=[attached],
+    )
     other = open_now(title="Another call")
     submit_response(
         other, answers={other.questions.get(position=1).pk: "Another account"}, consent_given=True
@@ -167,7 +195,15 @@ def test_staff_review_responses(live_server, browser, call):
     assert_accessible(page)
     page.locator("#responses tbody a").click()
     expect(page.locator("main")).to_contain_text("I was turned away at the front desk.")
+    files = page.locator("#response-files tbody tr")
+    expect(files).to_have_count(1)
+    expect(files).to_contain_text("TXT")
     assert_accessible(page)
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name=re.compile(r"^Download officer-notes\.txt")).click()
+    download = downloading.value
+    assert download.suggested_filename == "officer-notes.txt"
+    assert Path(download.path()).read_bytes() == NOTES
     page.get_by_label("Tags").fill("front desk, follow up")
     page.get_by_role("button", name="Save the tags").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("tags have been saved")
@@ -184,3 +220,4 @@ def test_staff_review_responses(live_server, browser, call):
     reviewed = CallResponse.objects.get(call=call)
     assert reviewed.reviewed_by == user
     assert sorted(reviewed.tags.values_list("name", flat=True)) == ["follow up", "front desk"]
+    assert AuditEvent.objects.filter(action="document.viewed", object_id=str(attached.pk)).count() == 1

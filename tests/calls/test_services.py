@@ -195,6 +195,7 @@ def test_an_anonymous_response_keeps_no_name_and_its_event_no_personal_data(publ
     assert event.after == {
         "call": "Reporting exploitation",
         "answered": 1,
+        "files": 0,
         "anonymous": True,
         "language": "en",
         "consent_version": "2026-12",
