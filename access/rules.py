@@ -376,6 +376,16 @@ def information_requests_visible_to(user: Any) -> models.QuerySet[Any]:
     return InformationRequest.objects.filter(found)
 
 
+def call_responses_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The responses to calls for evidence (and so the files attached to them) a user may see: the
+    authorities' staff, those on the complaints they may open; nobody else any."""
+    from calls.models import CallResponse
+
+    if not may_review_call_responses(user):
+        return CallResponse.objects.none()
+    return CallResponse.objects.filter(call__complaint__in=complaints_visible_to(user))
+
+
 def evidence_items_visible_to(user: Any) -> models.QuerySet[Any]:
     """The complaint evidence a user may see: that of the complaints they may open (staff: every
     complaint once received; a body's members: their own body's, drafts included)."""

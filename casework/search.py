@@ -23,6 +23,7 @@ def source_choices() -> list[tuple[str, str]]:
         (search.EVIDENCE, _("Complaint evidence")),
         (search.RETURN, _("Information returned by a force")),
         (search.TEMPLATE, _("Information request spreadsheet")),
+        (search.CALL, _("File sent with a response to a call for evidence")),
     ]
 
 
@@ -31,6 +32,8 @@ def download_url(hit: search.Hit) -> str:
     request pages link to."""
     if hit.source == search.EVIDENCE:
         return reverse("casework:evidence_document", args=[hit.complaint.reference, hit.evidence_item_id])
+    if hit.source == search.CALL:
+        return reverse("casework:call_response_document", args=[hit.call_response_id, hit.document.pk])
     return reverse(
         "casework:information_request_document", args=[hit.information_request_id, hit.document.pk]
     )

@@ -32,11 +32,12 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from evidence.models import Document, ScanStatus
 
-# Where a document came from. A call for evidence holds no documents yet, so it is not a source.
+# Where a document came from.
 EVIDENCE = "evidence"
 RETURN = "return"
 TEMPLATE = "template"
-SOURCES = (EVIDENCE, RETURN, TEMPLATE)
+CALL = "call"  # a file attached to a response to a call for evidence
+SOURCES = (EVIDENCE, RETURN, TEMPLATE, CALL)
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Hit:
     evidence_item_id: int | None = None
     force_request_id: int | None = None
     information_request_id: int | None = None
+    call_response_id: int | None = None
     force_name: str = ""
 
 
@@ -196,10 +198,24 @@ def _origins(user: Any, *, complaint: Any = None, source: str | None = None) -> 
     if source in (None, TEMPLATE):
         requests = rules.information_requests_visible_to(user).filter(template__isnull=False)
         found[TEMPLATE] = requests.filter(complaint=complaint) if complaint is not None else requests
+    if source in (None, CALL):
+        from calls.models import CallResponse
+
+        attached = CallResponse.documents.through.objects.filter(
+            callresponse__in=rules.call_responses_visible_to(user)
+        )
+        if complaint is not None:
+            attached = attached.filter(callresponse__call__complaint=complaint)
+        found[CALL] = attached
     return found
 
 
-_DOCUMENT_COLUMN = {EVIDENCE: "document_id", RETURN: "document_id", TEMPLATE: "template_id"}
+_DOCUMENT_COLUMN = {
+    EVIDENCE: "document_id",
+    RETURN: "document_id",
+    TEMPLATE: "template_id",
+    CALL: "document_id",
+}
 
 
 def visible_documents(
@@ -382,6 +398,16 @@ def _hits(user: Any, ranked: list[tuple[int, str]], *, complaint: Any, source: s
             origin.setdefault(
                 info.template_id,
                 {"source": TEMPLATE, "complaint": info.complaint, "information_request_id": info.pk},
+            )
+    if CALL in origins:
+        for row in origins[CALL].filter(document_id__in=ids).select_related("callresponse__call__complaint"):
+            origin.setdefault(
+                row.document_id,
+                {
+                    "source": CALL,
+                    "complaint": row.callresponse.call.complaint,
+                    "call_response_id": row.callresponse_id,
+                },
             )
     hits = []
     for pk, snippet in ranked:

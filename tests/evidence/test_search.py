@@ -364,3 +364,30 @@ def test_a_document_too_varied_for_one_index_entry_is_still_indexed(evidence):
     EvidenceItem.objects.create(complaint=evidence["complaint"], description="Varied", document=document)
     team, _device = make_person("team")
     assert found(team, _word(3)) == [("varied.txt", "evidence")]
+
+
+def test_staff_find_a_file_sent_with_a_response_to_a_call_and_nobody_else_does(evidence):
+    from calls.services import submit_response
+    from tests.calls.support import open_now
+
+    call = open_now(evidence["complaint"])
+    attached = stored("my-story.txt", b"They kept my passport at the car wash in Leeds.\n")
+    response = submit_response(
+        call,
+        answers={call.questions.get(position=1).pk: "See my file."},
+        consent_given=True,
+        documents=[attached],
+    )
+    team_user, team_device = make_person("team")
+    [hit] = search_documents(team_user, "passport car wash").hits
+    assert (hit.source, hit.call_response_id, hit.complaint) == ("call", response.pk, evidence["complaint"])
+    assert found(team_user, "passport", source="call") == [("my-story.txt", "call")]
+    assert found(team_user, "passport", source="evidence") == []
+    page = signed_in(team_user, team_device).get(reverse("casework:search"), {"q": "passport"})
+    href = reverse("casework:call_response_document", args=[response.pk, attached.pk])
+    assert href in page.content.decode()
+    assert signed_in(team_user, team_device).get(href).status_code == 200
+    # A force and the body that made the complaint find nothing of it.
+    kent_user = force_user("Kent Police", "kent@example.police.uk")
+    hestia_user, _device = make_person("hestia")
+    assert found(kent_user, "passport") == [] and found(hestia_user, "passport") == []
