@@ -153,19 +153,30 @@ def purge_scopes_on_commit(scopes: Scopes) -> None:
     if not connection.in_atomic_block:
         purge_scopes(scopes)
         return
-    # One record per transaction: Django starts a new list of commit callbacks for each.
+    # One round per commit: Django starts a new list of commit callbacks for each transaction, and
+    # a round whose callbacks have begun to run takes no more (a test's outer transaction keeps
+    # one list for changes made one after another).
     round_ = connection.__dict__.get("_pagecache_round")
-    if round_ is None or round_[0] is not connection.run_on_commit:
-        round_ = (connection.run_on_commit, set())
+    if round_ is None or round_.callbacks is not connection.run_on_commit or round_.running:
+        round_ = _PurgeRound(connection.run_on_commit)
         connection.__dict__["_pagecache_round"] = round_
-    transaction.on_commit(functools.partial(_purge_once, scopes, round_[1]))
+    transaction.on_commit(functools.partial(round_.purge, scopes))
 
 
-def _purge_once(scopes: Scopes, purged: set[str]) -> None:
-    fresh = set(scopes) - purged
-    if fresh:
-        purged.update(fresh)
-        purge_scopes(fresh)
+class _PurgeRound:
+    """The scopes purged so far by one transaction's commit callbacks."""
+
+    def __init__(self, callbacks: list[Any]) -> None:
+        self.callbacks = callbacks
+        self.purged: set[str] = set()
+        self.running = False
+
+    def purge(self, scopes: Scopes) -> None:
+        self.running = True
+        fresh = set(scopes) - self.purged
+        if fresh:
+            self.purged.update(fresh)
+            purge_scopes(fresh)
 
 
 def _next_change(now: datetime.datetime) -> datetime.datetime:

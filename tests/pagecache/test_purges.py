@@ -289,3 +289,34 @@ def test_a_purge_never_moves_the_lapse_later(django_capture_on_commit_callbacks,
     CacheVersion.objects.filter(scope="site").update(valid_until=soon)
     purge_scopes(complaint_scopes(case.complaint.reference))
     assert CacheVersion.objects.get(scope="site").valid_until == soon
+
+
+def test_a_transaction_of_many_public_changes_writes_each_version_once(
+    django_capture_on_commit_callbacks, case
+):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    obligations = list(Obligation.objects.filter(recommendation__report__complaint=case.complaint))
+    assert len(obligations) == 3
+    before = tokens()
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for _ in range(5):  # 15 saves, each showing on the same pages
+            for obligation in obligations:
+                obligation.save()
+    assert len(callbacks) >= 15  # one a save, so none depends on another's savepoint
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    writes = [
+        q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] and "cacheversion" in q["sql"]
+    ]
+    assert len(writes) == 1
+    after = tokens()
+    scope = f"complaint:{case.complaint.reference}"
+    assert after[scope] != before.get(scope) and after["register"] != before.get("register")
+
+    # The next change, after that commit, purges again.
+    with django_capture_on_commit_callbacks(execute=True):
+        obligations[0].save()
+    assert tokens()[scope] != after[scope]
