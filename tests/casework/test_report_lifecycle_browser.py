@@ -34,6 +34,7 @@ from reports.publication import release_due_reports
 from tests.builders import authority, ensure_public_record, london
 from tests.casework.support import make_person
 from tests.casework.test_investigation_browser import sign_in
+from tests.casework.test_report_browser import saved
 from tests.helpers import assert_accessible
 from tests.public.seed import investigating
 from tests.public.test_unpublished import public_addresses, readable
@@ -51,11 +52,6 @@ def _database_calls_beside_playwright_until_flushed():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
-
-
-def saved(page: Page, message: str) -> None:
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(message)
-    assert_accessible(page)
 
 
 def add_passage(page: Page, section: str, text: str) -> None:

@@ -19,19 +19,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def stored_files(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def stored_files(tmp_path):
+    from django.conf import settings
+    from django.core.files.storage import storages
+    from django.test import override_settings
+
+    # The storages the models' file fields hold: bound once, when the models were defined.
+    kept = {alias: storages[alias] for alias in ("default", "documents")}
     # The suite keeps files in memory; these tests need them on disk, where a backup finds them.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "documents": {
-            "BACKEND": "evidence.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "documents")},
+    with override_settings(
+        MEDIA_ROOT=str(tmp_path / "media"),
+        STORAGES={
+            **settings.STORAGES,
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "documents": {
+                "BACKEND": "evidence.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": str(tmp_path / "documents")},
+            },
         },
-    }
-    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
-    return tmp_path
+        AUDIT_CHECKPOINT_DIR=str(tmp_path / "checkpoints"),
+    ):
+        yield tmp_path
+    # Leaving the override made Django build new storages on the next use: give back the ones the
+    # file fields hold, or a file saved through a field (a letter's PDF) is not found by name
+    # (the outbox attaching it) in the later tests of this process.
+    for alias, storage in kept.items():
+        storages._storages[alias] = storage
 
 
 def test_the_drill_backs_up_a_running_service_and_restores_it_equal():
