@@ -14,15 +14,6 @@ from tests.helpers import assert_accessible
 pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.access.urls")]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # tests/conftest.py lifts Django's async guard per test, but the transactional flush after a
-    # test can run once that is undone; keep it lifted for this module's whole life.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def person(transactional_db):
     user = make_user("pat@example.org")

@@ -20,14 +20,6 @@ from tests.helpers import assert_accessible
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py: keep Django's async guard lifted for the module's life.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 sign_in = browser_sign_in
 
 

@@ -25,14 +25,6 @@ NOTES = b"The officer said to come back with a translator.\n"
 NOTES_FILE = {"name": "officer-notes.txt", "mimeType": "text/plain", "buffer": NOTES}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py: keep Django's async guard lifted for the module's life.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def call(transactional_db, settings):
     # People take longer than this; the refusal of faster forms is tested in tests/public.

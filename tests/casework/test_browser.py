@@ -17,16 +17,6 @@ from tests.helpers import assert_accessible
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/accounts/test_browser.py: tests/conftest.py lifts Django's async guard per test,
-    # but the flush after a live-server test can run once that is undone; keep it lifted for the
-    # module's whole life.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def people(transactional_db):
     ensure_public_record()

@@ -22,14 +22,6 @@ pytestmark = [pytest.mark.browser]
 EXCLUDED = "EXCLUDED-PASSAGE the witness lives in Leeds"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def sign_in(browser: Browser, base: str, person, landing: str) -> Page:
     """A member of staff (``(user, device)``), signed in and landed on ``landing``."""
     user, device = person

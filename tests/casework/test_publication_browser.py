@@ -22,14 +22,6 @@ from tests.helpers import assert_accessible
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def test_three_authorities_sign_off_and_the_team_schedules_publication(
     transactional_db, live_server, browser: Browser
 ):

@@ -24,14 +24,6 @@ pytestmark = [pytest.mark.browser]
 EXCLUDED = "EXCLUDED-7c1a the refuge is at 1 High Street"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def saved(page: Page, message: str) -> None:
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(message)
     assert_accessible(page)

@@ -46,14 +46,6 @@ TITLE = "Modern slavery: the police response to victims"
 DISSENT = "The IOPC would also have recommended a statutory duty to refer victims."
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def add_passage(page: Page, section: str, text: str) -> None:
     page.get_by_role("link", name=f"Add a passage to {section}").click()
     page.get_by_label("Text of the passage").fill(text)
@@ -63,6 +55,7 @@ def add_passage(page: Page, section: str, text: str) -> None:
 
 def add_action(page: Page, owner: str, text: str) -> None:
     page.get_by_role("link", name="Add an action").click()
+    expect(page.get_by_label("What the authority will do")).to_be_visible()
     assert_accessible(page)
     page.get_by_label(owner, exact=True).check()
     page.get_by_label("What the authority will do").fill(text)
@@ -125,6 +118,7 @@ def test_a_report_is_built_signed_off_published_under_embargo_and_released(
     # --- The IOPC dissents and approves the exclusion (never its proposer) ---------------------
     iopc = sign_in(browser, base, people["iopc"], report_url)
     iopc.get_by_role("link", name="Give the opinion of").click()
+    expect(iopc.get_by_label("Your authority's opinion")).to_be_visible()
     assert_accessible(iopc)
     iopc.get_by_label("Your authority's opinion").fill(DISSENT)
     iopc.get_by_role("button", name="Save the opinion").click()
@@ -140,6 +134,7 @@ def test_a_report_is_built_signed_off_published_under_embargo_and_released(
         (team, authority("HMICFRS").name),
     ):
         page.goto(f"{base}{sign_off_url}")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Sign off the report")
         assert_accessible(page)
         page.get_by_role("button", name=f"Sign off for {name}").click()
         saved(page, "has signed off the report")
@@ -153,6 +148,7 @@ def test_a_report_is_built_signed_off_published_under_embargo_and_released(
     team.get_by_label("Year").fill(str(embargo_day.year))
     team.get_by_label("Time of publication (London time)").fill("9:30am")
     team.get_by_role("button", name="Continue").click()
+    expect(team.get_by_role("heading", level=1)).to_have_text("Confirm the publication")
     assert_accessible(team)
     team.get_by_role("button", name="Schedule the publication").click()
     saved(team, "The report will be published at 9:30am on")

@@ -22,14 +22,6 @@ from tests.inquiries.scenario import send_to_five
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def test_staff_search_filter_and_see_a_highlighted_snippet(transactional_db, live_server, browser: Browser):
     ensure_public_record()
     base = live_server.url

@@ -30,14 +30,6 @@ PUBLIC_PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/casework/test_browser.py: keep Django's async guard lifted for the whole module.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def _narrow_page(browser: Browser, base: str, client=None):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     if client is not None:

@@ -23,15 +23,6 @@ from tests.portal.support import acknowledgement_letter
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As in tests/accounts/test_browser.py: Django's async guard must stay lifted for the whole
-    # module, the transactional flush after each test included.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def hestia_features() -> list[str]:
     with (settings.PUBLIC_RECORD_DIR / "super_complaints.json").open(encoding="utf-8") as handle:
         record = json.load(handle)

@@ -41,15 +41,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _database_calls_beside_playwright_until_flushed():
-    # As tests/accounts/test_browser.py: the transactional flush after a test can run once the
-    # per-test lift of Django's async guard is undone; keep it lifted for the module.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def register(transactional_db):
     ensure_public_record()
