@@ -7,6 +7,7 @@ rendition. Views read through selectors and write through ``reports.services`` a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -214,19 +215,32 @@ def passage(request: HttpRequest, reference: str, pk: int | None = None) -> Http
     )
 
 
+def _confirmed(request: HttpRequest, remove: Callable[[int], object], done: str) -> bool:
+    """Carry out a removal its page confirmed: ``remove`` is called with the version the page
+    showed, and its refusal or ``done`` becomes the message. False when the confirmation came
+    without a valid version (nothing is done)."""
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return False
+    try:
+        remove(form.cleaned_data["version"])
+    except ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return True
+
+
 def _delete(
     request: HttpRequest, complaint: SuperComplaint, report: Report, item: ReportPassage
 ) -> HttpResponse:
-    form = ConfirmForm(request.POST)
-    if form.is_valid():
-        try:
-            services.delete_passage(item, expected_version=form.cleaned_data["version"])
-        except ReportError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The passage has been deleted."))
-    else:
-        messages.error(request, str(form.out_of_date_message))
+    deleted = _confirmed(
+        request,
+        lambda version: services.delete_passage(item, expected_version=version),
+        _("The passage has been deleted."),
+    )
+    if not deleted:
+        messages.error(request, str(ConfirmForm.out_of_date_message))
     return _builder(complaint, f"section-{item.section}")
 
 
@@ -320,14 +334,12 @@ def action(request: HttpRequest, reference: str, pk: int | None = None) -> HttpR
     if request.method == "POST":
         form = ActionForm(request.POST, authorities=authorities)
         if item is not None and request.POST.get("action") == "delete":
-            confirm = ConfirmForm(request.POST)
-            if confirm.is_valid():
-                try:
-                    services.delete_action(item, expected_version=confirm.cleaned_data["version"])
-                except ReportError as error:
-                    messages.error(request, str(error))
-                else:
-                    messages.success(request, _("The action has been deleted."))
+            existing = item
+            _confirmed(
+                request,
+                lambda version: services.delete_action(existing, expected_version=version),
+                _("The action has been deleted."),
+            )
             return _builder(complaint, "actions")
         if form.is_valid():
             data = form.cleaned_data
@@ -492,14 +504,11 @@ def opinion(request: HttpRequest, reference: str) -> HttpResponse:
     form = OpinionForm(initial={"version": report.version, "text": item.text if item else ""})
     if request.method == "POST":
         if item is not None and request.POST.get("action") == "withdraw":
-            confirm = ConfirmForm(request.POST)
-            if confirm.is_valid():
-                try:
-                    services.withdraw_opinion(item, expected_version=confirm.cleaned_data["version"])
-                except ReportError as error:
-                    messages.error(request, str(error))
-                else:
-                    messages.success(request, _("Your authority's opinion has been withdrawn."))
+            _confirmed(
+                request,
+                lambda version: services.withdraw_opinion(item, expected_version=version),
+                _("Your authority's opinion has been withdrawn."),
+            )
             return _builder(complaint, "opinions")
         form = OpinionForm(request.POST)
         if form.is_valid():

@@ -231,3 +231,32 @@ def test_nothing_can_change_once_the_report_is_published(client_for, complaint, 
         assert team.post(address, data).status_code == 403, address
     passage.refresh_from_db()
     assert passage.text == "We read files."
+
+
+def test_a_passage_an_action_and_an_opinion_are_removed_on_confirmation(client_for, complaint, report):
+    from organisations.models import Organisation, OrganisationKind
+
+    current, passage, _recommendation = report
+    college = Organisation.objects.get(kind=OrganisationKind.AUTHORITY, short_name="College")
+    action = services.add_action(current, authority=college, text="Update the guidance.")
+    team, iopc = client_for("team"), client_for("iopc")
+    iopc.post(
+        url(complaint, "opinion/"), {"version": str(Report.objects.get(pk=current.pk).version), "text": "No."}
+    )
+
+    # Without the version the page showed, nothing is removed and the page says why.
+    refused = team.post(url(complaint, f"passages/{passage.pk}/"), {"action": "delete"}, follow=True)
+    assert "This page is out of date" in text(refused)
+    assert current.passages.filter(pk=passage.pk).exists()
+
+    def version() -> str:
+        return str(Report.objects.get(pk=current.pk).version)
+
+    for client, tail, message in (
+        (team, f"passages/{passage.pk}/", "The passage has been deleted."),
+        (team, f"actions/{action.pk}/", "The action has been deleted."),
+        (iopc, "opinion/", "Your authority's opinion has been withdrawn."),
+    ):
+        post = {"action": "withdraw" if tail == "opinion/" else "delete", "version": version()}
+        assert message in text(client.post(url(complaint, tail), post, follow=True))
+    assert not current.passages.exists() and not current.actions.exists() and not current.opinions.exists()
