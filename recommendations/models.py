@@ -315,8 +315,10 @@ class ResponseAction(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField(default=1)
     description = models.TextField()
-    owner_role = models.CharField(max_length=200)
-    target_date = models.DateField()
+    owner_role = models.CharField(max_length=200, blank=True)
+    # Empty only in a draft: a drafter may save an action before its date is agreed. Sending the
+    # response for sign-off requires every action's owner and date (``recommendations.responding``).
+    target_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -347,7 +349,9 @@ class EscalationLadder(models.Model):
     """A report's reminders before and escalation after its response deadlines. A report without
     one uses ``DEFAULT_LADDER``. Days are calendar days, counted from the due day."""
 
-    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE, related_name="escalation_ladder")
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, related_name="escalation_ladder"
+    )
     # Days before the due day on which a reminder goes, e.g. [14, 3].
     reminder_days_before = models.JSONField(default=list)
     chaser_days_after = models.PositiveSmallIntegerField(default=1)
