@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -42,7 +42,14 @@ from portal.forms.responses import (
     SignOffForm,
 )
 from recommendations import responding
-from recommendations.models import ActionUpdate, Obligation, Response, ResponseAction, ResponseState
+from recommendations.models import (
+    ActionUpdate,
+    Obligation,
+    ObligationQuerySet,
+    Response,
+    ResponseAction,
+    ResponseState,
+)
 
 # --- Where each obligation stands ----------------------------------------------------------------
 
@@ -112,9 +119,9 @@ class Row:
 
 
 def _obligations(user: Any) -> Any:
+    visible = cast(ObligationQuerySet, rules.obligations_visible_to(user))
     return (
-        rules.obligations_visible_to(user)
-        .select_related("recommendation__report__complaint", "organisation")
+        visible.select_related("recommendation__report__complaint", "organisation")
         .with_due()
         .prefetch_related(Prefetch("responses", queryset=Response.objects.all(), to_attr="own_responses"))
     )
@@ -321,10 +328,10 @@ def obligation(request: HttpRequest, pk: int) -> HttpResponse:
     intent = request.POST.get("intent", "")
     if intent == INTENT_ADD_ACTION:
         # Without JavaScript: the page comes back with what was typed and one more empty row.
-        data = request.POST.copy()
-        current = ResponseForm(request.POST).row_count
-        data["rows"] = str(min(current + 1, MAX_ACTION_ROWS))
-        return _render(request, found, form=ResponseForm(data))
+        grown = request.POST.copy()
+        shown = ResponseForm(request.POST).row_count
+        grown["rows"] = str(min(shown + 1, MAX_ACTION_ROWS))
+        return _render(request, found, form=ResponseForm(grown))
     form = ResponseForm(request.POST)
     if not form.is_valid():
         return _render(request, found, form=form)
