@@ -30,7 +30,7 @@ from deadlines.selectors import explanation_in_active_language
 from evidence import checks
 from evidence.downloads import document_download
 from evidence.models import Document
-from evidence.services import store_document
+from evidence.services import delete_document, store_document
 from portal.forms.responses import (
     INTENT_ADD_ACTION,
     INTENT_SIGN_OFF,
@@ -435,12 +435,16 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         chosen = set(form.cleaned_data.get("also") or [])
         targets = [response, *(r for r in others if str(r.pk) in chosen)]
+        document: Document | None = None
         try:
             document = store_document(form.cleaned_data["file"], user=request.user)
             responding.attach_action_plan(targets, document=document, user=request.user)
         except checks.UploadRejected as rejected:
             form.add_error("file", str(rejected))
         except responding.ResponseError as error:
+            # Nothing is kept for a refused attachment.
+            if document is not None:
+                delete_document(document)
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -465,6 +469,7 @@ def progress(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     form = ProgressForm(request.POST, request.FILES, action=action)
     if form.is_valid():
         upload = form.cleaned_data.get("file")
+        documents: list[Document] = []
         try:
             documents = [store_document(upload, user=request.user)] if upload else []
             responding.post_progress_update(
@@ -477,6 +482,8 @@ def progress(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
         except checks.UploadRejected as rejected:
             form.add_error("file", str(rejected))
         except responding.ResponseError as error:
+            for stored in documents:
+                delete_document(stored)
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your progress update has been posted."))
