@@ -504,3 +504,30 @@ def test_marking_an_action_complete_sets_its_london_day_once(case):
         "completed_on": "2026-09-02",
         "documents": ["action-plan.pdf"],
     }
+
+
+def test_every_message_renders_with_the_context_it_was_written_with(case):
+    from django.template.loader import render_to_string
+
+    response = awaiting_sign_off(case.kent, case.drafter)
+    return_to_drafter(response, user=case.signatory, note="Name the owner.")
+    request_sign_off(response, user=case.drafter, expected_version=3)
+    submit_response(response, user=case.signatory, at=london(2026, 6, 1, 10))
+    messages = list(Message.objects.filter(dedupe_key__startswith=f"response:{response.pk}:").order_by("pk"))
+    assert [m.dedupe_key.split(":", 2)[2] for m in messages] == [
+        "sign_off_requested:v2",
+        "returned:v3",
+        "sign_off_requested:v4",
+        "submitted:organisation",
+        "submitted:team",
+    ]
+    bodies = {m.dedupe_key.split(":", 2)[2]: render_to_string(m.template, m.context) for m in messages}
+    assert "Name the owner." in bodies["returned:v3"]
+    assert (
+        f"https://super-complaints.test/portal/recommendations/{case.kent.pk}/"
+        in bodies["sign_off_requested:v4"]
+    )
+    assert "signed off and submitted on Monday 1 June 2026" in " ".join(
+        bodies["submitted:organisation"].split()
+    )
+    assert "Still missing: the police response to missing children" in bodies["submitted:team"]
