@@ -474,3 +474,35 @@ def may_review_call_responses(user: Any) -> bool:
     """Only the authorities' staff read responses to calls for evidence: they can hold survivors'
     accounts. A body or force user never sees them (the pages are a 404 to them)."""
     return is_dma_staff(user)
+
+
+# --- Responses to published recommendations (the addressee portal) -------------------------------
+# An addressee's drafters (responders) and signatories answer its obligations; only a signatory
+# signs a response off and submits it. Another organisation's obligation or response is a 404.
+
+
+def response_organisations_of(user: Any) -> list[Organisation]:
+    """The organisations for which the user drafts or signs off responses to recommendations."""
+    return organisations_of(user, ADDRESSEE_ROLES)
+
+
+def obligations_visible_to(user: Any) -> models.QuerySet[Any]:
+    """The obligations a user answers for: their organisations' own, and only those of published
+    reports (a draft report's recommendations reach an addressee through the accuracy check)."""
+    from recommendations.models import Obligation
+
+    organisations = [o.pk for o in response_organisations_of(user)]
+    if not organisations:
+        return Obligation.objects.none()
+    return Obligation.objects.published().filter(organisation__in=organisations)
+
+
+def may_draft_response(user: Any, obligation: Any) -> bool:
+    """A responder or signatory of the obligation's organisation drafts its response."""
+    return has_role(user, obligation.organisation_id, ADDRESSEE_ROLES)
+
+
+def may_sign_off_response(user: Any, response: Any) -> bool:
+    """Only a signatory of the organisation (its chief officer or their delegate) signs off a
+    response and submits it; the service asks the database again, since this is the legal act."""
+    return has_role(user, response.obligation.organisation_id, Role.SIGNATORY)

@@ -232,7 +232,7 @@ def response_data(response: Response, obligation: Obligation) -> dict[str, Any]:
             {
                 "description": action.description,
                 "owner_role": action.owner_role,
-                "target_date": action.target_date.isoformat(),
+                "target_date": action.target_date.isoformat() if action.target_date else None,
                 "completed_on": action.completed_on.isoformat() if action.completed_on else None,
             }
             for action in response.actions.all()

@@ -4,7 +4,7 @@ designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from portal.views import accuracy, complaints, designations, drafts, requests, search
+from portal.views import accuracy, complaints, designations, drafts, requests, responses, search
 
 app_name = "portal"
 
@@ -63,6 +63,22 @@ urlpatterns = [
         "accuracy-checks/<int:pk>/recommendations/<int:recommendation_pk>/comment/",
         accuracy.comment,
         name="accuracy_comment",
+    ),
+    # Responses to published recommendations (an addressee's own obligations)
+    path("recommendations/", responses.obligation_list, name="responses"),
+    path("recommendations/<int:pk>/", responses.obligation, name="response"),
+    path("recommendations/<int:pk>/sign-off/", responses.submit, name="response_submit"),
+    path("recommendations/<int:pk>/return/", responses.return_response, name="response_return"),
+    path("recommendations/<int:pk>/action-plan/", responses.action_plan, name="response_action_plan"),
+    path(
+        "recommendations/<int:pk>/actions/<int:action_pk>/progress/",
+        responses.progress,
+        name="response_progress",
+    ),
+    path(
+        "recommendations/<int:pk>/documents/<int:document_pk>/",
+        responses.document,
+        name="response_document",
     ),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),

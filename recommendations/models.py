@@ -315,8 +315,10 @@ class ResponseAction(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveSmallIntegerField(default=1)
     description = models.TextField()
-    owner_role = models.CharField(max_length=200)
-    target_date = models.DateField()
+    owner_role = models.CharField(max_length=200, blank=True)
+    # Empty only in a draft: a drafter may save an action before its date is agreed. Sending the
+    # response for sign-off requires every action's owner and date (``recommendations.responding``).
+    target_date = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
 
     class Meta:

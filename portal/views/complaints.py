@@ -19,6 +19,7 @@ from access.rules import (
     may_record_designation,
     may_view_complaint,
     may_withdraw,
+    response_organisations_of,
 )
 from accuracy.selectors import open_checks_for
 from audit.services import record_access
@@ -40,6 +41,7 @@ from evidence.downloads import document_download
 from inquiries.selectors import requests_for_forces
 from portal.forms.complaints import WithdrawForm
 from portal.views.common import bodies_of, body_complaints, complaint_view, posted
+from portal.views.responses import rows_for
 from reports.selectors import published_reports
 
 
@@ -52,7 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
     forces = forces_of(request.user)
     # An organisation a draft report's recommendations are addressed to sees the checks open to it.
     accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
-    if not bodies and not designations and not forces and not accuracy_checks:
+    # An addressee's drafters and signatories: the recommendations still to answer come first.
+    answering = response_organisations_of(request.user)
+    if not bodies and not designations and not forces and not accuracy_checks and not answering:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -67,8 +71,11 @@ def home(request: HttpRequest) -> HttpResponse:
             # A force's work: the requests it has yet to answer, the soonest due first.
             "open_requests": list(requests_for_forces(forces).filter(answered_at__isnull=True)),
             "accuracy_checks": accuracy_checks,
+            "answering": answering,
+            "to_answer": rows_for(request.user, open_only=True) if answering else [],
+            "show_organisation": len(answering) > 1,
             # The checks are a section under another heading, or the page's own subject.
-            "accuracy_as_section": bool(bodies or designations or forces),
+            "accuracy_as_section": bool(bodies or designations or forces or answering),
         },
     )
 

@@ -174,7 +174,7 @@ def test_a_response_withdrawn_from_publication_leaves_the_pages(
 ):
     url = page(case.complaint, "recommendations/")
     assert "Accepted, on time" in client.get(url).content.decode()
-    response = Response.objects.get(reasons="We accept it in full.")
+    response = Response.objects.get(explanation="We accept it in full.")
 
     with django_capture_on_commit_callbacks(execute=True):
         response.state = ResponseState.DRAFT

@@ -26,14 +26,22 @@ def test_a_password_alone_is_not_enough(hestia_user):
     assert response["Location"] == "/account/sign-in/?next=/portal/drafts/1/"
 
 
-def test_someone_with_no_body_no_force_and_no_designations_role_is_told_there_is_nothing_here(
-    public_record,
-):
-    responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
-    response = responder.get("/portal/")
+def test_someone_with_no_role_anywhere_is_told_there_is_nothing_here(public_record):
+    nobody = client_for(person("nobody@example.org"))
+    response = nobody.get("/portal/")
     assertContains(
         response, '<h1 class="govuk-heading-l">There is nothing here for your account</h1>', html=True
     )
+    assertNotContains(response, "Start a new super-complaint")
+    assert nobody.get("/portal/new/").status_code == 404
+
+
+def test_a_national_bodys_responder_gets_the_recommendations_to_answer_not_nothing_here(public_record):
+    # Issue 11: an addressee's responder answers its recommendations here (tests/portal/test_responses.py).
+    responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
+    response = responder.get("/portal/")
+    assertContains(response, '<h1 class="govuk-heading-l">Recommendations to answer</h1>', html=True)
+    assertNotContains(response, "There is nothing here for your account")
     assertNotContains(response, "Start a new super-complaint")
     assert responder.get("/portal/new/").status_code == 404
 

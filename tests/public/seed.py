@@ -11,18 +11,26 @@ result.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from accounts.models import Role, User
 from complaints import services as complaints
 from complaints.models import ProgressReport, SuperComplaint
 from organisations.models import Designation, Organisation
-from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
+from recommendations.models import Obligation, Response, ResponseStatus
+from recommendations.responding import (
+    NEEDS_ACTIONS,
+    ActionDraft,
+    request_sign_off,
+    save_response,
+    submit_response,
+)
 from recommendations.services import (
     add_recommendation,
     expand_addressees,
-    record_response_submitted,
     set_obligation_due,
 )
 from reports.publication import publish_report
@@ -112,27 +120,48 @@ def give_deadline(obligation: Obligation, due: datetime.date) -> Obligation:
     return set_obligation_due(obligation, due=due, explanation="56 days after publication")
 
 
+def _responders(organisation: Organisation) -> tuple[User, User]:
+    """A drafter and a signatory of ``organisation`` (made once)."""
+    from tests.portal.support import person
+
+    users = []
+    for role in (Role.RESPONDER, Role.SIGNATORY):
+        email = f"{role}@{organisation.slug}.example"
+        user = User.objects.filter(email=email).first() or person(email, organisation, role)
+        users.append(user)
+    return users[0], users[1]
+
+
 def publish_response(
     obligation: Obligation,
     *,
     status: str,
     submitted: datetime.datetime,
-    published: datetime.datetime | None = None,
     reasons: str = "",
     explanation: str = "",
+    actions: Sequence[ActionDraft] | None = None,
 ) -> Response:
-    """A published response, submitted at ``submitted``: the obligation's deadline met then."""
-    # TODO(lead): switch to recommendations.responding once it lands.
-    record_response_submitted(obligation, at=submitted)
-    return Response.objects.create(
-        obligation=obligation,
-        state=ResponseState.PUBLISHED,
+    """A response drafted, signed off and submitted at ``submitted`` through the services an
+    organisation's people use: published on submission, its deadline met then. An accepting
+    response without ``actions`` gets one action (accepting commits the organisation to one)."""
+    drafter, signatory = _responders(obligation.organisation)
+    if actions is None:
+        actions = (
+            [ActionDraft("Carry out the recommendation.", "Chief constable", datetime.date(2027, 3, 31))]
+            if status in NEEDS_ACTIONS
+            else []
+        )
+    response = save_response(
+        obligation,
+        user=drafter,
         status=status,
+        explanation=explanation or "Our answer to the recommendation.",
         reasons=reasons,
-        explanation=explanation,
-        submitted_at=submitted,
-        published_at=published or submitted,
+        actions=actions,
+        expected_version=None,
     )
+    response = request_sign_off(response, user=drafter, expected_version=response.version)
+    return submit_response(response, user=signatory, at=submitted)
 
 
 @dataclass
@@ -194,13 +223,13 @@ def published_case(
         home_office,
         status=ResponseStatus.ACCEPTED,
         submitted=london(2026, 6, 1, 23, 30),  # the last hour of the deadline day, London time
-        reasons="We accept it in full.",
+        explanation="We accept it in full.",
     )
     publish_response(
         npcc,
         status=ResponseStatus.PARTIALLY_ACCEPTED,
         submitted=london(2026, 6, 2, 0, 30),  # half an hour late
-        reasons="Partly, for cost reasons.",
+        explanation="Partly, for cost reasons.",
     )
     return Case(SuperComplaint.objects.get(pk=complaint.pk), report, [first, second])
 
@@ -321,20 +350,27 @@ def seed_unpublished() -> Seeded:
     obligation, other = Obligation.objects.filter(
         recommendation__reference__startswith="SC-2019-002-R"
     ).order_by("recommendation__position", "pk")[:2]
-    Response.objects.create(
-        obligation=obligation,
-        state=ResponseState.DRAFT,
+    drafter, _signatory = _responders(obligation.organisation)
+    save_response(
+        obligation,
+        user=drafter,
         status=ResponseStatus.NOT_ACCEPTED,
-        reasons=f"{MARK}-draft-response",
         explanation=f"{MARK}-draft-action-plan",
+        reasons=f"{MARK}-draft-response",
+        actions=[],
+        expected_version=None,
     )
-    # TODO(lead): reach these two states through recommendations.responding once it lands.
-    Response.objects.create(
-        obligation=other,
-        state=ResponseState.AWAITING_SIGN_OFF,
-        status=ResponseStatus.ACCEPTED,
+    drafter, _signatory = _responders(other.organisation)
+    awaiting = save_response(
+        other,
+        user=drafter,
+        status=ResponseStatus.NOT_ACCEPTED,
         explanation=f"{MARK}-awaiting-sign-off-response",
+        reasons=f"{MARK}-awaiting-sign-off-reasons",
+        actions=[],
+        expected_version=None,
     )
+    request_sign_off(awaiting, user=drafter, expected_version=awaiting.version)
     Organisation.objects.filter(slug="hestia").update(notes=f"{MARK}-organisation-notes")
     Designation.objects.filter(body__slug="hestia").update(notes=f"{MARK}-designation-notes")
     return Seeded(

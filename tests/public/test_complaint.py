@@ -243,7 +243,7 @@ def test_responses_say_whether_they_came_on_time(client, today):
         ],
     ]
     # No date of its own: 56 calendar days after publication on 1 May 2026 (SPEC rule 10).
-    assert second.texts()[1] == ["Kent Police", "26 June 2026", "No response yet, overdue"]
+    assert second.texts()[1] == ["Kent Police", "26 June 2026", "No response yet, deadline passed"]
 
     set_obligation_due(kent, due=datetime.date(2026, 7, 15))
     html = main(get(client, f"/super-complaints/{case.complaint.reference}/"))
@@ -257,7 +257,7 @@ def test_responses_say_whether_they_came_on_time(client, today):
     assert tables(section(html, "Recommendations and responses"))[1].texts()[1] == [
         "Kent Police",
         "14 July 2026",
-        "No response yet, overdue",
+        "No response yet, deadline passed",
     ]
 
 

@@ -128,9 +128,9 @@ def test_a_large_matrix_runs_the_same_queries_as_a_small_one(client, django_asse
 
 # The complaint (with its decision), its complainants, features and forces; the report, its actions
 # and opinions; the complaint's running deadlines; then the recommendations, their obligations, the
-# published responses with their withheld passages and actions (each obligation's deadline day
-# comes with it, in a subquery).
-MATRIX_QUERIES = 13
+# published responses with their withheld passages, actions and the actions' updates (each
+# obligation's deadline day comes with it, in a subquery).
+MATRIX_QUERIES = 14
 
 
 def test_the_heading_counts_the_responses_the_table_shows(client):

@@ -208,17 +208,18 @@ def test_list_pages_run_a_fixed_number_of_queries(client, django_assert_num_quer
         # the force and its lpb, designations; complaints (3); addressed (2: obligations with their
         # deadline days, responses); named in the record (2)
         "/organisations/kent-police/": 9,
-        # the body, designations; obligations (with their deadline days), responses; named in the
-        # record (2)
-        "/organisations/home-office/": 6,
+        # the body, designations; obligations (with their deadline days), responses with their
+        # withheld passages, actions and the actions' updates; named in the record (2)
+        "/organisations/home-office/": 9,
     }
     cache_content_types()
+    published_case()
     for url, count in pages.items():
         with django_assert_num_queries(count):
             get(client, url)
 
     _new_designated_bodies(5)
-    published_case()
+    published_case("Police response to repeat missing episodes", body="Hestia")
     for n in range(3):
         decided(f"Hestia complaint {n}", body="Hestia", forces=["Kent Police"])
     for url, count in pages.items():
