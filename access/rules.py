@@ -474,3 +474,30 @@ def may_review_call_responses(user: Any) -> bool:
     """Only the authorities' staff read responses to calls for evidence: they can hold survivors'
     accounts. A body or force user never sees them (the pages are a 404 to them)."""
     return is_dma_staff(user)
+
+
+# --- An organisation's own users -----------------------------------------------------------------
+
+# The organisations whose users answer recommendations (forces, local policing bodies, national
+# bodies such as the Home Office, and the authorities as addressees): their administrators invite
+# colleagues to draft and sign off responses.
+USER_MANAGED_KINDS = frozenset(
+    {
+        OrganisationKind.FORCE,
+        OrganisationKind.LOCAL_POLICING_BODY,
+        OrganisationKind.NATIONAL_BODY,
+        OrganisationKind.AUTHORITY,
+    }
+)
+
+
+def may_manage_users(user: Any, organisation: Organisation) -> bool:
+    """An organisation administrator invites colleagues to their own organisation, revokes those
+    invitations and removes its members' roles; for any other organisation the pages are a 404."""
+    return organisation.kind in USER_MANAGED_KINDS and has_role(user, organisation, Role.ORGANISATION_ADMIN)
+
+
+def organisations_managed_by(user: Any) -> list[Organisation]:
+    """The organisations whose users this user administers, by name."""
+    found = [o for o in organisations_of(user, Role.ORGANISATION_ADMIN) if o.kind in USER_MANAGED_KINDS]
+    return sorted(found, key=lambda o: o.name)

@@ -19,6 +19,7 @@ from access.rules import (
     may_record_designation,
     may_view_complaint,
     may_withdraw,
+    organisations_managed_by,
 )
 from accuracy.selectors import open_checks_for
 from audit.services import record_access
@@ -52,7 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
     forces = forces_of(request.user)
     # An organisation a draft report's recommendations are addressed to sees the checks open to it.
     accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
-    if not bodies and not designations and not forces and not accuracy_checks:
+    # An organisation administrator manages its users, whatever else they do.
+    administered = organisations_managed_by(request.user)
+    if not bodies and not designations and not forces and not accuracy_checks and not administered:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -69,6 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "accuracy_checks": accuracy_checks,
             # The checks are a section under another heading, or the page's own subject.
             "accuracy_as_section": bool(bodies or designations or forces),
+            "administered": administered,
+            "users_as_section": bool(bodies or designations or forces or accuracy_checks),
         },
     )
 
