@@ -38,7 +38,7 @@ from accounts.models import (
 from accounts.services import _record_event, add_membership
 from common.site import absolute_url
 from deadlines.calendar import long_date
-from deadlines.rules import to_london_date
+from deadlines.rules import LONDON
 from organisations.models import Organisation
 
 EMAIL_TEMPLATE = "accounts/email/invitation.txt"
@@ -184,6 +184,16 @@ def invite_colleague(
     return NewInvitation(invitation=invitation, token=token)
 
 
+def _moment_text(moment: datetime.datetime) -> str:
+    """A moment as GOV.UK writes it, in London time: "9:30am on Monday 8 March 2027"."""
+    local = timezone.localtime(moment, LONDON)
+    hour = local.hour % 12 or 12
+    return _("%(time)s on %(day)s") % {
+        "time": f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}",
+        "day": long_date(local.date()),
+    }
+
+
 def _send_invitation(invitation: Invitation, token: str) -> None:
     from outbox.services import enqueue_message
 
@@ -197,7 +207,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
             "role": str(Role(invitation.role).label),
             "invited_by": (inviter.full_name or inviter.email) if inviter else "",
             "url": absolute_url(invitation_path(token)),
-            "expires_on": long_date(to_london_date(invitation.expires_at)),
+            "expires": _moment_text(invitation.expires_at),
         },
         dedupe_key=f"invitation:{invitation.pk}",
         about=invitation,
@@ -321,9 +331,11 @@ def confirm_invited_account(
             Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
         )
         _check_open(invitation, moment)
-        device = TOTPDevice.objects.select_for_update().select_related("user").get(pk=device.pk)
-        if device.user_id != invitation.account_id or device.confirmed:
+        found = TOTPDevice.objects.select_for_update().select_related("user").filter(pk=device.pk).first()
+        # The key shown was replaced (the person started again) or belongs to another account.
+        if found is None or found.user_id != invitation.account_id or found.confirmed:
             raise InvitationError(_("Start again from the link in your invitation email."))
+        device = found
         # verify_token records a wrong code on the device; it must commit, so no raise in here.
         right = device.verify_token(code)
         if right:
