@@ -336,7 +336,9 @@ def may_record_designation(user: Any) -> bool:
 
 def forces_of(user: Any) -> list[Organisation]:
     """The police forces the user acts for (a force user is a member of a FORCE organisation)."""
-    return [org for org in organisations_of(user) if org.kind == OrganisationKind.FORCE]
+    # Administering a force's users is not doing its work: that role alone opens none of it.
+    working = frozenset(Role) - {Role.ORGANISATION_ADMIN}
+    return [org for org in organisations_of(user, working) if org.kind == OrganisationKind.FORCE]
 
 
 def may_send_information_request(user: Any, complaint: Any) -> bool:
