@@ -33,7 +33,6 @@ class InviteForm(GovukForm):
     role = forms.ChoiceField(
         label=gettext_lazy("Role"),
         choices=ROLE_CHOICES,
-        widget=forms.RadioSelect,
         error_messages={
             "required": gettext_lazy("Select a role for your colleague"),
             "invalid_choice": gettext_lazy("Select a role for your colleague"),
