@@ -118,3 +118,44 @@ def test_an_administrator_invites_and_the_colleague_sets_up_their_account(
     expect(page.locator("#members").locator("xpath=following-sibling::table[1]")).to_contain_text(
         "Sam Taylor"
     )
+
+
+def test_the_administrators_pages_fit_a_320_pixel_screen(transactional_db, live_server, browser):
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.invitations import invite_colleague
+    from tests.accounts.support import force_verified_login
+
+    kent = make_org(OrganisationKind.FORCE, "Kent Police")
+    admin = services.create_account(email="admin@kent.example", full_name="Alex Admin", password=PASSWORD)
+    device = services.add_totp_device(user=admin, name="Phone")
+    services.add_membership(user=admin, organisation=kent, role=Role.ORGANISATION_ADMIN)
+    sam = services.create_account(
+        email="samantha.longname-example@kent-police.example", full_name="Sam Taylor"
+    )
+    responder = services.add_membership(user=sam, organisation=kent, role=Role.RESPONDER)
+    invitation = invite_colleague(
+        organisation=kent,
+        email="a.very.long.address.for.a.colleague@kent-police.example",
+        role=Role.SIGNATORY,
+        invited_by=admin,
+    ).invitation
+    client = Client()
+    force_verified_login(client, admin, device)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": session.key, "value": session.value, "url": live_server.url}])
+    page = context.new_page()
+    for path in (
+        "/portal/",
+        f"/portal/users/{kent.slug}/",
+        f"/portal/users/{kent.slug}/invite/",
+        f"/portal/users/{kent.slug}/invitations/{invitation.pk}/withdraw/",
+        f"/portal/users/{kent.slug}/members/{responder.pk}/remove/",
+        f"/cy/portal/users/{kent.slug}/",
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        _fits(page)
+        assert_accessible(page)
