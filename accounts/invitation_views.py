@@ -99,8 +99,10 @@ class InvitationView(View):
         if mode == "accept":
             try:
                 accept_invitation(invitation, user=request.user)  # type: ignore[arg-type]
-            except InvitationError:
-                return _refused(request, find_invitation(token))
+            except InvitationError as error:
+                if refusal(find_invitation(token)):
+                    return _refused(request, find_invitation(token))
+                return self._render(request, invitation, token, error=str(error))
             messages.success(
                 request,
                 _("You have accepted the invitation. Your role at %(organisation)s: %(role)s.")
@@ -132,10 +134,11 @@ class InvitationView(View):
         return redirect("accounts:invitation_authenticator", token=token)
 
     def _render(
-        self, request: HttpRequest, invitation: Invitation, token: str, form: Any = None
+        self, request: HttpRequest, invitation: Invitation, token: str, form: Any = None, error: str = ""
     ) -> HttpResponse:
         mode = _mode(request, invitation)
         context = {
+            "page_error": error,
             "invitation": invitation,
             "mode": mode,
             "form": form or forms.InvitedAccountForm(email=invitation.email),

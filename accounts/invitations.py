@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -195,9 +195,16 @@ def _moment_text(moment: datetime.datetime) -> str:
 
 
 def _send_invitation(invitation: Invitation, token: str) -> None:
+    inviter = invitation.invited_by
+    # In English, as the e-mails to addressees are, whatever language the administrator's pages
+    # are in; the link too (its page has the language switcher).
+    with translation.override(settings.LANGUAGE_CODE):
+        _enqueue_invitation(invitation, token, inviter)
+
+
+def _enqueue_invitation(invitation: Invitation, token: str, inviter: User | None) -> None:
     from outbox.services import enqueue_message
 
-    inviter = invitation.invited_by
     enqueue_message(
         to=[invitation.email],
         subject=_("You are invited to the police super-complaints service"),
