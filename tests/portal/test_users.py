@@ -218,3 +218,15 @@ def test_removing_a_role_and_the_last_administrator_refused(kent, kent_admin, ad
     assert gone["Location"] == "/portal/"
     assert not Membership.objects.filter(pk=own.pk).exists()
     assert admin_client.get(f"/portal/users/{kent.slug}/").status_code == 404
+
+
+def test_an_invitation_sent_from_the_welsh_pages_is_in_english_with_an_english_link(kent, admin_client):
+    response = admin_client.post(
+        f"/cy/portal/users/{kent.slug}/invite/", {"email": "sam@kent.example", "role": Role.RESPONDER}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/cy/portal/users/{kent.slug}/"
+    message = Message.objects.get(dedupe_key=f"invitation:{Invitation.objects.get().pk}")
+    assert message.language == "en-gb"
+    assert message.context["url"].startswith("https://super-complaints.test/account/invitation/")
+    assert message.context["role"] == "Responder for a recommendation addressee"
