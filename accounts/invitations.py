@@ -412,12 +412,7 @@ def remove_membership(membership: Membership, *, by: User) -> None:
     Side effects: the membership deleted; audit event ``membership.removed``.
     """
     with transaction.atomic():
-        found = (
-            Membership.objects.select_for_update()
-            .select_related("user", "organisation")
-            .filter(pk=membership.pk)
-            .first()
-        )
+        found = Membership.objects.select_related("user", "organisation").filter(pk=membership.pk).first()
         if found is None:
             return
         organisation = found.organisation
@@ -428,14 +423,22 @@ def remove_membership(membership: Membership, *, by: User) -> None:
         if found.role not in INVITABLE_ROLES:
             raise InvitationError(_("This role is given by the service’s administrators, not here."))
         if found.role == Role.ORGANISATION_ADMIN:
-            # Lock every administrator of the organisation, so two removing each other at once
-            # cannot both pass this check.
+            # Lock every administrator of the organisation, always in the same order, so two
+            # administrators removing each other at once cannot both pass this check (nor deadlock).
             admins = list(
-                Membership.objects.select_for_update()
-                .filter(organisation=organisation, role=Role.ORGANISATION_ADMIN, user__is_active=True)
-                .values_list("pk", flat=True)
+                Membership.objects.select_for_update(of=("self",))
+                .filter(organisation=organisation, role=Role.ORGANISATION_ADMIN)
+                .order_by("pk")
+                .values_list("pk", "user_id", "user__is_active")
             )
-            if admins == [found.pk]:
+            if found.pk not in {pk for pk, _, _ in admins}:
+                return  # removed meanwhile
+            if by.pk not in {user_id for _, user_id, _ in admins}:
+                # Their own administrator role was removed while they asked.
+                raise InvitationError(
+                    _("Only an administrator of the organisation can remove its members’ roles.")
+                )
+            if not any(active for pk, _, active in admins if pk != found.pk):
                 raise InvitationError(
                     _(
                         "You are the only administrator of %(organisation)s, so you cannot remove this "
@@ -443,6 +446,8 @@ def remove_membership(membership: Membership, *, by: User) -> None:
                     )
                     % {"organisation": organisation.name}
                 )
+        elif not Membership.objects.select_for_update().filter(pk=found.pk).exists():
+            return  # removed meanwhile
         _record_event(
             action="membership.removed",
             obj=found,
