@@ -230,3 +230,53 @@ def test_an_invitation_sent_from_the_welsh_pages_is_in_english_with_an_english_l
     assert message.language == "en-gb"
     assert message.context["url"].startswith("https://super-complaints.test/account/invitation/")
     assert message.context["role"] == "Responder for a recommendation addressee"
+
+
+def test_the_administrator_and_invitation_pages_are_valid_html(kent, kent_admin, admin_client):
+    from tests.helpers import html_problems
+
+    sam = member("sam@kent.example", kent, Role.RESPONDER, "Sam Taylor")
+    new = invite_colleague(
+        organisation=kent, email="jo@kent.example", role=Role.SIGNATORY, invited_by=kent_admin
+    )
+    own = Membership.objects.get(user=kent_admin)
+    users = f"/portal/users/{kent.slug}"
+    invitee = Client()
+    link = f"/account/invitation/{new.token}/"
+    pages = {
+        "home": admin_client.get("/portal/"),
+        "users": admin_client.get(f"{users}/"),
+        "invite, errors": admin_client.post(f"{users}/invite/", {"email": "x"}),
+        "withdraw": admin_client.get(f"{users}/invitations/{new.invitation.pk}/withdraw/"),
+        "remove": admin_client.get(f"{users}/members/{sam.memberships.get().pk}/remove/"),
+        "remove last admin, refused": admin_client.post(f"{users}/members/{own.pk}/remove/"),
+        "accept": invitee.get(link),
+        "accept, errors": invitee.post(link, {"full_name": "", "password1": "x", "password2": "y"}),
+        "accept, signed in as another": admin_client.get(link),
+    }
+    step_one = invitee.post(
+        link,
+        {
+            "full_name": "Jo",
+            "password1": "a long and unusual passphrase",
+            "password2": "a long and unusual passphrase",
+        },
+    )
+    assert step_one.status_code == 302
+    pages["authenticator"] = invitee.get(f"{link}authenticator/")
+    pages["authenticator, errors"] = invitee.post(f"{link}authenticator/", {"code": "12"})
+    errors = []
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        errors += [
+            f"{name}:{p.get('line')} [{p['ruleId']}] {p['message']}"
+            for p in html_problems(response.content.decode(), name=f"{name}.html")
+            if p["severity"] == 2
+        ]
+    refused = Client().get("/account/invitation/nothing/")
+    errors += [
+        p["message"]
+        for p in html_problems(refused.content.decode(), name="refused.html")
+        if p["severity"] == 2
+    ]
+    assert errors == [], "\n".join(errors)

@@ -53,7 +53,7 @@ def test_an_administrator_invites_and_the_colleague_sets_up_their_account(
     page.get_by_role("link", name="Your organisation’s users").click()
     expect(page.locator("#members")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Invite a colleague").click()
+    page.get_by_role("link", name="Invite a colleague").click()
     assert_accessible(page)
     # Bad input: no role chosen; the address typed is kept.
     page.get_by_label("Your colleague’s email address").fill("sam@kent.example")
