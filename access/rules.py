@@ -336,7 +336,9 @@ def may_record_designation(user: Any) -> bool:
 
 def forces_of(user: Any) -> list[Organisation]:
     """The police forces the user acts for (a force user is a member of a FORCE organisation)."""
-    return [org for org in organisations_of(user) if org.kind == OrganisationKind.FORCE]
+    # Administering a force's users is not doing its work: that role alone opens none of it.
+    working = frozenset(Role) - {Role.ORGANISATION_ADMIN}
+    return [org for org in organisations_of(user, working) if org.kind == OrganisationKind.FORCE]
 
 
 def may_send_information_request(user: Any, complaint: Any) -> bool:
@@ -506,3 +508,30 @@ def may_sign_off_response(user: Any, response: Any) -> bool:
     """Only a signatory of the organisation (its chief officer or their delegate) signs off a
     response and submits it; the service asks the database again, since this is the legal act."""
     return has_role(user, response.obligation.organisation_id, Role.SIGNATORY)
+
+
+# --- An organisation's own users -----------------------------------------------------------------
+
+# The organisations whose users answer recommendations (forces, local policing bodies, national
+# bodies such as the Home Office, and the authorities as addressees): their administrators invite
+# colleagues to draft and sign off responses.
+USER_MANAGED_KINDS = frozenset(
+    {
+        OrganisationKind.FORCE,
+        OrganisationKind.LOCAL_POLICING_BODY,
+        OrganisationKind.NATIONAL_BODY,
+        OrganisationKind.AUTHORITY,
+    }
+)
+
+
+def may_manage_users(user: Any, organisation: Organisation) -> bool:
+    """An organisation administrator invites colleagues to their own organisation, revokes those
+    invitations and removes its members' roles; for any other organisation the pages are a 404."""
+    return organisation.kind in USER_MANAGED_KINDS and has_role(user, organisation, Role.ORGANISATION_ADMIN)
+
+
+def organisations_managed_by(user: Any) -> list[Organisation]:
+    """The organisations whose users this user administers, by name."""
+    found = [o for o in organisations_of(user, Role.ORGANISATION_ADMIN) if o.kind in USER_MANAGED_KINDS]
+    return sorted(found, key=lambda o: o.name)

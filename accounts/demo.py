@@ -106,6 +106,21 @@ DEMO_ACCOUNTS: tuple[DemoSpec, ...] = (
         OrganisationKind.LOCAL_POLICING_BODY,
         local_policing_body_of="Avon and Somerset Constabulary",
     ),
+    # Each addressee organisation with a demo responder has an administrator, who invites colleagues.
+    DemoSpec(
+        "force-admin@demo.invalid",
+        "Avon and Somerset Constabulary user administrator",
+        Role.ORGANISATION_ADMIN,
+        OrganisationKind.FORCE,
+        "Avon and Somerset Constabulary",
+    ),
+    DemoSpec(
+        "pcc-admin@demo.invalid",
+        "Avon and Somerset PCC user administrator",
+        Role.ORGANISATION_ADMIN,
+        OrganisationKind.LOCAL_POLICING_BODY,
+        local_policing_body_of="Avon and Somerset Constabulary",
+    ),
     DemoSpec(
         "admin@demo.invalid",
         "Service administrator",

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -129,3 +130,55 @@ class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
             self.user.set_password(password)
             return self.user
         return services.set_password(user=self.user, password=password, reason="reset")
+
+
+class InvitedAccountForm(GovukForm):
+    """Accepting an invitation as someone new: their name and a password (Django's validators)."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={"required": _("Enter your full name")},
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    password1 = forms.CharField(
+        label=_("Create a password"),
+        help_text=_("Use at least 12 characters. Avoid common words and your email address."),
+        strip=False,
+        error_messages={"required": _("Enter a password")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Confirm your password"),
+        strip=False,
+        error_messages={"required": _("Confirm your password")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The passwords do not match"))
+        if password1:
+            # Checked against the name and address too, so neither can be the password.
+            candidate = User(email=self.email, full_name=cleaned.get("full_name") or "")
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SetUpCodeForm(SecurityCodeForm):
+    """The first code from a newly set-up authenticator app, which confirms it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Enter the 6-digit code from your authenticator app")
+        self.fields["code"].help_text = _("The app shows a new code every 30 seconds.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import invitation_views, views
 
 app_name = "accounts"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
+    path("invitation/<str:token>/", invitation_views.InvitationView.as_view(), name="invitation"),
+    path(
+        "invitation/<str:token>/authenticator/",
+        invitation_views.InvitationAuthenticatorView.as_view(),
+        name="invitation_authenticator",
+    ),
 ]

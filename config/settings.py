@@ -242,6 +242,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_paused"
 # A second factor's secret is shown only when the device is created (accounts/admin.py).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The name authenticator apps show beside the account (in the set-up link of a new app).
+OTP_TOTP_ISSUER = "Police super-complaints"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
@@ -399,6 +401,8 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_URL = "accounts:login"
 # Password-reset links work once and for one hour at most.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# An organisation administrator's invitation to a colleague works for this many days.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 LOGIN_REDIRECT_URL = "/"
 
 # The public record shipped with the product; corrected in the product, never at its source.

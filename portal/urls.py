@@ -4,7 +4,7 @@ designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from portal.views import accuracy, complaints, designations, drafts, requests, responses, search
+from portal.views import accuracy, complaints, designations, drafts, requests, responses, search, users
 
 app_name = "portal"
 
@@ -80,6 +80,12 @@ urlpatterns = [
         responses.document,
         name="response_document",
     ),
+    # An organisation administrator's users and invitations
+    path("users/", users.index, name="users_index"),
+    path("users/<slug:slug>/", users.users, name="users"),
+    path("users/<slug:slug>/invite/", users.invite, name="users_invite"),
+    path("users/<slug:slug>/invitations/<int:pk>/withdraw/", users.revoke, name="users_revoke"),
+    path("users/<slug:slug>/members/<int:pk>/remove/", users.remove, name="users_remove"),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),
     path("designations/<slug:slug>/", designations.body, name="designations_body"),

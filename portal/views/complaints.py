@@ -19,6 +19,7 @@ from access.rules import (
     may_record_designation,
     may_view_complaint,
     may_withdraw,
+    organisations_managed_by,
     response_organisations_of,
 )
 from accuracy.selectors import open_checks_for
@@ -56,7 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
     accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
     # An addressee's drafters and signatories: the recommendations still to answer come first.
     answering = response_organisations_of(request.user)
-    if not bodies and not designations and not forces and not accuracy_checks and not answering:
+    # An organisation administrator manages its users, whatever else they do.
+    administered = organisations_managed_by(request.user)
+    if not (bodies or designations or forces or accuracy_checks or answering or administered):
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -76,6 +79,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "show_organisation": len(answering) > 1,
             # The checks are a section under another heading, or the page's own subject.
             "accuracy_as_section": bool(bodies or designations or forces or answering),
+            "administered": administered,
+            "users_as_section": bool(bodies or designations or forces or accuracy_checks or answering),
         },
     )
 

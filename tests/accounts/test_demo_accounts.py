@@ -52,6 +52,16 @@ EXPECTED = {
         "Avon and Somerset Police and Crime Commissioner",
         "Responder for a recommendation addressee, Avon and Somerset Police and Crime Commissioner",
     ),
+    "force-admin@demo.invalid": (
+        "organisation_admin",
+        "Avon and Somerset Constabulary",
+        "Administers users for an organisation, Avon and Somerset Constabulary",
+    ),
+    "pcc-admin@demo.invalid": (
+        "organisation_admin",
+        "Avon and Somerset Police and Crime Commissioner",
+        "Administers users for an organisation, Avon and Somerset Police and Crime Commissioner",
+    ),
     "admin@demo.invalid": (
         "caseworker",
         "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
@@ -80,7 +90,7 @@ def run(*args: str) -> dict[str, tuple[str, str, str]]:
     out = StringIO()
     call_command("create_demo_accounts", "--allow-without-debug", *args, stdout=out)
     lines = [line for line in out.getvalue().splitlines() if "@demo.invalid" in line]
-    assert len(lines) == 10, out.getvalue()
+    assert len(lines) == 12, out.getvalue()
     parsed = {}
     for line in lines:
         match = LINE.match(line)
@@ -119,11 +129,11 @@ def test_running_again_changes_nothing(public_record):
     second = run()
 
     assert second == first
-    assert User.objects.count() == 10
-    assert TOTPDevice.objects.count() == 10
-    assert Membership.objects.count() == 10
-    assert AuditEvent.objects.filter(action="account.created").count() == 10
-    assert AuditEvent.objects.filter(action="account.created", actor_label="system").count() == 10
+    assert User.objects.count() == 12
+    assert TOTPDevice.objects.count() == 12
+    assert Membership.objects.count() == 12
+    assert AuditEvent.objects.filter(action="account.created").count() == 12
+    assert AuditEvent.objects.filter(action="account.created", actor_label="system").count() == 12
 
 
 def test_reset_gives_new_passwords_and_secrets(public_record):
@@ -136,7 +146,7 @@ def test_reset_gives_new_passwords_and_secrets(public_record):
         user = User.objects.get(email=email)
         assert user.check_password(second[email][0])
         assert not user.check_password(first[email][0])
-    assert TOTPDevice.objects.count() == 10
+    assert TOTPDevice.objects.count() == 12
 
 
 def test_a_password_changed_since_is_not_printed(public_record):
@@ -194,4 +204,4 @@ def test_refused_without_debug_unless_asked(public_record):
 def test_runs_with_debug(public_record):
     out = StringIO()
     call_command("create_demo_accounts", stdout=out)
-    assert out.getvalue().count("@demo.invalid") == 10
+    assert out.getvalue().count("@demo.invalid") == 12

@@ -15,17 +15,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Role
-from deadlines.rules import to_london_date
-from recommendations.models import AddresseeGroup, Obligation, Response, ResponseState
-from recommendations.services import add_recommendation, ensure_standard_groups, expand_addressees
+from recommendations.models import AddresseeGroup, Obligation
+from recommendations.services import add_recommendation, expand_addressees
 from reports.publication import publish_report
 from reports.services import create_report
 from tests.accounts.support import browser_sign_in, make_device
-from tests.builders import ensure_public_record, org, sign_off_all
+from tests.builders import org, sign_off_all
 from tests.casework.test_report_browser import saved
 from tests.helpers import assert_accessible
 from tests.portal.support import person
