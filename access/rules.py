@@ -474,3 +474,22 @@ def may_review_call_responses(user: Any) -> bool:
     """Only the authorities' staff read responses to calls for evidence: they can hold survivors'
     accounts. A body or force user never sees them (the pages are a 404 to them)."""
     return is_dma_staff(user)
+
+
+# --- Responses to recommendations, for the inspectorate ------------------------------------------
+
+
+def may_verify(user: Any, obligation: Any) -> bool:
+    """The inspectorate records whether an obligation's implementation is verified: the HMICFRS
+    super-complaints team, for the Chief Inspector."""
+    return is_super_complaints_team(user)
+
+
+def may_withhold(user: Any, response: Any) -> bool:
+    """The super-complaints team withholds personal data from a published response."""
+    return is_super_complaints_team(user)
+
+
+def may_set_escalation_ladder(user: Any, report: Any) -> bool:
+    """The super-complaints team sets a report's reminders and escalation."""
+    return is_super_complaints_team(user)

@@ -347,7 +347,9 @@ class EscalationLadder(models.Model):
     """A report's reminders before and escalation after its response deadlines. A report without
     one uses ``DEFAULT_LADDER``. Days are calendar days, counted from the due day."""
 
-    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE, related_name="escalation_ladder")
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, related_name="escalation_ladder"
+    )
     # Days before the due day on which a reminder goes, e.g. [14, 3].
     reminder_days_before = models.JSONField(default=list)
     chaser_days_after = models.PositiveSmallIntegerField(default=1)
