@@ -37,7 +37,6 @@ class VerificationForm(GovukForm):
     state = forms.ChoiceField(
         label=gettext_lazy("Verification"),
         choices=Verification.choices,
-        widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Select a verification state")},
     )
     note = forms.CharField(
@@ -52,7 +51,6 @@ class WithholdForm(GovukForm):
     field = forms.ChoiceField(
         label=gettext_lazy("Which part of the response is the passage in?"),
         choices=WithheldField.choices,
-        widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Select the part of the response the passage is in")},
     )
     passage = forms.CharField(

@@ -109,12 +109,17 @@ class PlannedStep:
     until: datetime.date | None = None
 
 
-DEFAULTS = Ladder(
-    reminder_days_before=tuple(DEFAULT_LADDER["reminder_days_before"]),  # type: ignore[call-overload]
-    chaser_days_after=int(DEFAULT_LADDER["chaser_days_after"]),  # type: ignore[call-overload]
-    letter_days_after=int(DEFAULT_LADDER["letter_days_after"]),  # type: ignore[call-overload]
-    public_mark_days_after=int(DEFAULT_LADDER["public_mark_days_after"]),  # type: ignore[call-overload]
-)
+def _defaults() -> Ladder:
+    values: dict[str, Any] = dict(DEFAULT_LADDER)
+    return Ladder(
+        reminder_days_before=tuple(int(n) for n in values["reminder_days_before"]),
+        chaser_days_after=int(values["chaser_days_after"]),
+        letter_days_after=int(values["letter_days_after"]),
+        public_mark_days_after=int(values["public_mark_days_after"]),
+    )
+
+
+DEFAULTS = _defaults()
 
 
 def _as_ladder(row: EscalationLadder | None) -> Ladder:
@@ -321,9 +326,12 @@ def _send(obligation: Obligation, step: PlannedStep, due: datetime.date, on: dat
         return 0
     organisation = obligation.organisation
     to = letter_addresses(organisation) if step.kind == StepKind.LETTER else responder_addresses(organisation)
-    template = {StepKind.REMINDER: "reminder", StepKind.CHASER: "chaser", StepKind.LETTER: "letter"}[
-        step.kind
-    ]
+    templates: dict[str, str] = {
+        StepKind.REMINDER: "reminder",
+        StepKind.CHASER: "chaser",
+        StepKind.LETTER: "letter",
+    }
+    template = templates[step.kind]
     enqueue_message(
         to=to,
         subject=_subject(step.kind, obligation, due),
