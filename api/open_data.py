@@ -129,6 +129,10 @@ def obligation_rows(request: HttpRequest) -> Iterator[dict[str, Any]]:
             "addressed_as": obligation.via_group.name if obligation.via_group else None,
             "due": obligation.due.isoformat() if obligation.due else None,
             "responses_published": len(responses),
+            # The register's public "overdue" mark, placed by the escalation ladder; gone once answered.
+            "marked_overdue_on": obligation.publicly_overdue_on.isoformat()
+            if obligation.publicly_overdue_on and not responses
+            else None,
         }
 
 
@@ -146,8 +150,11 @@ def response_rows(request: HttpRequest) -> Iterator[dict[str, Any]]:
                 "published": data["published"],
                 "due": obligation.due.isoformat() if obligation.due else None,
                 "on_time": data["on_time"],
+                "explanation": data["explanation"],
                 "reasons": data["reasons"],
-                "action_plan": data["action_plan"],
+                "actions": "; ".join(
+                    f"{a['description']} ({a['owner_role']}, by {a['target_date']})" for a in data["actions"]
+                ),
             }
 
 
@@ -278,6 +285,13 @@ DATASETS: tuple[Dataset, ...] = (
                 ),
             ),
             Column("responses_published", _("How many of the organisation's responses have been published.")),
+            Column(
+                "marked_overdue_on",
+                _(
+                    "The day the register marked the response overdue (YYYY-MM-DD), while it is still "
+                    "missing; empty otherwise."
+                ),
+            ),
         ),
     ),
     Dataset(
@@ -303,8 +317,12 @@ DATASETS: tuple[Dataset, ...] = (
                     "true if submitted on or before the deadline, false if after it, empty where there is no deadline."
                 ),
             ),
-            Column("reasons", _("The organisation's reasons, as published.")),
-            Column("action_plan", _("The organisation's action plan, as published.")),
+            Column("explanation", _("The organisation's explanation of its position, as published.")),
+            Column("reasons", _("Its reasons where it does not accept the recommendation, as published.")),
+            Column(
+                "actions",
+                _("The actions it committed to, each with the role that owns it and its target date."),
+            ),
         ),
     ),
 )

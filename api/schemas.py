@@ -152,6 +152,13 @@ class OrganisationPage(Schema):
     count: int = Field(ge=0)
 
 
+class ResponseAction(Schema):
+    description: str
+    owner_role: str = Field(description="The role that owns the action (never a named person).")
+    target_date: DateText
+    completed_on: DateText | None
+
+
 class PublishedResponse(Schema):
     status: Status
     submitted: DateText | None
@@ -159,8 +166,9 @@ class PublishedResponse(Schema):
     on_time: bool | None = Field(
         description="Submitted by the end of the deadline (London date); null where there is no deadline."
     )
-    reasons: str
-    action_plan: str
+    explanation: str
+    reasons: str = Field(description="Why, where the position is not accepted.")
+    actions: list[ResponseAction]
 
 
 class Obligation(Schema):

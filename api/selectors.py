@@ -224,9 +224,19 @@ def response_data(response: Response, obligation: Obligation) -> dict[str, Any]:
         "status": response.status,
         "submitted": day.isoformat() if day else None,
         "published": to_london_date(response.published_at).isoformat() if response.published_at else None,
-        "on_time": on_time(response, obligation),
-        "reasons": response.reasons,
-        "action_plan": response.action_plan,
+        "on_time": on_time(obligation),
+        # As the register shows them: passages staff withheld (personal data) are replaced by a mark.
+        "explanation": response.public_explanation,
+        "reasons": response.public_reasons,
+        "actions": [
+            {
+                "description": action.description,
+                "owner_role": action.owner_role,
+                "target_date": action.target_date.isoformat(),
+                "completed_on": action.completed_on.isoformat() if action.completed_on else None,
+            }
+            for action in response.actions.all()
+        ],
     }
 
 

@@ -145,6 +145,17 @@ PUBLIC: dict[str, Resolver] = {
     "recommendations.Response": of_complaint(
         "obligation.recommendation.report.complaint", public=_response_published
     ),
+    # A published response's page shows its actions and their progress, and the passages withheld.
+    "recommendations.ResponseAction": of_complaint(
+        "response.obligation.recommendation.report.complaint", public=lambda o: _response_published(o.response)
+    ),
+    "recommendations.ActionUpdate": of_complaint(
+        "action.response.obligation.recommendation.report.complaint",
+        public=lambda o: _response_published(o.action.response),
+    ),
+    "recommendations.ResponseWithholding": of_complaint(
+        "response.obligation.recommendation.report.complaint", public=lambda o: _response_published(o.response)
+    ),
     # A call for evidence is listed on its complaint's page once it has opened (the London-midnight
     # lapse brings one that opens today on by the clock; one not yet open is private).
     "calls.CallForEvidence": of_complaint("complaint", public=_call_opened),

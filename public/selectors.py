@@ -44,7 +44,14 @@ from deadlines.rules import to_london_date
 from organisations.models import Designation, Organisation
 from public.templatetags.localisation import is_welsh
 from recommendations.models import AddresseeGroup, Obligation, ObligationQuerySet, Recommendation, Response
-from recommendations.selectors import ResponseCell, Timeliness, cell_for, published_responses  # noqa: F401
+from recommendations.selectors import (  # noqa: F401
+    ResponseCell,
+    ResponseStatistics,
+    Timeliness,
+    cell_for,
+    published_responses,
+    statistics_of,
+)
 from reports.models import DissentingOpinion, DmaAction, Report
 from reports.selectors import published_reports
 
@@ -308,6 +315,11 @@ class Matrix:
         table's cells show, so that its heading claims no more."""
         return sum(1 for row in self.rows for cell in row.cells if cell.responses)
 
+    @property
+    def statistics(self) -> ResponseStatistics:
+        """On time, late and missing over every cell of the table."""
+        return statistics_of([cell for row in self.rows for cell in row.cells])
+
 
 def recommendation_matrix(report: Report, *, today: datetime.date) -> Matrix:
     """One row per addressee, one column per recommendation: three queries whatever the size."""
@@ -398,6 +410,56 @@ def addressed_to(organisation: Organisation, *, today: datetime.date) -> list[Ad
         )
     )
     return [AddressedEntry(o, cell_for(o, today)) for o in obligations]
+
+
+def statistics_by_report(entries: list[AddressedEntry]) -> list[tuple[Report, ResponseStatistics]]:
+    """One organisation's answers counted report by report, in the order of ``entries``."""
+    by_report: dict[int, tuple[Report, list[ResponseCell]]] = {}
+    for entry in entries:
+        report = entry.obligation.recommendation.report
+        by_report.setdefault(report.pk, (report, []))[1].append(entry.cell)
+    return [(report, statistics_of(cells)) for report, cells in by_report.values()]
+
+
+@dataclass
+class PublishedResponseRecord:
+    """One addressee's published answer to one recommendation, as its own page shows it."""
+
+    obligation: Obligation
+    cell: ResponseCell
+
+    @property
+    def recommendation(self) -> Recommendation:
+        return self.obligation.recommendation
+
+    @property
+    def response(self) -> Response | None:
+        return self.cell.response
+
+
+def published_response(
+    reference: str, recommendation: str, organisation: str
+) -> PublishedResponseRecord | None:
+    """The published obligation of ``organisation`` (slug) under ``recommendation`` (its reference)
+    of the complaint, with its published response, if there is one: None otherwise, so that an
+    unpublished response is not found at all."""
+    obligation = (
+        Obligation.objects.published()
+        .filter(
+            recommendation__reference=recommendation,
+            recommendation__report__complaint__reference=reference,
+            organisation__slug=organisation,
+        )
+        .select_related("organisation", "via_group", "recommendation__report__complaint")
+        .with_due()
+        .prefetch_related(
+            Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+        )
+        .first()
+    )
+    if obligation is None or not obligation.published_responses:  # type: ignore[attr-defined]
+        return None
+    return PublishedResponseRecord(obligation, cell_for(obligation, london_today()))
 
 
 def named_in_public_record(organisation: Organisation, *, besides: list[AddressedEntry]) -> list[Report]:

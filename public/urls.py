@@ -29,6 +29,11 @@ urlpatterns = [
         cached_complaint(views.recommendations),
         name="recommendations",
     ),
+    path(
+        "super-complaints/<reference:reference>/recommendations/<str:recommendation>/responses/<slug:organisation>/",
+        cached_complaint(views.response),
+        name="response",
+    ),
     # Not cached: the form carries a CSRF token, and the pages say no-store (public.calls).
     path("super-complaints/<reference:reference>/calls-for-evidence/<int:pk>/", calls.call, name="call"),
     path(

@@ -213,6 +213,23 @@ def recommendations(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def response(request: HttpRequest, reference: str, recommendation: str, organisation: str) -> HttpResponse:
+    """One addressee's published response to one recommendation, in full."""
+    record = selectors.published_response(reference, recommendation, organisation)
+    if record is None:
+        raise Http404(_("There is no published response at this address."))
+    return TemplateResponse(
+        request,
+        "public/register/response.html",
+        {
+            "record": record,
+            "complaint": record.recommendation.report.complaint,
+            "report": record.recommendation.report,
+            "nav_section": "register",
+        },
+    )
+
+
 # --- Organisations ------------------------------------------------------------------------------
 
 
@@ -232,6 +249,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         addressed = selectors.addressed_to(organisation, today=today)
         context["addressed"] = addressed
+        context["statistics"] = selectors.statistics_by_report(addressed)
         context["named_in_record"] = selectors.named_in_public_record(organisation, besides=addressed)
     if kind == OrganisationKind.FORCE:
         context["local_policing_body"] = organisation.local_policing_body

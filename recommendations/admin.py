@@ -54,5 +54,18 @@ class RecommendationAdmin(AuditedAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(AuditedAdmin):
+    """Read only: a response moves only through ``recommendations.responding`` (the organisation's
+    drafting, sign-off and submission) and staff's withholding, so the admin can never leave one in a
+    state the register cannot show."""
+
     list_display = ["obligation", "status", "state", "submitted_at"]
-    readonly_fields = ["state", "submitted_at", "published_at"]
+    list_filter = ["state", "status"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

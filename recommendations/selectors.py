@@ -55,8 +55,13 @@ def removable_members(recommendation: Recommendation) -> list[Organisation]:
 
 
 def published_responses() -> QuerySet[Response]:
-    """Published responses to published recommendations, oldest submission first."""
-    return Response.objects.published().order_by("submitted_at", "pk")
+    """Published responses to published recommendations, oldest submission first, with what their
+    public rendition needs: the passages withheld, the actions and their progress."""
+    return (
+        Response.objects.published()
+        .prefetch_related("withholdings", "actions__updates")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def submitted_on(response: Response) -> datetime.date | None:
@@ -64,12 +69,20 @@ def submitted_on(response: Response) -> datetime.date | None:
     return to_london_date(response.submitted_at) if response.submitted_at else None
 
 
-def on_time(response: Response, obligation: Obligation) -> bool | None:
-    """Whether the response was submitted by the end of the addressee's deadline (London date).
+def responded_on(obligation: Obligation) -> datetime.date | None:
+    """The London date on which the addressee responded: the obligation's ``responded_at``, set by
+    the submission of its response, the same moment that met its deadline row."""
+    return to_london_date(obligation.responded_at) if obligation.responded_at else None
 
-    None where the recommendation set no deadline for this addressee: no statute fixes one.
+
+def on_time(obligation: Obligation) -> bool | None:
+    """Whether the addressee responded by the end of its deadline (London date).
+
+    None where it has not responded, or where the recommendation set no deadline for it: no statute
+    fixes one (SPEC rule 10). The register's "on time" and "late" and the ledger's met deadline
+    read the same moment, ``responded_at``.
     """
-    day = submitted_on(response)
+    day = responded_on(obligation)
     if obligation.due is None or day is None:
         return None
     return day <= obligation.due
@@ -79,9 +92,14 @@ class Timeliness:
     ON_TIME = "on_time"
     LATE = "late"
     NO_DEADLINE = "no_deadline"
+    # The deadline has passed without a response; from the ladder's public mark (day 28 by
+    # default, ``recommendations.escalation``) the register calls it overdue.
+    PAST_DUE = "past_due"
     OVERDUE = "overdue"
     AWAITED = "awaited"
     NOT_ADDRESSED = "not_addressed"
+    # The ones counted in the statistics, and those the addressee has had to answer by now.
+    DUE_BY_NOW = frozenset({ON_TIME, LATE, PAST_DUE, OVERDUE})
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,11 @@ class ResponseCell:
         return submitted_on(self.responses[0]) if self.responses else None
 
     @property
+    def marked_overdue(self) -> bool:
+        """Whether the register shows the public "overdue" mark (placed by the ladder)."""
+        return self.timeliness == Timeliness.OVERDUE
+
+    @property
     def due(self) -> datetime.date | None:
         return self.obligation.due if self.obligation else None
 
@@ -115,13 +138,15 @@ class ResponseCell:
         if self.obligation is None:
             return Timeliness.NOT_ADDRESSED
         if self.responses:
-            answer = on_time(self.responses[0], self.obligation)
+            answer = on_time(self.obligation)
             if answer is None:
                 return Timeliness.NO_DEADLINE
             return Timeliness.ON_TIME if answer else Timeliness.LATE
         due = self.obligation.due
         if due is not None and due < self.today:
-            return Timeliness.OVERDUE
+            if self.obligation.publicly_overdue_on is not None:
+                return Timeliness.OVERDUE
+            return Timeliness.PAST_DUE
         return Timeliness.AWAITED
 
     @property
@@ -142,6 +167,8 @@ class ResponseCell:
             return _("%(status)s, no deadline set") % {"status": status}
         if timeliness == Timeliness.OVERDUE:
             return _("No response yet, overdue")
+        if timeliness == Timeliness.PAST_DUE:
+            return _("No response yet, deadline passed")
         if timeliness == Timeliness.AWAITED:
             return _("No response yet")
         return _("Not addressed")
@@ -151,3 +178,74 @@ def cell_for(obligation: Obligation | None, today: datetime.date) -> ResponseCel
     """The cell for an obligation prefetched with ``published_responses`` as its to_attr."""
     responses = tuple(getattr(obligation, "published_responses", ())) if obligation else ()
     return ResponseCell(obligation=obligation, responses=responses, today=today)
+
+
+# The fewest answers a rate is given for: below it a percentage says more than the numbers can.
+RATE_MINIMUM = 5
+
+
+@dataclass(frozen=True)
+class ResponseStatistics:
+    """How the addressees of a report, or one organisation, answered: counts of each kind of cell,
+    and rates only where at least ``RATE_MINIMUM`` answers were due by now.
+
+    ``due_by_now`` counts the obligations whose deadline has passed or that have been answered
+    (on time, late, or not yet: missing); those with no deadline set, or not yet due, are counted
+    apart and in no rate.
+    """
+
+    on_time: int
+    late: int
+    missing: int
+    awaited: int
+    no_deadline: int
+
+    @property
+    def due_by_now(self) -> int:
+        return self.on_time + self.late + self.missing
+
+    @property
+    def total(self) -> int:
+        return self.due_by_now + self.awaited + self.no_deadline
+
+    @property
+    def rate_minimum(self) -> int:
+        return RATE_MINIMUM
+
+    @property
+    def rates_shown(self) -> bool:
+        return self.due_by_now >= RATE_MINIMUM
+
+    def _rate(self, count: int) -> int | None:
+        if not self.rates_shown:
+            return None
+        return round(100 * count / self.due_by_now)
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return self._rate(self.on_time)
+
+    @property
+    def late_rate(self) -> int | None:
+        return self._rate(self.late)
+
+    @property
+    def missing_rate(self) -> int | None:
+        return self._rate(self.missing)
+
+
+def statistics_of(cells: list[ResponseCell]) -> ResponseStatistics:
+    """Count the cells (of addressed obligations; cells for pairs not addressed are left out)."""
+    addressed = [cell for cell in cells if cell.obligation is not None]
+    kinds = [cell.timeliness for cell in addressed]
+    # Not yet answered and no deadline set: nothing is due, so it is neither awaited nor missing.
+    unanswered_without_deadline = sum(
+        1 for cell in addressed if cell.timeliness == Timeliness.AWAITED and cell.due is None
+    )
+    return ResponseStatistics(
+        on_time=kinds.count(Timeliness.ON_TIME),
+        late=kinds.count(Timeliness.LATE),
+        missing=kinds.count(Timeliness.PAST_DUE) + kinds.count(Timeliness.OVERDUE),
+        awaited=kinds.count(Timeliness.AWAITED) - unanswered_without_deadline,
+        no_deadline=kinds.count(Timeliness.NO_DEADLINE) + unanswered_without_deadline,
+    )

@@ -70,7 +70,7 @@ def test_published_responses_say_whether_they_were_on_time(client):
         submitted=london(2021, 7, 21, 23, 30),
         published=london(2021, 7, 28, 9),
         reasons="Training is under way.",
-        action_plan="All officers by March 2022.",
+        explanation="All officers by March 2022.",
     )
     # Submitted at 00:30 BST the day after: late.
     publish_response(
@@ -99,8 +99,9 @@ def test_published_responses_say_whether_they_were_on_time(client):
                 "submitted": "2021-07-21",
                 "published": "2021-07-28",
                 "on_time": True,
+                "explanation": "All officers by March 2022.",
                 "reasons": "Training is under way.",
-                "action_plan": "All officers by March 2022.",
+                "actions": [],
             }
         ],
     }
@@ -141,9 +142,11 @@ def test_the_same_number_of_queries_for_one_recommendation_as_for_many(client, d
         )
 
     cache_content_types()
-    # The obligations' deadline days come in their own query (a subquery), not one more.
-    with django_assert_num_queries(6) as one:
+    # The obligations' deadline days come in their own query (a subquery), not one more; the
+    # responses bring their withheld passages and their actions, one query each (none of these has
+    # an action, so there is no query for the actions' updates).
+    with django_assert_num_queries(8) as one:
         assert len(items(client.get(LIST, {"addressee": "home-office"}))) == 1
-    with django_assert_num_queries(6) as many:
+    with django_assert_num_queries(8) as many:
         assert len(items(client.get(LIST))) == 5
     assert len(one.captured_queries) == len(many.captured_queries)

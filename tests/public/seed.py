@@ -19,7 +19,12 @@ from complaints import services as complaints
 from complaints.models import ProgressReport, SuperComplaint
 from organisations.models import Designation, Organisation
 from recommendations.models import Obligation, Response, ResponseState, ResponseStatus
-from recommendations.services import add_recommendation, expand_addressees, set_obligation_due
+from recommendations.services import (
+    add_recommendation,
+    expand_addressees,
+    record_response_submitted,
+    set_obligation_due,
+)
 from reports.publication import publish_report
 from reports.services import add_action, add_opinion, create_report, exclude_passage
 from tests.builders import (
@@ -114,15 +119,17 @@ def publish_response(
     submitted: datetime.datetime,
     published: datetime.datetime | None = None,
     reasons: str = "",
-    action_plan: str = "",
+    explanation: str = "",
 ) -> Response:
-    """A published response. No service publishes responses yet, so the test writes the row."""
+    """A published response, submitted at ``submitted``: the obligation's deadline met then."""
+    # TODO(lead): switch to recommendations.responding once it lands.
+    record_response_submitted(obligation, at=submitted)
     return Response.objects.create(
         obligation=obligation,
         state=ResponseState.PUBLISHED,
         status=status,
         reasons=reasons,
-        action_plan=action_plan,
+        explanation=explanation,
         submitted_at=submitted,
         published_at=published or submitted,
     )
@@ -311,20 +318,22 @@ def seed_unpublished() -> Seeded:
     )
 
     # Responses to Hestia's first recommendation that are not published.
-    obligation = Obligation.objects.get(recommendation__reference="SC-2019-002-R1")
+    obligation, other = Obligation.objects.filter(
+        recommendation__reference__startswith="SC-2019-002-R"
+    ).order_by("recommendation__position", "pk")[:2]
     Response.objects.create(
         obligation=obligation,
         state=ResponseState.DRAFT,
         status=ResponseStatus.NOT_ACCEPTED,
         reasons=f"{MARK}-draft-response",
-        action_plan=f"{MARK}-draft-action-plan",
+        explanation=f"{MARK}-draft-action-plan",
     )
+    # TODO(lead): reach these two states through recommendations.responding once it lands.
     Response.objects.create(
-        obligation=obligation,
-        state=ResponseState.SUBMITTED,
+        obligation=other,
+        state=ResponseState.AWAITING_SIGN_OFF,
         status=ResponseStatus.ACCEPTED,
-        reasons=f"{MARK}-submitted-response",
-        submitted_at=london(2021, 7, 1, 12),
+        explanation=f"{MARK}-awaiting-sign-off-response",
     )
     Organisation.objects.filter(slug="hestia").update(notes=f"{MARK}-organisation-notes")
     Designation.objects.filter(body__slug="hestia").update(notes=f"{MARK}-designation-notes")

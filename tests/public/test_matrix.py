@@ -9,13 +9,13 @@ import re
 import pytest
 
 from public import selectors
-from recommendations.models import AddresseeGroup
+from recommendations.models import AddresseeGroup, Obligation, ResponseStatus
 from recommendations.services import add_recommendation, expand_addressees
 from reports.publication import publish_report
 from reports.services import create_report
 from tests.builders import cache_content_types, london, org, sign_off_all
 from tests.public.pages import get, main, tables
-from tests.public.seed import investigating, published_case
+from tests.public.seed import investigating, publish_response, published_case
 
 pytestmark = pytest.mark.usefixtures("public_record")
 
@@ -73,7 +73,7 @@ def test_cells_say_what_was_answered_and_whether_on_time(client):
     assert matrix.texts() == [
         ["Addressee", "Recommendation 1", "Recommendation 2"],
         ["Home Office", "Accepted, on time", "Not addressed"],
-        ["Kent Police", "Not addressed", "No response yet, overdue"],
+        ["Kent Police", "Not addressed", "No response yet, deadline passed"],
         ["National Police Chiefs' Council", "Partially accepted, late", "Not addressed"],
     ]
 
@@ -97,6 +97,13 @@ def _big_report() -> str:
             )
         )
     publish_report(sign_off_all(report), at=london(2026, 6, 1, 9))
+    publish_response(
+        Obligation.objects.get(
+            recommendation__report=report, recommendation__position=5, organisation=org("Home Office")
+        ),
+        status=ResponseStatus.ACCEPTED,
+        submitted=london(2026, 7, 1, 9),
+    )
     return complaint.reference
 
 
@@ -114,12 +121,16 @@ def test_a_large_matrix_runs_the_same_queries_as_a_small_one(client, django_asse
     assert len(matrix.rows) == 88
     assert len(matrix.rows[0]) == 6
     assert matrix.texts()[1][1:] == ["No response yet"] * 5
+    assert matrix.texts()[1 + [row[0] for row in matrix.texts()[1:]].index("Home Office")][1:] == [
+        "No response yet"
+    ] * 4 + ["Accepted, on time"]
 
 
 # The complaint (with its decision), its complainants, features and forces; the report, its actions
 # and opinions; the complaint's running deadlines; then the recommendations, their obligations, the
-# published responses (each obligation's deadline day comes with it, in a subquery).
-MATRIX_QUERIES = 11
+# published responses with their withheld passages and actions (each obligation's deadline day
+# comes with it, in a subquery).
+MATRIX_QUERIES = 13
 
 
 def test_the_heading_counts_the_responses_the_table_shows(client):
