@@ -7,9 +7,11 @@ any number of sweeps can run at once (two cron hosts, a retry on top of a slow r
 sweep holds is skipped, a row it has flagged no longer matches, and so each row is flagged once
 and a second run changes nothing.
 
-Reminders before a deadline and escalation after it are later steps on the same rows: each is
-one more function of the shape of ``flag_overdue`` (claim one row with SKIP LOCKED, check under
-the lock, change, audit), called from ``sweep_deadlines`` for the rows its own query selects.
+Reminders before a deadline and escalation after it are steps on the same rows, each a function
+of the shape of ``flag_overdue`` (claim one row with SKIP LOCKED, check under the lock, change,
+audit), called from ``sweep_deadlines`` for the rows its own query selects: information requests'
+reminders and chasers (``inquiries.services.send_chasers``) and the response deadlines' ladder
+(``recommendations.escalation.run_ladder``).
 """
 
 from __future__ import annotations
