@@ -45,7 +45,7 @@ class StaffCell:
     def standing(self) -> str:
         response = self.response
         if response is not None and response.state in ResponseState.submitted_states():
-            answer = on_time(response, self.obligation)
+            answer = on_time(self.obligation)
             if answer is None:
                 return Standing.SUBMITTED
             return Standing.ON_TIME if answer else Standing.LATE
