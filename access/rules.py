@@ -535,3 +535,22 @@ def organisations_managed_by(user: Any) -> list[Organisation]:
     """The organisations whose users this user administers, by name."""
     found = [o for o in organisations_of(user, Role.ORGANISATION_ADMIN) if o.kind in USER_MANAGED_KINDS]
     return sorted(found, key=lambda o: o.name)
+
+
+# --- Responses to recommendations, for the inspectorate ------------------------------------------
+
+
+def may_verify(user: Any, obligation: Any) -> bool:
+    """The inspectorate records whether an obligation's implementation is verified: the HMICFRS
+    super-complaints team, for the Chief Inspector."""
+    return is_super_complaints_team(user)
+
+
+def may_withhold(user: Any, response: Any) -> bool:
+    """The super-complaints team withholds personal data from a published response."""
+    return is_super_complaints_team(user)
+
+
+def may_set_escalation_ladder(user: Any, report: Any) -> bool:
+    """The super-complaints team sets a report's reminders and escalation."""
+    return is_super_complaints_team(user)

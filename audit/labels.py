@@ -127,6 +127,15 @@ ACTIONS: dict[str, Promise] = {
     "obligation.due_changed": gettext_lazy("Response due date changed"),
     "obligation.overdue": gettext_lazy("Response overdue"),
     "obligation.responded": gettext_lazy("Response submitted"),
+    "obligation.reminded": gettext_lazy("Reminder of the response deadline sent"),
+    "obligation.chased": gettext_lazy("Reminder after the response deadline sent"),
+    "obligation.escalated": gettext_lazy(
+        "Letter about the overdue response sent to the head of the organisation"
+    ),
+    "obligation.marked_overdue": gettext_lazy("Response marked overdue on the register"),
+    "obligation.verification_recorded": gettext_lazy("Verification of the response recorded"),
+    "response.passage_withheld": gettext_lazy("Passage withheld from the published response"),
+    "report.escalation_ladder_set": gettext_lazy("Reminders and escalation set for the report"),
     "information_request.sent": gettext_lazy("Information request sent to forces"),
     "information_request.answered": gettext_lazy("Information request answered"),
     "information_request.reminded": gettext_lazy("Information request reminder sent"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import accuracy, calls, investigation, publication, report, requests, search, views
+from casework import accuracy, calls, investigation, obligations, publication, report, requests, search, views
 
 app_name = "casework"
 
@@ -87,6 +87,19 @@ urlpatterns = [
         "complaints/<reference:reference>/report/publish/cancel/",
         publication.cancel,
         name="report_publish_cancel",
+    ),
+    path(
+        "complaints/<reference:reference>/report/responses/", obligations.responses, name="report_responses"
+    ),
+    path(
+        "complaints/<reference:reference>/report/responses/<int:pk>/",
+        obligations.obligation,
+        name="obligation",
+    ),
+    path(
+        "complaints/<reference:reference>/report/escalation/",
+        obligations.escalation,
+        name="report_escalation",
     ),
     path("complaints/<reference:reference>/calls-for-evidence/new/", calls.new_call, name="call_new"),
     path("calls-for-evidence/<int:pk>/", calls.call_detail, name="call"),

@@ -7,9 +7,11 @@ any number of sweeps can run at once (two cron hosts, a retry on top of a slow r
 sweep holds is skipped, a row it has flagged no longer matches, and so each row is flagged once
 and a second run changes nothing.
 
-Reminders before a deadline and escalation after it are later steps on the same rows: each is
-one more function of the shape of ``flag_overdue`` (claim one row with SKIP LOCKED, check under
-the lock, change, audit), called from ``sweep_deadlines`` for the rows its own query selects.
+Reminders before a deadline and escalation after it are steps on the same rows, each a function
+of the shape of ``flag_overdue`` (claim one row with SKIP LOCKED, check under the lock, change,
+audit), called from ``sweep_deadlines`` for the rows its own query selects: information requests'
+reminders and chasers (``inquiries.services.send_chasers``) and the response deadlines' ladder
+(``recommendations.escalation.run_ladder``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from complaints.services import store_running_progress_reports
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
 from inquiries.services import send_chasers
+from recommendations.escalation import run_ladder
 from reports.publication import release_due_reports
 
 # The audit event each kind of deadline records when it is flagged, and what the event is about:
@@ -78,7 +81,9 @@ def sweep_deadlines(
     then flag every deadline overdue on ``on``. Safe to run twice, and twice at once.
 
     One working-day calendar (one reading of the holiday table) serves the whole sweep. Returns
-    how many rows were newly flagged, by rule.
+    how many rows were newly flagged, by rule, and how many of each other step was taken
+    (information requests' reminders and chasers, the response ladder's steps:
+    ``recommendations.escalation.COUNTERS``).
     """
     cal = calendar if calendar is not None else WorkingCalendar()
     # Reports whose embargo has ended and that the task worker has not yet released (its
@@ -107,6 +112,9 @@ def sweep_deadlines(
     sent = send_chasers(on, calendar=cal)
     flagged["information_request_reminders"] = sent["reminders"]
     flagged["information_request_chasers"] = sent["chasers"]
+    # The response deadlines' ladder: reminders before, chaser, letter and public mark after
+    # (recommendations.escalation), each step claimed with its own row lock like the flags above.
+    flagged.update(run_ladder(on, now=now))
     flagged["accuracy_checks_closed"] = closed_checks
     flagged["calls_closed"] = closed_calls
     return flagged

@@ -264,7 +264,8 @@ def set_obligation_due(
     """Set one addressee's deadline: its row in the deadlines ledger, created, moved, or removed
     when ``due`` is None. A new date clears an overdue flag, so the sweep judges it afresh.
 
-    Side effects: the obligation's ``Deadline`` row; records ``obligation.due_changed``. Setting the
+    Side effects: the obligation's ``Deadline`` row, and a new date takes away the register's
+    overdue mark; records ``obligation.due_changed``. Setting the
     same date and explanation again does nothing; once the deadline is met (the organisation has
     responded) it raises ``RecommendationError``.
     """
@@ -288,6 +289,11 @@ def set_obligation_due(
             # The flag was about the old date; a new one is judged afresh.
             current.flagged_overdue_on = None
             current.save(update_fields=["flagged_overdue_on", "updated_at"])
+        if current is not None and current.due != due and obligation.publicly_overdue_on is not None:
+            # So was the register's overdue mark: the ladder's steps are taken against a due day
+            # (``ObligationStep.due``), and start again from the new one.
+            obligation.publicly_overdue_on = None
+            obligation.save(update_fields=["publicly_overdue_on"])
         ensure_response_deadline(
             obligation, case=obligation.recommendation.report.complaint, due=due, explanation=explanation
         )

@@ -3,12 +3,21 @@ answers on time, late and missing, with rates only where five or more were due."
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 
+from accounts.models import Role
 from public import selectors
+from recommendations.escalation import run_ladder
+from recommendations.models import Obligation, Response
 from recommendations.selectors import RATE_MINIMUM, ResponseStatistics
+from recommendations.services import set_obligation_due
+from recommendations.verification import withhold_from_response
+from tests.builders import authority, org
+from tests.portal.support import person
 from tests.public.pages import get, main, tables
 from tests.public.seed import published_case
 
@@ -74,3 +83,50 @@ def test_matrix_cells_link_to_the_responses_and_count_them(client):
     assert 'Responded late</dt>\n    <dd class="govuk-summary-list__value">1</dd>' in html
     assert 'Deadline passed, no response</dt>\n    <dd class="govuk-summary-list__value">1</dd>' in html
     assert "%" not in html.split("Responses on time, late and missing")[1].split("How these are counted")[0]
+
+
+def test_the_overdue_mark_comes_from_the_ladder_and_goes_with_a_new_deadline(client):
+    case = published_case()  # Kent Police's deadline on recommendation 2: 26 June 2026
+    reference = case.complaint.reference
+    kent = Obligation.objects.get(recommendation=case.recommendations[1], organisation=org("Kent Police"))
+    url = f"/super-complaints/{reference}/recommendations/"
+
+    def kent_cell() -> str:
+        (matrix,) = tables(main(get(client, url)))
+        return next(row for row in matrix.texts() if row[0] == "Kent Police")[2]
+
+    run_ladder(datetime.date(2026, 7, 23))  # day 27 after the deadline: letters, no mark yet
+    assert kent_cell() == "No response yet, deadline passed"
+    run_ladder(datetime.date(2026, 7, 24))  # day 28
+    assert Obligation.objects.get(pk=kent.pk).publicly_overdue_on == datetime.date(2026, 7, 24)
+    assert kent_cell() == "Overdue No response yet, overdue"
+    rows = {
+        row["organisation_slug"]: row
+        for row in csv.DictReader(
+            io.StringIO(client.get("/open-data/obligations.csv").content.decode("utf-8-sig"))
+        )
+    }
+    assert rows["kent-police"]["marked_overdue_on"] == "2026-07-24"
+
+    set_obligation_due(kent, due=datetime.date(2026, 7, 31), explanation="Extended on request")
+    assert Obligation.objects.get(pk=kent.pk).publicly_overdue_on is None
+    assert kent_cell() == "No response yet"
+
+
+def test_a_withheld_passage_leaves_the_register_and_the_api(client):
+    case = published_case()
+    reference = case.complaint.reference
+    home_office = Response.objects.get(obligation__organisation=org("Home Office"))
+    staff = person("team@hmicfrs.example", authority("HMICFRS"), Role.CASEWORKER)
+    withhold_from_response(
+        home_office, field="explanation", passage="in full", reason="Names an officer", user=staff
+    )
+    page = main(
+        get(client, f"/super-complaints/{reference}/recommendations/{reference}-R1/responses/home-office/")
+    )
+    api = client.get("/api/v1/recommendations", {"complaint": reference}).content.decode()
+
+    assert "We accept it [Personal data withheld]." in page
+    assert "Personal data has been withheld from this response" in page
+    assert "in full" not in page and "in full" not in api
+    assert "We accept it [Personal data withheld]." in api

@@ -12,7 +12,8 @@ from operations.sweep import sweep_deadlines
 class Command(BaseCommand):
     help = (
         "Release reports whose embargo has ended; flag overdue acknowledgements, progress reports and "
-        "responses. Safe to run twice, or twice at once."
+        "responses; send reminders, chasers and escalation letters, and mark responses overdue on the "
+        "register. Safe to run twice, or twice at once."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             f"{counts[DeadlineRule.INFORMATION_REQUEST]} information requests; "
             f"information request reminders sent: {counts['information_request_reminders']}, "
             f"chasers sent: {counts['information_request_chasers']}; "
+            f"response reminders sent: {counts['response_reminders']}, "
+            f"chasers sent: {counts['response_chasers']}, "
+            f"letters sent: {counts['response_letters']}, "
+            f"marked overdue on the register: {counts['responses_marked_overdue']}; "
             f"factual-accuracy checks closed: {counts['accuracy_checks_closed']}, "
             f"calls for evidence closed: {counts['calls_closed']}."
         )
