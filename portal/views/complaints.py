@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from access.decorators import verified_login_required
 from access.rules import (
     accuracy_organisations_of,
+    calendar_organisations_of,
     forces_of,
     get_object_for_user_or_404,
     may_record_designation,
@@ -52,7 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
     forces = forces_of(request.user)
     # An organisation a draft report's recommendations are addressed to sees the checks open to it.
     accuracy_checks = open_checks_for(accuracy_organisations_of(request.user), today=london_today())
-    if not bodies and not designations and not forces and not accuracy_checks:
+    # Forces, local policing bodies and national bodies have a private calendar of their deadlines.
+    calendar_organisations = calendar_organisations_of(request.user)
+    if not bodies and not designations and not forces and not accuracy_checks and not calendar_organisations:
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -67,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # A force's work: the requests it has yet to answer, the soonest due first.
             "open_requests": list(requests_for_forces(forces).filter(answered_at__isnull=True)),
             "accuracy_checks": accuracy_checks,
+            "calendar_organisations": calendar_organisations,
             # The checks are a section under another heading, or the page's own subject.
             "accuracy_as_section": bool(bodies or designations or forces),
         },
