@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Role
 from complaints.services import submit_complaint
-from tests.builders import london, org
+from tests.builders import authority, london, org
 from tests.portal.support import client_for, complete_draft, person
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,21 @@ def test_a_password_alone_is_not_enough(hestia_user):
 def test_someone_with_no_body_no_force_and_no_designations_role_is_told_there_is_nothing_here(
     public_record,
 ):
-    responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
+    # A responder at an authority: an authority's deadlines are not kept in a calendar feed.
+    responder = client_for(person("responder@college.example", authority("College"), Role.RESPONDER))
     response = responder.get("/portal/")
     assertContains(
         response, '<h1 class="govuk-heading-l">There is nothing here for your account</h1>', html=True
     )
+    assertNotContains(response, "Start a new super-complaint")
+    assert responder.get("/portal/new/").status_code == 404
+
+
+def test_a_national_body_responder_finds_the_calendar_of_its_deadlines(public_record):
+    responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
+    response = responder.get("/portal/")
+    assertContains(response, '<h1 class="govuk-heading-l">Your organisation\'s work</h1>', html=True)
+    assertContains(response, '<a class="govuk-link" href="/portal/calendar/">Calendar of your deadlines</a>', html=True)
     assertNotContains(response, "Start a new super-complaint")
     assert responder.get("/portal/new/").status_code == 404
 
