@@ -67,7 +67,9 @@ class Subscription(models.Model):
                 condition=Q(organisation__isnull=False),
                 name="alerts_subscription_one_per_organisation",
             ),
-            models.CheckConstraint(condition=Q(language__in=["en", "cy"]), name="alerts_subscription_language"),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "cy"]), name="alerts_subscription_language"
+            ),
         ]
         indexes = [
             models.Index(fields=["confirm_token_hash"], name="alerts_subscription_confirm"),
@@ -76,7 +78,11 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         # Never the address: this is what the audit trail shows.
-        target = f"super-complaint {self.complaint_id}" if self.complaint_id else f"organisation {self.organisation_id}"
+        target = (
+            f"super-complaint {self.complaint_id}"
+            if self.complaint_id
+            else f"organisation {self.organisation_id}"
+        )
         return f"Alert subscription {self.pk} to {target}"
 
     @property

@@ -110,7 +110,10 @@ def _target_name(subscription: Subscription) -> str:
         title = complaint.title
         if subscription.language == AlertLanguage.WELSH and getattr(complaint, "title_cy", ""):
             title = complaint.title_cy
-        return _("super-complaint %(reference)s, “%(title)s”") % {"reference": complaint.reference, "title": title}
+        return _("super-complaint %(reference)s, “%(title)s”") % {
+            "reference": complaint.reference,
+            "title": title,
+        }
     organisation = subscription.organisation
     assert organisation is not None
     if subscription.language == AlertLanguage.WELSH and organisation.name_cy:
@@ -169,7 +172,7 @@ def subscribe(
             name = _target_name(subscription)
             enqueue_message(
                 to=[address],
-                subject=_("Confirm your e-mail alerts about %(name)s") % {"name": name},
+                subject=_("Confirm your email alerts about %(name)s") % {"name": name},
                 template=f"{EMAIL_TEMPLATES}/confirm.txt",
                 context={"name": name, "url": _in(chosen, "public:alerts_confirm", token)},
                 dedupe_key=f"alerts:confirm:{subscription.pk}:{subscription.confirm_token_hash[:16]}",
@@ -213,7 +216,9 @@ def confirm_subscription(token: str, *, at: datetime.datetime | None = None) -> 
     found = subscription_for_confirm_token(token, at=at)
     if found is None:
         raise AlertError(
-            _("This confirmation link has expired or has already been used. Ask for alerts again to get a new one.")
+            _(
+                "This confirmation link has expired or has already been used. Ask for alerts again to get a new one."
+            )
         )
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=found.pk)
@@ -263,7 +268,7 @@ def unsubscribe(token: str, *, at: datetime.datetime | None = None) -> Subscript
     at = at or timezone.now()
     found = subscription_for_unsubscribe_token(token)
     if found is None:
-        raise AlertError(_("This unsubscribe link is not right. Check it is the whole link from the e-mail."))
+        raise AlertError(_("This unsubscribe link is not right. Check it is the whole link from the email."))
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=found.pk)
         if subscription.unsubscribed_at is not None:
@@ -368,9 +373,13 @@ def events_for(subscription: Subscription, *, now: datetime.datetime) -> list[Al
     )
     if subscription.complaint_id:
         reports = reports.filter(complaint_id=subscription.complaint_id)
-        responses = responses.filter(obligation__recommendation__report__complaint_id=subscription.complaint_id)
+        responses = responses.filter(
+            obligation__recommendation__report__complaint_id=subscription.complaint_id
+        )
     else:
-        addressed = Recommendation.objects.published().filter(obligations__organisation_id=subscription.organisation_id)
+        addressed = Recommendation.objects.published().filter(
+            obligations__organisation_id=subscription.organisation_id
+        )
         reports = reports.filter(pk__in=addressed.values("report_id"))
         responses = responses.filter(obligation__organisation_id=subscription.organisation_id)
     language = subscription.language
@@ -388,7 +397,12 @@ def _send(subscription: Subscription, event: AlertEvent) -> None:
             to=[subscription.email],
             subject=event.subject,
             template=f"{EMAIL_TEMPLATES}/alert.txt",
-            context={"name": name, "summary": event.summary, "url": event.url, "unsubscribe_url": unsubscribe_url},
+            context={
+                "name": name,
+                "summary": event.summary,
+                "url": event.url,
+                "unsubscribe_url": unsubscribe_url,
+            },
             dedupe_key=f"alert:{subscription.pk}:{event.key}",
             about=subscription,
             language=language,

@@ -43,7 +43,9 @@ def test_a_national_body_responder_finds_the_calendar_of_its_deadlines(public_re
     responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
     response = responder.get("/portal/")
     assertContains(response, '<h1 class="govuk-heading-l">Your organisation\'s work</h1>', html=True)
-    assertContains(response, '<a class="govuk-link" href="/portal/calendar/">Calendar of your deadlines</a>', html=True)
+    assertContains(
+        response, '<a class="govuk-link" href="/portal/calendar/">Calendar of your deadlines</a>', html=True
+    )
     assertNotContains(response, "Start a new super-complaint")
     assert responder.get("/portal/new/").status_code == 404
 
