@@ -108,7 +108,7 @@ def _target_name(subscription: Subscription) -> str:
     if subscription.complaint is not None:
         complaint = subscription.complaint
         title = complaint.title
-        if subscription.language == AlertLanguage.WELSH and getattr(complaint, "title_cy", ""):
+        if subscription.language == AlertLanguage.WELSH and complaint.title_cy:
             title = complaint.title_cy
         return _("super-complaint %(reference)s, “%(title)s”") % {
             "reference": complaint.reference,
@@ -377,11 +377,11 @@ def events_for(subscription: Subscription, *, now: datetime.datetime) -> list[Al
             obligation__recommendation__report__complaint_id=subscription.complaint_id
         )
     else:
-        addressed = Recommendation.objects.published().filter(
-            obligations__organisation_id=subscription.organisation_id
-        )
+        organisation_id = subscription.organisation_id
+        assert organisation_id is not None  # constraint alerts_subscription_one_target
+        addressed = Recommendation.objects.published().filter(obligations__organisation_id=organisation_id)
         reports = reports.filter(pk__in=addressed.values("report_id"))
-        responses = responses.filter(obligation__organisation_id=subscription.organisation_id)
+        responses = responses.filter(obligation__organisation_id=organisation_id)
     language = subscription.language
     with translation.override(language):
         events = _report_events(reports, language) + _response_events(responses, language)

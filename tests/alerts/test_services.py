@@ -148,7 +148,7 @@ def test_a_force_subscription_hears_of_reports_addressed_to_it_and_its_own_respo
     complaint = published_complaint()
     subscription = subscribe(email=ADDRESS, organisation=org(KENT), at=london(2026, 3, 1, 9))
     confirm_subscription(confirm_token_of(subscription), at=london(2026, 3, 1, 10))
-    report, recommendation = report_with_recommendation(
+    _report, recommendation = report_with_recommendation(
         complaint, organisations=[KENT, ESSEX], at=london(2026, 5, 1, 9)
     )
     for name in (KENT, ESSEX):
@@ -183,7 +183,7 @@ def test_nothing_unpublished_is_ever_alerted():
     confirm_subscription(confirm_token_of(subscription), at=london(2026, 3, 1, 10))
     now = timezone.now().replace(microsecond=0)
     moment = now + datetime.timedelta(days=10)
-    report, recommendation = report_with_recommendation(
+    _report, recommendation = report_with_recommendation(
         complaint, organisations=[KENT], at=now - datetime.timedelta(hours=1), embargo_until=moment
     )
     # Embargoed: nothing before its moment.
