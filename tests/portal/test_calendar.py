@@ -243,3 +243,13 @@ def test_the_file_is_rfc_5545_text(client):
     assert lines.count(b"BEGIN:VEVENT") == 3
     assert b"DTSTART;VALUE=DATE:20260227" in lines
     assert b"DTEND;VALUE=DATE:20260228" in lines
+
+
+def test_the_calendar_page_is_valid_html_with_and_without_a_new_address():
+    from tests.helpers import assert_valid_html
+
+    user = member(KENT, "responder@kent.example")
+    client = signed_in(user, make_device(user))
+    assert_valid_html(client.get(reverse("portal:calendar")).content.decode(), name="calendar.html")
+    made = client.post(reverse("portal:calendar_create"), {"organisation": org(KENT).pk}, follow=True)
+    assert_valid_html(made.content.decode(), name="calendar-new.html")

@@ -59,7 +59,9 @@ def test_a_wrong_address_is_shown_again_with_its_error(client):
     body = html.content.decode()
     assert html.status_code == 200
     assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in body
-    assert '<a href="#id_email">Enter an email address in the correct format, like name@example.com</a>' in body
+    assert (
+        '<a href="#id_email">Enter an email address in the correct format, like name@example.com</a>' in body
+    )
     assert 'value="not an address"' in body
     assert not Subscription.objects.exists()
 
@@ -121,7 +123,10 @@ def test_the_welsh_form_signs_up_in_welsh(client):
     page = client.get("/cy" + form_url(complaint))
     assert page.status_code == 200
     assert '<html lang="cy"' in page.content.decode()
-    assert client.post("/cy" + form_url(complaint), {"email": ADDRESS})["Location"] == "/cy/alerts/check-your-email/"
+    assert (
+        client.post("/cy" + form_url(complaint), {"email": ADDRESS})["Location"]
+        == "/cy/alerts/check-your-email/"
+    )
     subscription = Subscription.objects.get()
     assert subscription.language == "cy"
     message = Message.objects.get(dedupe_key__startswith="alerts:confirm:")
@@ -134,3 +139,28 @@ def test_a_force_sign_up(client):
     response = client.post("/organisations/kent-police/alerts/", {"email": ADDRESS})
     assert response.status_code == 302
     assert Subscription.objects.get().organisation == org("Kent Police")
+
+
+def test_every_alert_page_is_valid_html(client):
+    from alerts.services import subscribe
+    from tests.helpers import assert_valid_html
+
+    complaint = published_complaint()
+    pages = {
+        "form": client.get(form_url(complaint)),
+        "form with an error": client.post(form_url(complaint), {"email": "nope"}),
+        "force form": client.get("/organisations/kent-police/alerts/"),
+        "check your email": client.get("/alerts/check-your-email/"),
+        "expired": client.get("/alerts/confirm/nonsense/"),
+    }
+    subscription = subscribe(email=ADDRESS, complaint=complaint, at=timezone.now())
+    token = confirm_token_of(subscription)
+    pages["confirm"] = client.get(f"/alerts/confirm/{token}/")
+    pages["confirmed"] = client.post(f"/alerts/confirm/{token}/")
+    subscription = Subscription.objects.get()
+    path = f"/alerts/unsubscribe/{unsubscribe_token(subscription)}/"
+    pages["unsubscribe"] = client.get(path)
+    pages["unsubscribed"] = client.post(path)
+    pages["already unsubscribed"] = client.get(path)
+    for name, response in pages.items():
+        assert_valid_html(response.content.decode(), name=f"{name}.html")
