@@ -341,6 +341,24 @@ def forces_of(user: Any) -> list[Organisation]:
     return [org for org in organisations_of(user, working) if org.kind == OrganisationKind.FORCE]
 
 
+# The organisations whose deadlines a calendar feed lists: those that owe responses to
+# recommendations or answers to information requests.
+CALENDAR_KINDS = frozenset(
+    {OrganisationKind.FORCE, OrganisationKind.LOCAL_POLICING_BODY, OrganisationKind.NATIONAL_BODY}
+)
+
+
+def calendar_organisations_of(user: Any) -> list[Organisation]:
+    """The organisations whose private deadline calendar the user manages: any member of a force,
+    a local policing body or a national body, in whatever role (the calendar shows dates, nothing
+    a member could not already see in the portal)."""
+    return [org for org in organisations_of(user) if org.kind in CALENDAR_KINDS]
+
+
+def may_manage_calendar(user: Any, organisation: Organisation) -> bool:
+    return any(org.pk == organisation.pk for org in calendar_organisations_of(user))
+
+
 def may_send_information_request(user: Any, complaint: Any) -> bool:
     """The authorities' staff ask forces for information while investigating (SI 2018/748 reg 9)."""
     return is_dma_staff(user)

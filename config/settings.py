@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "inquiries",
     "accuracy",
     "calls",
+    "alerts",
     # Above the domain apps: coordinates several of them
     "operations",
     "pagecache",
@@ -312,6 +313,8 @@ CALL_RESPONSE_MAX_BODY_SIZE = env_int(
 # least time in seconds between opening the form and sending it (a signed timestamp in the form).
 CALL_RESPONSE_RATE_LIMIT_PER_HOUR = env_int("CALL_RESPONSE_RATE_LIMIT_PER_HOUR", 10)
 CALL_RESPONSE_MIN_SECONDS = env_int("CALL_RESPONSE_MIN_SECONDS", 5)
+# The public e-mail alerts' sign-up form: requests from one address an hour (alerts, public.alerts).
+ALERT_SUBSCRIBE_RATE_LIMIT_PER_HOUR = env_int("ALERT_SUBSCRIBE_RATE_LIMIT_PER_HOUR", 10)
 
 # E-mail: console in development, any Django backend through EMAIL_URL in production.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

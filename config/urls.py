@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from api.api import api
+from portal.views.calendar import calendar_feed
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("casework/", include("casework.urls")),
+    # An organisation's private deadline calendar: the token is the credential, so no sign-in,
+    # no language prefix and no page cache (portal.views.calendar).
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
 ]
 
 # English at the path, Welsh at the same path under /cy/: the public pages, and the pages of

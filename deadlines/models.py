@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -224,3 +225,50 @@ class Deadline(models.Model):
     @property
     def explanation_lines(self) -> list[str]:
         return self.explanation_text.splitlines()
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def live(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """An organisation's private calendar of its running deadlines (``/calendar/<token>.ics``).
+
+    The address's token is the only credential a calendar application can carry, so only its
+    SHA-256 is kept: a copy of the database gives nobody the address. The token is shown once, when
+    the feed is made; a new feed revokes the one before (one live feed per organisation).
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last read at"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(revoked_at__isnull=True),
+                name="deadlines_calendarfeed_one_live_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the token, nor its hash: this is what the audit trail shows.
+        return f"Calendar feed {self.pk} of {self.organisation}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import models, transaction
 
 from accuracy.services import close_expired_checks
+from alerts.services import send_alerts
 from audit.services import record_event
 from calls.services import close_ended_calls
 from complaints.services import store_running_progress_reports
@@ -89,6 +90,9 @@ def sweep_deadlines(
     # Reports whose embargo has ended and that the task worker has not yet released (its
     # obligations' deadlines must exist before the sweep judges them).
     released = release_due_reports(now=now)
+    # The public's e-mail alerts, so a report released in this run is alerted in it (each
+    # subscriber and event once, whichever sweep writes it).
+    alerts = send_alerts(now)
     store_running_progress_reports(on, calendar=cal)
     # Factual-accuracy checks whose closing day has ended are closed (their rows met) first, and so
     # are calls for evidence: neither is late when its day ends, it closes. Their rows are met,
@@ -97,6 +101,7 @@ def sweep_deadlines(
     closed_calls = close_ended_calls(on)
     flagged: Counter[str] = Counter({rule.value: 0 for rule in DeadlineRule if rule in OVERDUE_EVENTS})
     flagged["reports_released"] = released
+    flagged["alerts_written"] = alerts
     candidates = list(
         Deadline.objects.to_flag(on)
         .filter(rule__in=list(OVERDUE_EVENTS))

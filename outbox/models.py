@@ -59,6 +59,9 @@ class Message(models.Model):
     attachment_filename = models.CharField(_("attachment file name"), max_length=200, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
+    # Extra mail headers, name to value: the public alerts' List-Unsubscribe (RFC 2369) and
+    # List-Unsubscribe-Post (RFC 8058). Only names in ``outbox.services.ALLOWED_HEADERS``.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
 
     # What the message is about, so a complaint (or later an obligation) can list its messages.
     about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)

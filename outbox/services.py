@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = datetime.timedelta(hours=6)
 
 
+# The headers a message may add to those Django writes. A fixed list, so no caller can set From,
+# To or a header that would change where the message goes.
+ALLOWED_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"})
+
+
 class OutboxError(Exception):
     """A change to a message that its state does not allow."""
 
@@ -73,6 +78,7 @@ def enqueue_message(
     html_body: str = "",
     attachment: Attachment | None = None,
     language: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Message | None:
     """Write one message, to be sent once the caller's transaction commits.
 
@@ -80,11 +86,18 @@ def enqueue_message(
     JSON (only what ``template`` needs); ``template`` is rendered when the message is sent, in
     ``language`` (the active language by default). A message with the same ``dedupe_key`` as an
     existing one is not written again and is never sent twice: the existing row is returned.
-    Nothing is written when there is nobody to send to.
+    Nothing is written when there is nobody to send to. ``headers`` adds mail headers, only those
+    in ``ALLOWED_HEADERS`` (any other raises ``ValueError``).
 
     Side effects: creates the ``Message``; after commit, asks the task worker to deliver it.
     """
     recipients = [address.strip() for address in to if address and address.strip()]
+    headers = dict(headers or {})
+    refused = set(headers) - ALLOWED_HEADERS
+    if refused:
+        raise ValueError(f"The outbox does not set the headers {', '.join(sorted(refused))}.")
+    if any("\n" in value or "\r" in value for value in headers.values()):
+        raise ValueError("A header value cannot span lines.")
     if not recipients:
         return None
     with transaction.atomic():
@@ -97,6 +110,7 @@ def enqueue_message(
                 "context": context,
                 "language": language or translation.get_language() or settings.LANGUAGE_CODE,
                 "html_body": html_body,
+                "headers": headers,
                 "attachment_name": attachment.name if attachment else "",
                 "attachment_filename": attachment.filename if attachment else "",
                 "attachment_type": attachment.content_type if attachment else "",
@@ -163,6 +177,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
         body=render_body(message),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(message.to),
+        headers={name: value for name, value in (message.headers or {}).items() if name in ALLOWED_HEADERS},
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")

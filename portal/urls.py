@@ -4,7 +4,17 @@ designations officers. In English, and in Welsh under /cy/ (config/urls.py)."""
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from portal.views import accuracy, complaints, designations, drafts, requests, responses, search, users
+from portal.views import (
+    accuracy,
+    calendar,
+    complaints,
+    designations,
+    drafts,
+    requests,
+    responses,
+    search,
+    users,
+)
 
 app_name = "portal"
 
@@ -86,6 +96,10 @@ urlpatterns = [
     path("users/<slug:slug>/invite/", users.invite, name="users_invite"),
     path("users/<slug:slug>/invitations/<int:pk>/withdraw/", users.revoke, name="users_revoke"),
     path("users/<slug:slug>/members/<int:pk>/remove/", users.remove, name="users_remove"),
+    # The organisation's private calendar of its deadlines (the feed itself is at /calendar/)
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/new/", calendar.calendar_create, name="calendar_create"),
+    path("calendar/stop/", calendar.calendar_revoke, name="calendar_revoke"),
     path("designations/", designations.index, name="designations"),
     path("designations/new/", designations.designate, name="designations_new"),
     path("designations/<slug:slug>/", designations.body, name="designations_body"),

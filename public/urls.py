@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 import common.converters  # noqa: F401  (registers <reference:>)
 from pagecache.cache import cached_complaint_page as cached_complaint
 from pagecache.cache import cached_public_page as cached
-from public import calls, views
+from public import alerts, calls, views
 from public.feeds import ComplaintFeed, RegisterFeed
 
 app_name = "public"
@@ -47,6 +47,12 @@ urlpatterns = [
         name="complaint_feed",
     ),
     path("feeds/super-complaints.atom", cached(RegisterFeed()), name="feed"),
+    # E-mail alerts. Not cached: the forms carry a CSRF token, and the pages say no-store.
+    path("super-complaints/<reference:reference>/alerts/", alerts.complaint_alerts, name="complaint_alerts"),
+    path("organisations/<slug:slug>/alerts/", alerts.organisation_alerts, name="organisation_alerts"),
+    path("alerts/check-your-email/", alerts.sent, name="alerts_sent"),
+    path("alerts/confirm/<str:token>/", alerts.confirm, name="alerts_confirm"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe_view, name="alerts_unsubscribe"),
     path("organisations/<slug:slug>/", cached(views.organisation), name="organisation"),
     path("designated-bodies/", cached(views.designated_bodies), name="designated_bodies"),
     path("search/", cached(views.search), name="search"),

@@ -34,6 +34,7 @@ DOMAIN = (
     "inquiries",
     "accuracy",
     "calls",
+    "alerts",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from access.decorators import verified_login_required
 from access.rules import (
     accuracy_organisations_of,
+    calendar_organisations_of,
     forces_of,
     get_object_for_user_or_404,
     may_record_designation,
@@ -59,7 +60,17 @@ def home(request: HttpRequest) -> HttpResponse:
     answering = response_organisations_of(request.user)
     # An organisation administrator manages its users, whatever else they do.
     administered = organisations_managed_by(request.user)
-    if not (bodies or designations or forces or accuracy_checks or answering or administered):
+    # Forces, local policing bodies and national bodies have a private calendar of their deadlines.
+    calendar_organisations = calendar_organisations_of(request.user)
+    if not (
+        bodies
+        or designations
+        or forces
+        or accuracy_checks
+        or answering
+        or administered
+        or calendar_organisations
+    ):
         return render(request, "portal/nothing_here.html")
     mine = body_complaints(request.user).prefetch_related("complainants")
     return render(
@@ -77,6 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "answering": answering,
             "to_answer": rows_for(request.user, open_only=True) if answering else [],
             "show_organisation": len(answering) > 1,
+            "calendar_organisations": calendar_organisations,
             # The checks are a section under another heading, or the page's own subject.
             "accuracy_as_section": bool(bodies or designations or forces or answering),
             "administered": administered,

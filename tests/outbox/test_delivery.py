@@ -243,3 +243,21 @@ def test_send_outbox_sends_what_is_due(public_record, capsys):
     call_command("send_outbox")
     assert "Sent 1, waiting to retry 0, failed 0" in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_a_message_carries_its_list_headers_and_no_other(django_capture_on_commit_callbacks):
+    headers = {
+        "List-Unsubscribe": "<https://example.org/alerts/unsubscribe/1/abc/>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        message = enqueue("test:headers", headers=headers)
+    assert Message.objects.get(pk=message.pk).headers == headers
+    sent = mail.outbox[-1]
+    assert sent.extra_headers == headers
+    assert sent.message()["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    with pytest.raises(ValueError, match="does not set the headers Bcc, From"):
+        enqueue("test:bad", headers={"From": "x@example.org", "Bcc": "y@example.org"})
+    with pytest.raises(ValueError, match="cannot span lines"):
+        enqueue("test:bad", headers={"List-Id": "a\r\nBcc: y@example.org"})
+    assert not Message.objects.filter(dedupe_key="test:bad").exists()

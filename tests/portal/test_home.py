@@ -46,6 +46,18 @@ def test_a_national_bodys_responder_gets_the_recommendations_to_answer_not_nothi
     assert responder.get("/portal/new/").status_code == 404
 
 
+def test_a_national_body_responder_finds_the_calendar_of_its_deadlines(public_record):
+    responder = client_for(person("responder@home-office.example", org("Home Office"), Role.RESPONDER))
+    response = responder.get("/portal/")
+    # Its first page is the recommendations it answers; the calendar is linked from it.
+    assertContains(response, '<h1 class="govuk-heading-l">Recommendations to answer</h1>', html=True)
+    assertContains(
+        response, '<a class="govuk-link" href="/portal/calendar/">Calendar of your deadlines</a>', html=True
+    )
+    assertNotContains(response, "Start a new super-complaint")
+    assert responder.get("/portal/new/").status_code == 404
+
+
 def test_a_force_user_finds_the_requests_it_has_to_answer_on_its_first_page(public_record):
     from tests.inquiries.scenario import send_to_five
 

@@ -44,5 +44,7 @@ class Command(BaseCommand):
             f"factual-accuracy checks closed: {counts['accuracy_checks_closed']}, "
             f"calls for evidence closed: {counts['calls_closed']}."
         )
+        if counts["alerts_written"]:
+            self.stdout.write(f"E-mail alerts written: {counts['alerts_written']}.")
         if counts["reports_released"]:
             self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
