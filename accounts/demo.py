@@ -100,6 +100,13 @@ DEMO_ACCOUNTS: tuple[DemoSpec, ...] = (
         "Avon and Somerset Constabulary",
     ),
     DemoSpec(
+        "force-chief@demo.invalid",
+        "Avon and Somerset Constabulary chief officer's delegate",
+        Role.SIGNATORY,
+        OrganisationKind.FORCE,
+        "Avon and Somerset Constabulary",
+    ),
+    DemoSpec(
         "pcc@demo.invalid",
         "Avon and Somerset PCC responder",
         Role.RESPONDER,

@@ -21,13 +21,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Role, User
+from accounts.services import add_membership, create_account
 from complaints import drafts
 from complaints import services as complaints
 from complaints.letters import send_acknowledgement_letter, send_decision_letter, send_progress_report_letter
 from complaints.models import ComplaintState, EligibilityDecision, ForcesScope, SuperComplaint
+from deadlines.rules import to_london_date
 from evidence.services import store_document
 from organisations.models import Organisation, OrganisationKind
-from recommendations.models import AddresseeGroup
+from recommendations.models import AddresseeGroup, Obligation, ResponseStatus
+from recommendations.responding import ActionDraft, request_sign_off, save_response, submit_response
 from recommendations.services import add_recommendation, ensure_standard_groups
 from reports.publication import publish_report, sign_off_report
 from reports.services import create_report
@@ -153,7 +157,59 @@ def _published(complaint: SuperComplaint, now: datetime.datetime) -> SuperCompla
             at=now,
         )
     publish_report(report, at=now)
+    _respond(report, now)
     return SuperComplaint.objects.get(pk=complaint.pk)
+
+
+# Two forces answer the demonstration report, so the register shows responses from the start; the
+# demo force's accounts (``accounts.demo``) find theirs still to answer. Their people are
+# demonstration accounts that cannot sign in (no password).
+DEMO_RESPONSES: tuple[tuple[str, str, str, str, list[tuple[str, str, int]]], ...] = (
+    (
+        "Kent Police",
+        ResponseStatus.ACCEPTED,
+        "Demonstration: we accept the recommendation and will refer every victim.",
+        "",
+        # What will be done, the role that owns it, and days from publication to its target date.
+        [("Demonstration: refer every victim at first contact.", "Head of public protection", 180)],
+    ),
+    (
+        "Essex Police",
+        ResponseStatus.NOT_ACCEPTED,
+        "Demonstration: we do not accept the recommendation.",
+        "Demonstration: referrals are already made by our victim care partner.",
+        [],
+    ),
+)
+
+
+def _respond(report, now: datetime.datetime) -> None:
+    for force_name, status, explanation, reasons, actions in DEMO_RESPONSES:
+        force = Organisation.objects.get(kind=OrganisationKind.FORCE, name=force_name)
+        people = {}
+        for role in (Role.RESPONDER, Role.SIGNATORY):
+            email = f"demonstration-{role}@{force.slug}.invalid"
+            user = User.objects.filter(email=email).first() or create_account(
+                email=email, full_name=f"Demonstration {Role(role).label.lower()}"
+            )
+            add_membership(user=user, organisation=force, role=role)
+            people[role] = user
+        obligation = Obligation.objects.get(recommendation__report=report, organisation=force)
+        drafts_ = [
+            ActionDraft(text, owner, to_london_date(now) + datetime.timedelta(days=days))
+            for text, owner, days in actions
+        ]
+        response = save_response(
+            obligation,
+            user=people[Role.RESPONDER],
+            status=status,
+            explanation=explanation,
+            reasons=reasons,
+            actions=drafts_,
+            expected_version=None,
+        )
+        response = request_sign_off(response, user=people[Role.RESPONDER], expected_version=response.version)
+        submit_response(response, user=people[Role.SIGNATORY], at=now)
 
 
 STAGES = (

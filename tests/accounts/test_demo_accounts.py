@@ -47,6 +47,11 @@ EXPECTED = {
         "Avon and Somerset Constabulary",
         "Responder for a recommendation addressee, Avon and Somerset Constabulary",
     ),
+    "force-chief@demo.invalid": (
+        "signatory",
+        "Avon and Somerset Constabulary",
+        "Signs off responses for a recommendation addressee, Avon and Somerset Constabulary",
+    ),
     "pcc@demo.invalid": (
         "responder",
         "Avon and Somerset Police and Crime Commissioner",
@@ -90,7 +95,7 @@ def run(*args: str) -> dict[str, tuple[str, str, str]]:
     out = StringIO()
     call_command("create_demo_accounts", "--allow-without-debug", *args, stdout=out)
     lines = [line for line in out.getvalue().splitlines() if "@demo.invalid" in line]
-    assert len(lines) == 12, out.getvalue()
+    assert len(lines) == 13, out.getvalue()
     parsed = {}
     for line in lines:
         match = LINE.match(line)
@@ -129,11 +134,11 @@ def test_running_again_changes_nothing(public_record):
     second = run()
 
     assert second == first
-    assert User.objects.count() == 12
-    assert TOTPDevice.objects.count() == 12
-    assert Membership.objects.count() == 12
-    assert AuditEvent.objects.filter(action="account.created").count() == 12
-    assert AuditEvent.objects.filter(action="account.created", actor_label="system").count() == 12
+    assert User.objects.count() == 13
+    assert TOTPDevice.objects.count() == 13
+    assert Membership.objects.count() == 13
+    assert AuditEvent.objects.filter(action="account.created").count() == 13
+    assert AuditEvent.objects.filter(action="account.created", actor_label="system").count() == 13
 
 
 def test_reset_gives_new_passwords_and_secrets(public_record):
@@ -146,7 +151,7 @@ def test_reset_gives_new_passwords_and_secrets(public_record):
         user = User.objects.get(email=email)
         assert user.check_password(second[email][0])
         assert not user.check_password(first[email][0])
-    assert TOTPDevice.objects.count() == 12
+    assert TOTPDevice.objects.count() == 13
 
 
 def test_a_password_changed_since_is_not_printed(public_record):
@@ -204,4 +209,4 @@ def test_refused_without_debug_unless_asked(public_record):
 def test_runs_with_debug(public_record):
     out = StringIO()
     call_command("create_demo_accounts", stdout=out)
-    assert out.getvalue().count("@demo.invalid") == 12
+    assert out.getvalue().count("@demo.invalid") == 13

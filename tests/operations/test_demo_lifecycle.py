@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from complaints.models import ComplaintState, SuperComplaint
 from deadlines.models import DeadlineRule
 from outbox.models import Message
-from recommendations.models import Obligation
+from recommendations.models import Obligation, Response
 from reports.models import ReportState
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,16 @@ def test_one_demonstration_complaint_at_each_stage_and_a_second_run_creates_noth
         )
     ) == ["Home Office"]
     assert all(o.deadline is not None and o.deadline.rule == DeadlineRule.RESPONSE for o in obligations)
+    # Two forces have answered, through the drafting, sign-off and submission services: on the register.
+    assert sorted(
+        Response.objects.filter(obligation__recommendation__report=report).values_list(
+            "obligation__organisation__name", "state", "status"
+        )
+    ) == [
+        ("Essex Police", "published", "not_accepted"),
+        ("Kent Police", "published", "accepted"),
+    ]
+    assert obligations.filter(responded_at__isnull=False).count() == 2
     # Every step went through the services, so each is on the audit trail.
     assert AuditEvent.objects.filter(action="report.released").count() == 1
     assert AuditEvent.objects.filter(action="complaint.submitted").count() >= 4
