@@ -52,6 +52,7 @@ def measure(runs: int, pages: int) -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -100,6 +101,30 @@ def measure(runs: int, pages: int) -> None:
         ),
         ("public page of an addressee force", Client(HTTP_HOST="127.0.0.1"), f"/organisations/{force.slug}/"),
     ]
+    # The recommendations × addressees matrix of the widest published report (30 × 47 at national
+    # scale), on the register and for staff.
+    widest = (
+        Obligation.objects.published()
+        .values("recommendation__report__complaint__reference")
+        .annotate(cells=Count("pk"))
+        .order_by("-cells")
+        .first()
+    )
+    if widest is not None:
+        reference = widest["recommendation__report__complaint__reference"]
+        targets += [
+            (
+                "public matrix of a report",
+                Client(HTTP_HOST="127.0.0.1"),
+                f"/super-complaints/{reference}/recommendations/",
+            ),
+            (
+                "staff matrix of a report",
+                signed_in("bench.team@hmicfrs.example", hmicfrs, Role.CASEWORKER),
+                f"/casework/complaints/{reference}/report/responses/",
+            ),
+        ]
+        scale["matrix_cells"] = widest["cells"]
     for name, client, path in targets:
         status, query_count = get_counting_queries(client, path)
         if status != 200:
