@@ -427,8 +427,16 @@ def submit_response(
         context = {
             **_context(response),
             "submitted_on": long_date(to_london_date(at)),
+            # The response's own page on the register.
             "public_url": absolute_url(
-                reverse("public:report", args=[obligation.recommendation.report.complaint.reference])
+                reverse(
+                    "public:response",
+                    args=[
+                        obligation.recommendation.report.complaint.reference,
+                        obligation.recommendation.reference,
+                        obligation.organisation.slug,
+                    ],
+                )
             ),
         }
         enqueue_message(

@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -341,7 +342,14 @@ def test_submission_tells_the_organisation_and_the_team(case):
     assert mine.to == ["chief@kent.police.example", "drafter@kent.police.example"]
     assert mine.context["submitted_on"] == "Monday 1 June 2026"
     reference = case.report.complaint.reference
-    assert mine.context["public_url"] == f"https://super-complaints.test/super-complaints/{reference}/report/"
+    assert mine.context["public_url"] == (
+        f"https://super-complaints.test/super-complaints/{reference}/recommendations/"
+        f"{case.first.reference}/responses/kent-police/"
+    )
+    assert (
+        Client().get(mine.context["public_url"].removeprefix("https://super-complaints.test")).status_code
+        == 200
+    )
     [team] = Message.objects.filter(dedupe_key=f"response:{response.pk}:submitted:team")
     assert team.to == ["team@super-complaints.test"]
     assert team.subject == f"Kent Police responded to {case.first.reference}"
