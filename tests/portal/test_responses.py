@@ -23,7 +23,7 @@ from tests.evidence import files
 from tests.helpers import assert_valid_html
 from tests.portal.support import client_for, person
 from tests.public.seed import investigating
-from tests.recommendations.response_scenario import DUE, awaiting_sign_off, published_report
+from tests.recommendations.response_scenario import DUE, awaiting_sign_off, empty_draft, published_report
 
 pytestmark = pytest.mark.django_db
 
@@ -358,15 +358,7 @@ def test_a_signatory_returns_the_response_with_a_note(case, today):
 def test_after_submission_progress_is_posted_with_evidence_and_the_action_plan_is_attached(case, today):
     response = awaiting_sign_off(case.kent, case.drafter)
     submit_response(response, user=case.signatory, at=london(2026, 6, 1, 10))
-    other = save_response(
-        case.kent_second,
-        user=case.drafter,
-        status="",
-        explanation="",
-        reasons="",
-        actions=[],
-        expected_version=None,
-    )
+    other = empty_draft(case.kent_second, case.drafter)
     client = client_for(case.drafter)
     url = f"/portal/recommendations/{case.kent.pk}/"
     page = client.get(url)
@@ -399,15 +391,7 @@ def test_after_submission_progress_is_posted_with_evidence_and_the_action_plan_i
     # Essex cannot fetch Kent's file through its own obligation or Kent's.
     essex = client_for(case.essex_user)
     assert essex.get(f"{url}documents/{document.pk}/").status_code == 404
-    save_response(
-        case.essex,
-        user=case.essex_user,
-        status="",
-        explanation="",
-        reasons="",
-        actions=[],
-        expected_version=None,
-    )
+    empty_draft(case.essex, case.essex_user)
     assert essex.get(f"/portal/recommendations/{case.essex.pk}/documents/{document.pk}/").status_code == 404
 
 

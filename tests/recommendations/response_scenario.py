@@ -85,3 +85,10 @@ def awaiting_sign_off(obligation: Obligation, drafter: User, **fields):
     values.update(fields)
     response = save_response(obligation, user=drafter, expected_version=None, **values)
     return request_sign_off(response, user=drafter, expected_version=response.version)
+
+
+def empty_draft(obligation: Obligation, drafter: User):
+    """A response started with nothing in it yet (a draft may be incomplete)."""
+    return save_response(
+        obligation, user=drafter, status="", explanation="", reasons="", actions=[], expected_version=None
+    )

@@ -37,6 +37,7 @@ from tests.recommendations.response_scenario import (
     ACTION,
     DUE,
     awaiting_sign_off,
+    empty_draft,
     published_report,
 )
 
@@ -439,15 +440,7 @@ def stored_pdf(user):
 
 def test_one_action_plan_is_attached_to_several_of_the_organisations_responses(case):
     first = awaiting_sign_off(case.kent, case.drafter)
-    second = save_response(
-        case.kent_second,
-        user=case.drafter,
-        status="",
-        explanation="",
-        reasons="",
-        actions=[],
-        expected_version=None,
-    )
+    second = empty_draft(case.kent_second, case.drafter)
     document = stored_pdf(case.drafter)
     added = attach_action_plan([first, second], document=document, user=case.drafter)
     assert {r.pk for r in added} == {first.pk, second.pk}
@@ -460,15 +453,7 @@ def test_one_action_plan_is_attached_to_several_of_the_organisations_responses(c
 
 def test_an_action_plan_cannot_span_two_organisations(case):
     kent = draft(case)
-    essex = save_response(
-        case.essex,
-        user=case.essex_user,
-        status="",
-        explanation="",
-        reasons="",
-        actions=[],
-        expected_version=None,
-    )
+    essex = empty_draft(case.essex, case.essex_user)
     with pytest.raises(ResponseError, match="your own organisation"):
         attach_action_plan([kent, essex], document=stored_pdf(case.drafter), user=case.drafter)
     assert not kent.documents.exists() and not essex.documents.exists()
