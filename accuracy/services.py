@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.rules import ADDRESSEE_ROLES
-from accounts.models import Membership
+from accounts.selectors import member_addresses
 from accuracy.models import (
     ALLOWED_TRANSITIONS,
     COMMENT_LIMIT,
@@ -63,15 +63,7 @@ class StaleDecision(AccuracyCheckError):
 def responder_addresses(organisation: Organisation) -> list[str]:
     """Where an addressee hears of a check: its responders' and signatories' addresses (the people
     who answer for it on recommendations), each once."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                organisation=organisation, role__in=list(ADDRESSEE_ROLES), user__is_active=True
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    return member_addresses(organisation, ADDRESSEE_ROLES)
 
 
 def _today(at: datetime.datetime) -> datetime.date:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.selectors import member_addresses
 from audit.services import record_event
 from common.site import absolute_url
 from complaints.models import ComplaintState, SuperComplaint
@@ -46,13 +46,7 @@ class InquiryError(Exception):
 def force_addresses(force: Organisation) -> list[str]:
     """Where a force hears from the service: its users' addresses (forces have no shared mailbox
     in the register)."""
-    return sorted(
-        set(
-            Membership.objects.filter(organisation=force, user__is_active=True)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    return member_addresses(force)
 
 
 def _portal_link(force_request: ForceRequest) -> str:

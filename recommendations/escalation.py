@@ -34,7 +34,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.selectors import member_addresses
 from audit.services import record_event
 from common.site import absolute_url
 from deadlines.calendar import long_date
@@ -251,27 +252,18 @@ def _described(ladder: Ladder) -> dict[str, Any]:
 # --- Who hears --------------------------------------------------------------------------------
 
 
-def _addresses(organisation: Organisation | int, roles: Iterable[str] | None) -> set[str]:
-    members = Membership.objects.filter(organisation=organisation, user__is_active=True).exclude(
-        user__email=""
-    )
-    if roles is not None:
-        members = members.filter(role__in=list(roles))
-    return set(members.values_list("user__email", flat=True))
-
-
 def responder_addresses(organisation: Organisation) -> list[str]:
     """Reminders and the chaser go to those who draft and sign off the organisation's response."""
-    return sorted(_addresses(organisation, (Role.RESPONDER, Role.SIGNATORY)))
+    return member_addresses(organisation, (Role.RESPONDER, Role.SIGNATORY))
 
 
 def letter_addresses(organisation: Organisation) -> list[str]:
     """The day-14 letter goes to the head of the organisation (its signatories: the chief officer
     or a delegate, the head of a national body) and, for a force, to the local policing body that
     holds its chief officer to account (every user it has here)."""
-    found = _addresses(organisation, (Role.SIGNATORY,))
+    found = set(member_addresses(organisation, (Role.SIGNATORY,)))
     if organisation.kind == OrganisationKind.FORCE and organisation.local_policing_body_id:
-        found |= _addresses(organisation.local_policing_body_id, None)
+        found |= set(member_addresses(organisation.local_policing_body_id))
     return sorted(found)
 
 

@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
+from accounts.selectors import member_addresses
 from audit.services import record_event
 from common.site import absolute_url
 from deadlines.calendar import long_date
 from deadlines.rules import clock_time, to_london_date
 from evidence.models import Document
-from organisations.models import Organisation
 from outbox.services import enqueue_message
 from recommendations.models import (
     RESPONSE_TRANSITIONS,
@@ -89,17 +89,6 @@ class ActionDraft:
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
-
-
-def _addresses(organisation: Organisation, roles: Iterable[str]) -> list[str]:
-    """The e-mail addresses of the organisation's active members in ``roles``, each once."""
-    return sorted(
-        set(
-            Membership.objects.filter(organisation=organisation, role__in=list(roles), user__is_active=True)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
 
 
 def _is_signatory(user: Any, organisation_id: int) -> bool:
@@ -318,7 +307,7 @@ def request_sign_off(response: Response, *, user: Any, expected_version: int | N
         )
         context = _context(response)
         enqueue_message(
-            to=_addresses(response.obligation.organisation, [Role.SIGNATORY]),
+            to=member_addresses(response.obligation.organisation, [Role.SIGNATORY]),
             subject=_("Sign off the response to %(reference)s") % {"reference": context["reference"]},
             template=f"{EMAIL_TEMPLATES}/response_sign_off_requested.txt",
             context=context,
@@ -440,7 +429,7 @@ def submit_response(
             ),
         }
         enqueue_message(
-            to=_addresses(obligation.organisation, DRAFTER_ROLES),
+            to=member_addresses(obligation.organisation, DRAFTER_ROLES),
             subject=_("Your response to %(reference)s is submitted and published")
             % {"reference": context["reference"]},
             template=f"{EMAIL_TEMPLATES}/response_submitted.txt",

@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.selectors import member_addresses
 from common.site import absolute_url
 from deadlines.calendar import long_date
 from organisations.models import Organisation
@@ -46,15 +47,7 @@ class Sent:
 def addressee_addresses(organisation: Organisation) -> list[str]:
     """Who at an addressee organisation hears about a recommendation: its active responders and
     signatories."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                organisation=organisation, role__in=list(ADDRESSEE_ROLES), user__is_active=True
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
+    return member_addresses(organisation, ADDRESSEE_ROLES)
 
 
 def report_links(report: Report, language: str) -> dict[str, str]:
