@@ -6,6 +6,7 @@ test with the command to run, never skips it.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import subprocess
@@ -89,32 +90,38 @@ def assert_accessible(page) -> None:
         )
 
 
+_HTML_VALIDATE_SERVER = ROOT / "tests" / "html_validate_server.cjs"
+_html_validator: subprocess.Popen[str] | None = None
+
+
+def _validator() -> subprocess.Popen[str]:
+    """The html-validate process this test process keeps (tests/html_validate_server.cjs), started
+    on first use and again if it has died."""
+    global _html_validator
+    if _html_validator is None or _html_validator.poll() is not None:
+        _require(HTML_VALIDATE)
+        _html_validator = subprocess.Popen(
+            ["node", str(_HTML_VALIDATE_SERVER), str(HTML_VALIDATE_CONFIG)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=ROOT,
+        )
+        atexit.register(_html_validator.kill)
+    return _html_validator
+
+
 def html_problems(html: str, *, name: str = "page.html") -> list[dict]:
     """html-validate's messages for a document, with the project configuration (.htmlvalidate.json)."""
-    _require(HTML_VALIDATE)
-    completed = subprocess.run(
-        [
-            str(HTML_VALIDATE),
-            "--config",
-            str(HTML_VALIDATE_CONFIG),
-            "--formatter",
-            "json",
-            "--stdin",
-            "--stdin-filename",
-            name,
-        ],
-        input=html,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
-    if completed.returncode not in (0, 1) or not completed.stdout.strip():
-        pytest.fail(
-            f"html-validate did not run (exit {completed.returncode}):\n{completed.stderr}", pytrace=False
-        )
-    return [message for result in json.loads(completed.stdout) for message in result["messages"]]
+    validator = _validator()
+    assert validator.stdin is not None and validator.stdout is not None
+    validator.stdin.write(json.dumps({"name": name, "html": html}) + "\n")
+    validator.stdin.flush()
+    answer = validator.stdout.readline()
+    if not answer:
+        pytest.fail(f"html-validate stopped (exit {validator.wait()}) while checking {name}", pytrace=False)
+    return json.loads(answer)
 
 
 def assert_valid_html(html: str, *, name: str = "page.html") -> None:
