@@ -14,7 +14,8 @@ The patterns, and why (docs/decisions "redaction for publication"):
   01, 02, 03, 05, 07 or 08 (the Ofcom ranges people are reached on).
 - postcode: every UK format (A9, A99, AA9, AA99, A9A, AA9A, then 9AA) with the letters each
   position may hold, and GIR 0AA; the space may be missing; any case.
-- NI number: two prefix letters, six digits, an optional suffix A-D, spaces allowed in pairs. The
+- NI number: two capital prefix letters, six digits, an optional suffix A-D, spaces allowed
+  between the pairs (capitals only: in lower case, "on 00 44 20" would be one). The
   first letter is never D, F, I, Q, U or V; the second never those or O; the prefixes BG, GB, KN,
   NK, NT, TN and ZZ are never issued (HMRC's National Insurance Manual, NIM39110).
 - date of birth: a date (``3/4/1990``, ``03.04.90``, ``1990-04-03``, ``3 April 1990``, ``3rd Apr
@@ -22,8 +23,8 @@ The patterns, and why (docs/decisions "redaction for publication"):
   comes before within 40 characters, in the same sentence with no other date between, or that
   is followed by "(DOB)" or "(date of birth)". A date with no such cue is left alone: most dates in an account are events.
 - crime reference: a force's shape ``CR/12345/24`` (2-4 letters, 3-8 digits, 2 or 4 digits),
-  ``42/12345/2024`` (a two-digit force code, 4-7 digits, a year), and any token of 5 or more
-  characters with at least 4 digits after "crime number", "crime reference", "crime ref", "crime
+  ``42/12345/2024`` (a two-digit force code, 4-7 digits, a year), and any token (letters, digits,
+  hyphens, slashes) with at least 4 digits after "crime number", "crime reference", "crime ref", "crime
   no", "CRN" or "URN".
 - case reference: ``2024/012345`` (the IOPC's year/number shape), and a token with at least 4 digits
   after "case number", "case reference", "case ref", "case no", "log number", "incident number" or
@@ -118,8 +119,7 @@ def postcodes(text: str) -> list[Found]:
 
 _NI = re.compile(
     r"(?<![\w])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])[ \t]?(\d{2})[ \t]?(\d{2})[ \t]?(\d{2})"
-    r"(?:[ \t]?([A-D]))?(?![\w])",
-    re.IGNORECASE,
+    r"(?:[ \t]?([A-D]))?(?![\w])"
 )
 _NI_NEVER_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
@@ -221,7 +221,7 @@ _CRIME_SHAPES = re.compile(
     r"(?<![\w/])(?:[A-Z]{2,4}/\d{3,8}/(?:\d{4}|\d{2})|\d{2}/\d{4,7}/(?:\d{4}|\d{2}))(?![\w/])"
 )
 _CASE_SHAPE = re.compile(r"(?<![\w/])(?:19|20)\d{2}/\d{5,6}(?![\w/])")
-_AFTER_CUE = r"[:#]?[ \t]*(?:is[ \t]+|was[ \t]+)?(?P<token>[A-Za-z0-9][A-Za-z0-9/-]{3,}[A-Za-z0-9])"
+_AFTER_CUE = r"[:#]?[ \t]*(?:is[ \t]+|was[ \t]+)?(?P<token>[A-Za-z0-9][A-Za-z0-9/-]{2,}[A-Za-z0-9])"
 _CRIME_CUE = re.compile(
     r"\b(?:crime[ \t]+(?:reference|ref|number|no)\.?(?:[ \t]+(?:number|no)\.?)?|CRN|URN)[ \t]*" + _AFTER_CUE,
     re.IGNORECASE,
