@@ -193,7 +193,7 @@ def _page(
 ) -> HttpResponse:
     services.record_redaction_viewed(redaction)
     spans = list(redaction.spans.select_related("decided_by"))
-    labels = dict(SpanKind.choices)
+    labels = {value: str(label) for value, label in SpanKind.choices}
     text = redaction.source_text
     rows = [
         {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,7 +158,7 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def extract(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def extract(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     """A published extract's PDF (redaction for publication): a 404 for one in draft, withdrawn,
     waiting for its virus scan, or of a complaint not on the register."""
     found = published_extract(reference, pk)

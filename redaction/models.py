@@ -51,7 +51,7 @@ class SpanKind(models.TextChoices):
 
     @classmethod
     def staff_kinds(cls) -> list[tuple[str, str]]:
-        return [(k.value, k.label) for k in (cls.NAME, cls.PLACE, cls.OTHER, *cls.detected())]
+        return [(k.value, str(k.label)) for k in (cls.NAME, cls.PLACE, cls.OTHER, *cls.detected())]
 
     @classmethod
     def detected(cls) -> list[SpanKind]:

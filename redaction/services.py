@@ -391,7 +391,7 @@ def publish_redaction(
         text = derivative.redacted_text(redaction.source_text, [(s.start, s.end) for s in confirmed])
         pdf = derivative.render_extract_pdf(
             title=redaction.title,
-            reference=redaction.complaint.reference,
+            reference=str(redaction.complaint.reference),
             text=text,
             language=extract_language(redaction),
         )

@@ -49,7 +49,9 @@ def pdf_with(*paragraphs: str) -> bytes:
     from common.pdf import render_pdf
 
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return render_pdf(f"<!DOCTYPE html><html lang='en'><head><title>Account</title></head><body>{body}</body></html>")
+    return render_pdf(
+        f"<!DOCTYPE html><html lang='en'><head><title>Account</title></head><body>{body}</body></html>"
+    )
 
 
 def docx_with(*paragraphs: str) -> bytes:
@@ -72,4 +74,3 @@ def pypdf_text(data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     return " ".join(page.extract_text() or "" for page in reader.pages) + " " + str(reader.metadata)
-

@@ -27,10 +27,14 @@ def response(transactional_db):
     return a_response(open_now())
 
 
-def test_staff_redact_a_response_and_publish_an_extract_without_the_redacted_text(live_server, browser, response):
+def test_staff_redact_a_response_and_publish_an_extract_without_the_redacted_text(
+    live_server, browser, response
+):
     user, device = make_person("team")
     base = live_server.url
-    page = browser_sign_in(browser, base, user.email, device, f"/casework/calls-for-evidence/responses/{response.pk}/")
+    page = browser_sign_in(
+        browser, base, user.email, device, f"/casework/calls-for-evidence/responses/{response.pk}/"
+    )
     assert_accessible(page)
 
     page.get_by_role("link", name="Redact the answers for publication").click()

@@ -36,7 +36,9 @@ def redaction_url(redaction: Redaction, suffix: str = "") -> str:
     return f"/casework/redactions/{redaction.pk}/{suffix}"
 
 
-def test_staff_redact_a_response_with_plain_forms_and_publish(staff, response, django_capture_on_commit_callbacks):
+def test_staff_redact_a_response_with_plain_forms_and_publish(
+    staff, response, django_capture_on_commit_callbacks
+):
     page = staff.get(f"/casework/calls-for-evidence/responses/{response.pk}/")
     assert f'href="/casework/calls-for-evidence/responses/{response.pk}/redact/"' in page.content.decode()
     started = staff.post(
@@ -83,7 +85,9 @@ def test_publishing_an_old_preview_is_refused_with_a_message(staff, response):
 
 
 def published(response) -> Redaction:
-    redaction = services.start_redaction(response.call.complaint, title="What a survivor told us", call_response=response)
+    redaction = services.start_redaction(
+        response.call.complaint, title="What a survivor told us", call_response=response
+    )
     services.confirm_all_detected(redaction)
     services.mark_passage(redaction, passage=NAME, kind="name")
     redaction.refresh_from_db()
@@ -106,7 +110,9 @@ def test_the_public_complaint_page_lists_a_published_extract_and_serves_its_pdf(
     for removed in [EMAIL, PHONE, POSTCODE, NAME, HELPLINE]:
         assert removed not in " ".join(body.split())
     # The Welsh page lists it too.
-    assert f"/extracts/{redaction.pk}.pdf" in client.get(f"/cy/super-complaints/{reference}/").content.decode()
+    assert (
+        f"/extracts/{redaction.pk}.pdf" in client.get(f"/cy/super-complaints/{reference}/").content.decode()
+    )
 
 
 def test_a_draft_or_withdrawn_extract_is_not_public(client, response):
@@ -124,7 +130,9 @@ def test_a_draft_or_withdrawn_extract_is_not_public(client, response):
     assert client.get(f"/super-complaints/{reference}/extracts/{other.pk}.pdf").status_code == 404
 
 
-def test_publishing_and_withdrawing_purge_the_complaint_s_pages(client, response, django_capture_on_commit_callbacks):
+def test_publishing_and_withdrawing_purge_the_complaint_s_pages(
+    client, response, django_capture_on_commit_callbacks
+):
     scope = f"complaint:{response.call.complaint.reference}"
     redaction = services.start_redaction(response.call.complaint, title="T", call_response=response)
     services.confirm_all_detected(redaction)
@@ -181,7 +189,9 @@ def test_staff_start_from_an_evidence_document(staff, response):
     item = complaint.evidence_items.get(document=document)
     page = staff.get(f"/casework/complaints/{complaint.reference}/").content.decode()
     assert f"/casework/complaints/{complaint.reference}/evidence/{item.pk}/redact/" in page
-    started = staff.post(f"/casework/complaints/{complaint.reference}/evidence/{item.pk}/redact/", {"title": "An account"})
+    started = staff.post(
+        f"/casework/complaints/{complaint.reference}/evidence/{item.pk}/redact/", {"title": "An account"}
+    )
     redaction = Redaction.objects.get()
     assert started["Location"] == redaction_url(redaction)
     assert redaction.document == document

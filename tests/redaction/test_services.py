@@ -77,7 +77,9 @@ def test_starting_proposes_each_detected_detail_and_keeps_the_text(staff):
     redaction = start(response, staff)
 
     assert redaction.state == RedactionState.DRAFT
-    assert redaction.source_text.startswith("1. What happened when you contacted the police?\n\nMy name is Jane")
+    assert redaction.source_text.startswith(
+        "1. What happened when you contacted the police?\n\nMy name is Jane"
+    )
     found = {text_of(redaction, s): (s.kind, s.origin, s.decision) for s in redaction.spans.all()}
     assert found == {
         POSTCODE: ("postcode", SpanOrigin.DETECTED, SpanDecision.PROPOSED),
@@ -128,8 +130,9 @@ def test_the_published_extract_of_a_response_has_the_text_removed_not_covered(st
         assert HELPLINE in flat
         assert "Extract from a response" in flat
     # The PDF carries the extract's title and nothing of where it came from.
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     metadata = PdfReader(io.BytesIO(data)).metadata
     assert metadata.title == "Extract from a response"
@@ -251,7 +254,9 @@ def test_confirm_all_detected_leaves_rejected_spans_rejected(staff):
     redaction = start(a_response(), staff)
     services.reject_span(spans_by_text(redaction)[HELPLINE], user=staff)
     services.confirm_all_detected(redaction, user=staff)
-    assert {text_of(redaction, s): s.decision for s in redaction.spans.all()}[HELPLINE] == SpanDecision.REJECTED
+    assert {text_of(redaction, s): s.decision for s in redaction.spans.all()}[
+        HELPLINE
+    ] == SpanDecision.REJECTED
     assert services.confirm_all_detected(redaction, user=staff) == 0
 
 
