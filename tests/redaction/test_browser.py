@@ -69,6 +69,14 @@ def test_staff_redact_a_response_and_publish_an_extract_without_the_redacted_tex
     expect(preview).to_contain_text("station near [redacted]")
     assert_accessible(page)
 
+    # The page fits a 320 px screen, spans table and all.
+    page.set_viewport_size({"width": 320, "height": 640})
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
+    page.set_viewport_size({"width": 1280, "height": 720})
+
     page.get_by_role("button", name="Publish extract").click()
     expect(page.locator("#redaction-state")).to_contain_text("Published")
     assert_accessible(page)
