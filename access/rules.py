@@ -572,3 +572,13 @@ def may_withhold(user: Any, response: Any) -> bool:
 def may_set_escalation_ladder(user: Any, report: Any) -> bool:
     """The super-complaints team sets a report's reminders and escalation."""
     return is_super_complaints_team(user)
+
+
+# --- Redaction for publication -------------------------------------------------------------------
+
+
+def may_redact(user: Any, complaint: Any) -> bool:
+    """The authorities' staff redact call-for-evidence responses and evidence for publication, and
+    publish or withdraw the extracts, on the complaints they may open. The text being redacted
+    holds personal data, so nobody else sees these pages (a 404)."""
+    return is_dma_staff(user) and may_view_complaint(user, complaint)

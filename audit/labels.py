@@ -172,6 +172,14 @@ ACTIONS: dict[str, Promise] = {
     "call_response.viewed": gettext_lazy("Response to a call for evidence read"),
     "call_response.tagged": gettext_lazy("Response to a call for evidence tagged"),
     "call_response.reviewed": gettext_lazy("Response to a call for evidence reviewed"),
+    "redaction.started": gettext_lazy("Redaction for publication started"),
+    "redaction.spans_added": gettext_lazy("Passages marked for removal"),
+    "redaction.span_confirmed": gettext_lazy("Redaction confirmed"),
+    "redaction.span_rejected": gettext_lazy("Redaction rejected: the text is kept"),
+    "redaction.detected_confirmed": gettext_lazy("Every detected redaction confirmed"),
+    "redaction.published": gettext_lazy("Redacted extract published"),
+    "redaction.withdrawn": gettext_lazy("Redacted extract withdrawn"),
+    "redaction.viewed": gettext_lazy("Text being redacted read"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

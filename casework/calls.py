@@ -39,6 +39,7 @@ from common.date_fields import DateField
 from common.forms import GovukForm, VersionedForm
 from evidence.checks import ACCEPTED_TYPES
 from evidence.downloads import document_download
+from redaction.selectors import redactions_of_response
 
 QUEUE_PAGE_SIZE = 25
 
@@ -383,6 +384,8 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": [(d, _type_label(d.content_type)) for d in response.documents.all()],
             "tag_form": tag_form,
             "form": tag_form,
+            "redactions": redactions_of_response(response),
+            "may_redact": rules.may_redact(request.user, response.call.complaint),
         },
     )
 

@@ -1,7 +1,18 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import accuracy, calls, investigation, obligations, publication, report, requests, search, views
+from casework import (
+    accuracy,
+    calls,
+    investigation,
+    obligations,
+    publication,
+    redaction,
+    report,
+    requests,
+    search,
+    views,
+)
 
 app_name = "casework"
 
@@ -117,6 +128,29 @@ urlpatterns = [
         calls.response_reviewed,
         name="call_response_reviewed",
     ),
+    path(
+        "calls-for-evidence/responses/<int:pk>/redact/",
+        redaction.start_from_response,
+        name="redaction_start_response",
+    ),
+    path(
+        "calls-for-evidence/responses/<int:pk>/documents/<int:document_pk>/redact/",
+        redaction.start_from_response_document,
+        name="redaction_start_response_document",
+    ),
+    path(
+        "complaints/<reference:reference>/evidence/<int:item_id>/redact/",
+        redaction.start_from_evidence,
+        name="redaction_start_evidence",
+    ),
+    path("redactions/<int:pk>/", redaction.redaction_detail, name="redaction"),
+    path("redactions/<int:pk>/spans/<int:span_pk>/decide/", redaction.decide, name="redaction_decide"),
+    path(
+        "redactions/<int:pk>/confirm-detected/", redaction.confirm_detected, name="redaction_confirm_detected"
+    ),
+    path("redactions/<int:pk>/passages/", redaction.add_passage, name="redaction_add_passage"),
+    path("redactions/<int:pk>/publish/", redaction.publish, name="redaction_publish"),
+    path("redactions/<int:pk>/withdraw/", redaction.withdraw, name="redaction_withdraw"),
     path("information-requests/<int:pk>/", requests.request_detail, name="information_request"),
     path(
         "information-requests/<int:pk>/forces/<int:force_request_id>/",

@@ -53,6 +53,7 @@ from deadlines.calendar import long_date
 from evidence.downloads import document_download
 from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
+from redaction.selectors import redactions_of
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -194,6 +195,8 @@ def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
             and not complaint.is_historical,
             "may_run_investigation": rules.may_run_investigation(request.user, complaint),
             "report": Report.objects.filter(complaint=complaint).first(),
+            "redactions": list(redactions_of(complaint)),
+            "may_redact": rules.may_redact(request.user, complaint),
             "may_draft_report": rules.may_draft_report(request.user, complaint),
             "assign_form": AssignForm(
                 staff=list(rules.dma_staff_users()),

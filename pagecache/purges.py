@@ -162,6 +162,9 @@ PUBLIC: dict[str, Resolver] = {
     # lapse brings one that opens today on by the clock; one not yet open is private).
     "calls.CallForEvidence": of_complaint("complaint", public=_call_opened),
     "calls.CallQuestion": of_complaint("call.complaint", public=lambda o: _call_opened(o.call)),
+    # A published extract is listed on its complaint's page (its spans are never public: the
+    # extract's save on publishing or withdrawal is what changes the page).
+    "redaction.Redaction": of_complaint("complaint", public=lambda o: o.state == "published"),
     "recommendations.AddresseeGroup": site,
     "organisations.Organisation": site,
     "organisations.Designation": site,

@@ -34,6 +34,12 @@ urlpatterns = [
         cached_complaint(views.response),
         name="response",
     ),
+    # Not cached: the file is read from the document store, and a withdrawal must end it at once.
+    path(
+        "super-complaints/<reference:reference>/extracts/<int:pk>.pdf",
+        views.extract,
+        name="extract",
+    ),
     # Not cached: the form carries a CSRF token, and the pages say no-store (public.calls).
     path("super-complaints/<reference:reference>/calls-for-evidence/<int:pk>/", calls.call, name="call"),
     path(

@@ -11,17 +11,20 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
+from common.downloads import attachment_response
 from common.forms import field_of
 from organisations.models import OrganisationKind
 from public import selectors
 from public.search import search as run_search
+from redaction.models import Redaction
+from redaction.selectors import open_published_extract, published_extract, published_extracts_for
 from reports.renditions import Rendition, build_document, render_report_pdf
 
 REGISTER_PAGE_SIZE = 20
@@ -149,8 +152,24 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
             "calls": [
                 (call, call.is_open(now)) for call in selectors.published_calls_for(record.complaint, now)
             ],
+            "extracts": published_extracts_for(record.complaint),
             "nav_section": "register",
         },
+    )
+
+
+def extract(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """A published extract's PDF (redaction for publication): a 404 for one in draft, withdrawn,
+    waiting for its virus scan, or of a complaint not on the register."""
+    found = published_extract(reference, pk)
+    if found is None or found.derivative is None:
+        raise Http404(_("This extract is not published."))
+    try:
+        handle = open_published_extract(found)
+    except Redaction.DoesNotExist:
+        raise Http404(_("This extract is not published.")) from None
+    return attachment_response(
+        handle, filename=found.derivative.original_name, content_type="application/pdf"
     )
 
 

@@ -35,6 +35,7 @@ DOMAIN = (
     "accuracy",
     "calls",
     "alerts",
+    "redaction",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")

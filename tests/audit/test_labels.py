@@ -14,7 +14,7 @@ from organisations.models import Organisation
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "audit", "common", "complaints", "deadlines", "evidence", "organisations")
-APPS += ("recommendations", "reports", "outbox", "operations", "access")
+APPS += ("recommendations", "reports", "outbox", "operations", "access", "redaction")
 
 
 def recorded_action_codes() -> set[str]:

@@ -245,6 +245,31 @@ class Seeded:
     withdrawn: SuperComplaint
 
 
+def _seed_redactions(complaint: SuperComplaint) -> None:
+    """A response to a call on a public complaint, redacted three times: a draft extract and a
+    withdrawn one (their titles must stay off the register) and a published one, whose removed
+    words must not be in its PDF."""
+    from calls.services import submit_response
+    from redaction import services as redaction
+    from tests.calls.support import open_now
+
+    call = open_now(complaint, title="A call for evidence on the register")
+    question = call.questions.get(position=1)
+    response = submit_response(
+        call,
+        answers={question.pk: f"I went to the station. {MARK}-redacted-words. Nobody helped."},
+        consent_given=True,
+    )
+    redaction.start_redaction(complaint, title=f"{MARK}-draft-extract", call_response=response)
+    for title in (f"{MARK}-withdrawn-extract", "A published extract"):
+        extract = redaction.start_redaction(complaint, title=title, call_response=response)
+        redaction.mark_passage(extract, passage=f"{MARK}-redacted-words", kind="other")
+        extract.refresh_from_db()
+        extract = redaction.publish_redaction(extract, expected_version=extract.version)
+        if title != "A published extract":
+            redaction.withdraw_redaction(extract)
+
+
 def seed_unpublished() -> Seeded:
     """One of each thing the public must not see, beside the public record.
 
@@ -332,6 +357,7 @@ def seed_unpublished() -> Seeded:
         at=london(2026, 3, 3, 9),
     )
     complaints.add_internal_note(under_investigation, text=f"{MARK}-internal-note")
+    _seed_redactions(under_investigation)
     ProgressReport.objects.filter(complaint=under_investigation, period=2).update(
         steps_taken=f"{MARK}-unsent-steps-taken", steps_proposed=f"{MARK}-unsent-steps-proposed"
     )

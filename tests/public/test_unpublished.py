@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from complaints.models import SuperComplaint
 from organisations.models import Organisation, OrganisationKind
 from public import selectors
+from redaction.models import Redaction
 from tests.public.pages import get, main, text
 from tests.public.seed import MARK, Seeded, seed_unpublished
 
@@ -73,6 +74,9 @@ def public_addresses() -> list[str]:
             paths += [base + "report/", base + "recommendations/"]
             if not complaint.is_historical:  # only a report written here is offered as a PDF
                 paths.append(base + "report.pdf")
+    # Published extracts of responses (redaction for publication), as PDFs.
+    for extract in Redaction.objects.published().select_related("complaint"):
+        paths.append(f"/super-complaints/{extract.complaint.reference}/extracts/{extract.pk}.pdf")
     for organisation in Organisation.objects.exclude(kind=OrganisationKind.FORCE).exclude(
         kind=OrganisationKind.LOCAL_POLICING_BODY
     ):
@@ -83,7 +87,8 @@ def public_addresses() -> list[str]:
 
 def readable(response) -> str:
     if response["Content-Type"] == "application/pdf":
-        reader = PdfReader(io.BytesIO(response.content))
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        reader = PdfReader(io.BytesIO(data))
         return " ".join(page.extract_text() or "" for page in reader.pages) + str(reader.metadata)
     return response.content.decode()
 
@@ -106,6 +111,8 @@ def test_nothing_unpublished_appears_anywhere_public(client, seeded):
     # The report written here was fetched as a PDF, in both languages, and its exclusion was not in it.
     pdfs = [address for address in addresses if address.endswith("report.pdf")]
     assert len(pdfs) == 2
+    # The one published extract was fetched, in both languages; the withdrawn and draft ones not.
+    assert len([address for address in addresses if "/extracts/" in address]) == 2
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
