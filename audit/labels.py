@@ -172,6 +172,16 @@ ACTIONS: dict[str, Promise] = {
     "call_response.viewed": gettext_lazy("Response to a call for evidence read"),
     "call_response.tagged": gettext_lazy("Response to a call for evidence tagged"),
     "call_response.reviewed": gettext_lazy("Response to a call for evidence reviewed"),
+    "theme_analysis.started": gettext_lazy("Grouping of responses into themes started"),
+    "theme_analysis.grouped": gettext_lazy("Responses grouped into themes"),
+    "theme_analysis.failed": gettext_lazy("Grouping of responses into themes failed"),
+    "theme_analysis.viewed": gettext_lazy("Themes of responses read"),
+    "theme_analysis.exported": gettext_lazy("Themes of responses exported"),
+    "theme.renamed": gettext_lazy("Theme renamed"),
+    "theme.merged": gettext_lazy("Themes merged"),
+    "theme.split": gettext_lazy("Theme split"),
+    "theme_assignment.moved": gettext_lazy("Response moved to another theme"),
+    "theme_assignment.confirmed": gettext_lazy("Theme assignments confirmed"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

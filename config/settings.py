@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "accuracy",
     "calls",
     "alerts",
+    "themes",
     # Above the domain apps: coordinates several of them
     "operations",
     "pagecache",

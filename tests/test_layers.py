@@ -35,6 +35,7 @@ DOMAIN = (
     "accuracy",
     "calls",
     "alerts",
+    "themes",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")
