@@ -53,6 +53,7 @@ from deadlines.calendar import long_date
 from evidence.downloads import document_download
 from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
+from themes import similarity as theme_similarity
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -324,7 +325,7 @@ def _decision_blocker(complaint: SuperComplaint, positions: list[dict[str, Any]]
 def eligibility(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint(request, reference)
     user = request.user
-    similar = selectors.similar_complaints(complaint)
+    similar, similarity_method = theme_similarity.similar_complaints(complaint)
     authority = _authority(user)
     own = complaint.positions.filter(authority=authority).first() if authority else None
     position_form = PositionForm(
@@ -379,6 +380,7 @@ def eligibility(request: HttpRequest, reference: str) -> HttpResponse:
             "position_form": position_form,
             "decision_form": decision_form,
             "similar": similar,
+            "similarity_method": similarity_method,
             "positions": positions,
             "authority": authority,
             "own_position": own,

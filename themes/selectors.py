@@ -85,9 +85,10 @@ def members(theme: Theme) -> list[ThemeAssignment]:
 def totals(analysis: ThemeAnalysis) -> tuple[int, int]:
     """(confirmed, candidate) assignments over the whole analysis."""
     counts = ThemeAssignment.objects.filter(analysis=analysis).aggregate(
-        confirmed=Count("pk", filter=Q(confirmed=True)), candidates=Count("pk", filter=Q(confirmed=False))
+        confirmed_count=Count("pk", filter=Q(confirmed=True)),
+        candidate_count=Count("pk", filter=Q(confirmed=False)),
     )
-    return counts["confirmed"], counts["candidates"]
+    return counts["confirmed_count"], counts["candidate_count"]
 
 
 def csv_rows(analysis: ThemeAnalysis) -> Iterator[list[str]]:
