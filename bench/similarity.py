@@ -11,11 +11,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from themes.evaluation import hit_rates  # noqa: E402
 
 for method, (hits, total) in hit_rates().items():
-    print(f"{method:>10}: {hits} of {total} paraphrases ranked their earlier complaint first ({hits / total:.0%})")
+    print(
+        f"{method:>10}: {hits} of {total} paraphrases ranked their earlier complaint first ({hits / total:.0%})"
+    )

@@ -143,9 +143,9 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _forbidden_unless(may_change)
         action = request.POST.get("action")
         chosen = list(
-            ThemeAssignment.objects.filter(theme=theme, pk__in=_ints(request.POST.getlist("members"))).select_related(
-                "response"
-            )
+            ThemeAssignment.objects.filter(
+                theme=theme, pk__in=_ints(request.POST.getlist("members"))
+            ).select_related("response")
         )
         try:
             if action == "rename":
@@ -159,7 +159,9 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("casework:theme", pk=theme.pk)
             elif action == "split":
                 new = services.split_theme(theme, user=request.user)
-                messages.success(request, _("The theme has been split. The new theme is “%(name)s”.") % {"name": new.name})
+                messages.success(
+                    request, _("The theme has been split. The new theme is “%(name)s”.") % {"name": new.name}
+                )
                 return redirect("casework:call_themes", pk=analysis.call_id)
             elif action == "split_chosen":
                 if not chosen:
@@ -167,10 +169,14 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 new = services.split_theme(
                     theme, receipt_codes=[a.response.receipt_code for a in chosen], user=request.user
                 )
-                messages.success(request, _("The chosen responses are now in “%(name)s”.") % {"name": new.name})
+                messages.success(
+                    request, _("The chosen responses are now in “%(name)s”.") % {"name": new.name}
+                )
                 return redirect("casework:theme", pk=new.pk)
             elif action == "move":
-                target = Theme.objects.filter(analysis=analysis, pk__in=_ints([request.POST.get("to", "")])).first()
+                target = Theme.objects.filter(
+                    analysis=analysis, pk__in=_ints([request.POST.get("to", "")])
+                ).first()
                 if not chosen:
                     raise ThemeError(_("Choose the responses to move."))
                 if target is None:
@@ -179,7 +185,8 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services.move_assignment(assignment, theme=target, user=request.user)
                 messages.success(
                     request,
-                    _("%(count)d responses moved to “%(name)s”.") % {"count": len(chosen), "name": target.name},
+                    _("%(count)d responses moved to “%(name)s”.")
+                    % {"count": len(chosen), "name": target.name},
                 )
                 return redirect("casework:theme", pk=theme.pk)
             else:

@@ -1,7 +1,18 @@
 from django.urls import path
 
 import common.converters  # noqa: F401  (registers <reference:>)
-from casework import accuracy, calls, investigation, obligations, publication, report, requests, search, themes, views
+from casework import (
+    accuracy,
+    calls,
+    investigation,
+    obligations,
+    publication,
+    report,
+    requests,
+    search,
+    themes,
+    views,
+)
 
 app_name = "casework"
 

@@ -53,8 +53,8 @@ from deadlines.calendar import long_date
 from evidence.downloads import document_download
 from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
-from themes import similarity as theme_similarity
 from reports.models import Report
+from themes import similarity as theme_similarity
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,9 @@ def hit_rates() -> dict[str, tuple[int, int]]:
     """(hits, total) per method: how often the true earlier complaint is ranked first."""
     base = Path(settings.BASE_DIR) / "data"
     record = _load(base / "public_record" / "super_complaints.json")["super_complaints"]
-    candidates = [(Earlier(n, c["title"]), f"{c['title']} {c['subject']}") for n, c in enumerate(record, start=1)]
+    candidates = [
+        (Earlier(n, c["title"]), f"{c['title']} {c['subject']}") for n, c in enumerate(record, start=1)
+    ]
     paraphrases = _load(base / "evaluation" / "paraphrased_complaints.json")["paraphrases"]
     results = {}
     for method in (similarity.METHOD_TF_IDF, similarity.METHOD_EMBEDDING):

@@ -27,7 +27,9 @@ MIN_THEME_SIZE = 3
 OTHER = -1
 
 
-def cluster(vectors: np.ndarray, *, threshold: float = DISTANCE_THRESHOLD, min_size: int = MIN_THEME_SIZE) -> list[int]:
+def cluster(
+    vectors: np.ndarray, *, threshold: float = DISTANCE_THRESHOLD, min_size: int = MIN_THEME_SIZE
+) -> list[int]:
     """A group number per row, largest group first (0, 1, ...); ``OTHER`` for rows in groups
     smaller than ``min_size``."""
     import numpy as np
@@ -44,7 +46,10 @@ def cluster(vectors: np.ndarray, *, threshold: float = DISTANCE_THRESHOLD, min_s
     sizes = Counter(int(label) for label in labels)
     # Stable order: larger groups first, then the group whose first member comes first.
     first_seen = {int(label): i for i, label in reversed(list(enumerate(labels)))}
-    kept = sorted((label for label, size in sizes.items() if size >= min_size), key=lambda la: (-sizes[la], first_seen[la]))
+    kept = sorted(
+        (label for label, size in sizes.items() if size >= min_size),
+        key=lambda la: (-sizes[la], first_seen[la]),
+    )
     renumber = {label: n for n, label in enumerate(kept)}
     return [renumber.get(int(label), OTHER) for label in labels]
 
@@ -57,7 +62,9 @@ def split_in_two(vectors: np.ndarray) -> list[int]:
 
     if len(vectors) < 2:
         raise ValueError("at least two rows are needed to split")
-    labels = AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average").fit_predict(np.asarray(vectors))
+    labels = AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average").fit_predict(
+        np.asarray(vectors)
+    )
     # The group holding the first row is 0, so the order is stable.
     first = int(labels[0])
     return [0 if int(label) == first else 1 for label in labels]
@@ -80,6 +87,7 @@ def distances_to_centroid(vectors: np.ndarray) -> list[float]:
 def distinctive_words(group_texts: Sequence[str], all_texts: Sequence[str], count: int = 3) -> list[str]:
     """The words most typical of a group against the whole corpus (share in the group minus share
     overall, among words in at least a third of the group): a name for staff to start from."""
+
     def documents_with(texts: Sequence[str]) -> Counter[str]:
         seen: Counter[str] = Counter()
         for text in texts:
@@ -89,9 +97,7 @@ def distinctive_words(group_texts: Sequence[str], all_texts: Sequence[str], coun
     inside, overall = documents_with(group_texts), documents_with(all_texts)
     size, total = max(len(group_texts), 1), max(len(all_texts), 1)
     scored = [
-        (inside[word] / size - overall[word] / total, word)
-        for word in inside
-        if inside[word] * 3 >= size
+        (inside[word] / size - overall[word] / total, word) for word in inside if inside[word] * 3 >= size
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [word for _score, word in scored[:count]]

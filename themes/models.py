@@ -53,7 +53,12 @@ class Embedding(models.Model):
                         response__isnull=True,
                         complaint__isnull=True,
                     )
-                    | Q(kind="complaint", complaint__isnull=False, response__isnull=True, document__isnull=True)
+                    | Q(
+                        kind="complaint",
+                        complaint__isnull=False,
+                        response__isnull=True,
+                        document__isnull=True,
+                    )
                 ),
                 name="themes_embedding_one_subject",
             ),
@@ -90,7 +95,9 @@ class AnalysisState(models.TextChoices):
 
 
 class ThemeAnalysis(models.Model):
-    call = models.OneToOneField("calls.CallForEvidence", on_delete=models.CASCADE, related_name="theme_analysis")
+    call = models.OneToOneField(
+        "calls.CallForEvidence", on_delete=models.CASCADE, related_name="theme_analysis"
+    )
     state = models.CharField(max_length=10, choices=AnalysisState.choices, default=AnalysisState.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
@@ -108,7 +115,9 @@ class ThemeAnalysis(models.Model):
         verbose_name = _("theme analysis")
         verbose_name_plural = _("theme analyses")
         constraints = [
-            models.CheckConstraint(condition=Q(done__lte=models.F("total")), name="themes_analysis_done_le_total")
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="themes_analysis_done_le_total"
+            )
         ]
 
     def __str__(self) -> str:

@@ -58,7 +58,9 @@ def theme_summaries(analysis: ThemeAnalysis) -> list[ThemeSummary]:
         nearest = list(
             ThemeAssignment.objects.filter(theme=theme)
             .select_related("response")
-            .prefetch_related(Prefetch("response__answers", queryset=ResponseAnswer.objects.order_by("question__position")))
+            .prefetch_related(
+                Prefetch("response__answers", queryset=ResponseAnswer.objects.order_by("question__position"))
+            )
             .order_by("distance", "pk")[:QUOTES]
         )
         summaries.append(
@@ -77,7 +79,9 @@ def members(theme: Theme) -> list[ThemeAssignment]:
     return list(
         ThemeAssignment.objects.filter(theme=theme)
         .select_related("response", "confirmed_by")
-        .prefetch_related(Prefetch("response__answers", queryset=ResponseAnswer.objects.order_by("question__position")))
+        .prefetch_related(
+            Prefetch("response__answers", queryset=ResponseAnswer.objects.order_by("question__position"))
+        )
         .order_by("distance", "pk")
     )
 

@@ -101,7 +101,10 @@ def embed_document_passages(document: Document) -> int:
     vectors = embedding.encode([passages[n] for n in stale])
     with transaction.atomic():
         Embedding.objects.filter(
-            kind=Embedding.Kind.PASSAGE, model_name=embedding.MODEL_NAME, document=document, passage__gte=len(passages)
+            kind=Embedding.Kind.PASSAGE,
+            model_name=embedding.MODEL_NAME,
+            document=document,
+            passage__gte=len(passages),
         ).delete()
         for n, vector in zip(stale, vectors, strict=True):
             Embedding.objects.update_or_create(
@@ -176,7 +179,10 @@ def _set_progress(analysis_id: int, **values: Any) -> None:
 
 
 def run_analysis(
-    analysis_id: int, *, batch_size: int = embedding.BATCH_SIZE, after_batch: Callable[[int], None] | None = None
+    analysis_id: int,
+    *,
+    batch_size: int = embedding.BATCH_SIZE,
+    after_batch: Callable[[int], None] | None = None,
 ) -> ThemeAnalysis | None:
     """The task worker's run: embed the call's responses in batches, writing progress after each
     batch in its own short transaction, then group them into themes in one transaction (replacing
@@ -187,10 +193,16 @@ def run_analysis(
         return None
     try:
         _set_progress(analysis_id, state=AnalysisState.EMBEDDING, started_at=timezone.now(), done=0)
-        ids = list(CallResponse.objects.filter(call_id=analysis.call_id).order_by("pk").values_list("pk", flat=True))
+        ids = list(
+            CallResponse.objects.filter(call_id=analysis.call_id).order_by("pk").values_list("pk", flat=True)
+        )
         _set_progress(analysis_id, total=len(ids))
         for start in range(0, len(ids), batch_size):
-            batch = list(CallResponse.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related("answers"))
+            batch = list(
+                CallResponse.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related(
+                    "answers"
+                )
+            )
             embed_responses(batch, batch_size=batch_size)
             done = min(start + batch_size, len(ids))
             _set_progress(analysis_id, done=done)
@@ -368,11 +380,15 @@ def split_theme(
 
             vectors = response_vectors(a.response_id for a in assignments)
             if len(vectors) != len(assignments):
-                raise ThemeError(_("Some responses of this theme have not been read. Group the responses again."))
+                raise ThemeError(
+                    _("Some responses of this theme have not been read. Group the responses again.")
+                )
             halves = grouping.split_in_two(np.stack([vectors[a.response_id] for a in assignments]))
             moving = [a for a, half in zip(assignments, halves, strict=True) if half == 1]
         cleaned = _clean_name(name) if name.strip() else _("%(name)s (split)") % {"name": theme.name}
-        Theme.objects.filter(analysis=analysis, position__gt=theme.position).update(position=F("position") + 1)
+        Theme.objects.filter(analysis=analysis, position__gt=theme.position).update(
+            position=F("position") + 1
+        )
         new = Theme.objects.create(
             analysis=analysis,
             name=cleaned[:MAX_NAME_LENGTH],
@@ -393,7 +409,9 @@ def split_theme(
                 assignment.confirmed = False
                 assignment.confirmed_by = None
                 assignment.confirmed_at = None
-        ThemeAssignment.objects.bulk_update(moving, ["theme", "origin", "confirmed", "confirmed_by", "confirmed_at"])
+        ThemeAssignment.objects.bulk_update(
+            moving, ["theme", "origin", "confirmed", "confirmed_by", "confirmed_at"]
+        )
         if not by_person:
             theme.assignments.update(confirmed=False, confirmed_by=None, confirmed_at=None, origin="machine")
         _refresh_distances([theme, new])
@@ -419,7 +437,11 @@ def move_assignment(assignment: ThemeAssignment, *, theme: Theme, user: Any = No
         raise ThemeError(_("Choose a theme of the same call."))
     with transaction.atomic():
         _locked(assignment.analysis)
-        assignment = ThemeAssignment.objects.select_for_update().select_related("theme", "response").get(pk=assignment.pk)
+        assignment = (
+            ThemeAssignment.objects.select_for_update()
+            .select_related("theme", "response")
+            .get(pk=assignment.pk)
+        )
         theme = Theme.objects.get(pk=theme.pk)
         old = assignment.theme
         if old.pk == theme.pk and assignment.confirmed:

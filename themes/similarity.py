@@ -38,7 +38,9 @@ def rank_by_embedding(
         return []
     target = embedding.encode([text])[0]
     matrix = (
-        np.stack(list(vectors)) if vectors is not None else embedding.encode([body for _c, body in candidates])
+        np.stack(list(vectors))
+        if vectors is not None
+        else embedding.encode([body for _c, body in candidates])
     )
     scores = matrix @ target
     scored = [
@@ -50,7 +52,9 @@ def rank_by_embedding(
     return scored[:limit]
 
 
-def rank(text: str, candidates: Iterable[tuple[Any, str]], *, method: str, limit: int = 5) -> list[SimilarComplaint]:
+def rank(
+    text: str, candidates: Iterable[tuple[Any, str]], *, method: str, limit: int = 5
+) -> list[SimilarComplaint]:
     if method == METHOD_EMBEDDING:
         return rank_by_embedding(text, candidates, limit=limit)
     return rank_by_similarity(text, candidates, limit=limit)
@@ -79,7 +83,9 @@ def complaint_vectors(complaints: Sequence[SuperComplaint]) -> list[Any]:
                     complaint=complaints[i],
                     defaults={"text_hash": hashes[i], "vector": embedding.to_bytes(fresh[i])},
                 )
-    return [fresh[i] if i in fresh else embedding.from_bytes(kept[c.pk].vector) for i, c in enumerate(complaints)]
+    return [
+        fresh[i] if i in fresh else embedding.from_bytes(kept[c.pk].vector) for i, c in enumerate(complaints)
+    ]
 
 
 def similar_complaints(complaint: SuperComplaint, limit: int = 5) -> tuple[list[SimilarComplaint], str]:

@@ -42,7 +42,13 @@ TOPICS = {
     ],
 }
 OPENINGS = ["", "In my experience, ", "Honestly, ", "To be clear, ", "What I remember is that ", "Sadly, "]
-ENDINGS = ["", " This still affects me.", " I hope this helps.", " It made things worse.", " I want this to change."]
+ENDINGS = [
+    "",
+    " This still affects me.",
+    " I hope this helps.",
+    " It made things worse.",
+    " I want this to change.",
+]
 
 
 def generate(count: int, seed: int = 13) -> list[tuple[str, str]]:

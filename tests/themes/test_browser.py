@@ -30,7 +30,9 @@ def test_staff_group_200_responses_merge_split_and_confirm(live_server, browser,
     expect(page.locator("main")).to_contain_text("The call has 200 responses.")
     assert_accessible(page)
     page.get_by_role("button", name="Group the responses into themes").click()
-    expect(page.locator("#totals")).to_contain_text("0 responses confirmed by a person, 200 not yet confirmed")
+    expect(page.locator("#totals")).to_contain_text(
+        "0 responses confirmed by a person, 200 not yet confirmed"
+    )
     assert_accessible(page)
     themes = page.locator(".app-theme")
     before = themes.count()
@@ -56,12 +58,14 @@ def test_staff_group_200_responses_merge_split_and_confirm(live_server, browser,
     assert_accessible(page)
     page.get_by_role("link", name="Back to all themes").click()
     page.get_by_role("button", name="Confirm every theme’s responses").click()
-    expect(page.locator("#totals")).to_contain_text("200 responses confirmed by a person, 0 not yet confirmed")
+    expect(page.locator("#totals")).to_contain_text(
+        "200 responses confirmed by a person, 0 not yet confirmed"
+    )
     assert_accessible(page)
 
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Download the themes (CSV)").click()
     rows = list(csv.reader(io.StringIO(Path(downloading.value.path()).read_text(encoding="utf-8"))))
     assert sum(row[0] == "response" and row[5] == "yes" for row in rows) == 200
-    assert ["theme", "Language and immigration"] == rows[1][:2]
+    assert rows[1][:2] == ["theme", "Language and immigration"]
     assert ThemeAssignment.objects.filter(confirmed=True, confirmed_by=user).count() == 200

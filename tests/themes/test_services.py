@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from audit.models import AuditEvent
+from tests.casework.support import make_person
+from tests.themes.support import call_with_responses, respond
 from themes import embedding, selectors, services
 from themes.models import AnalysisState, Embedding, Theme, ThemeAssignment
 from themes.services import ThemeError
-from tests.casework.support import make_person
-from tests.themes.support import call_with_responses, respond
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_record")]
 
@@ -52,7 +52,7 @@ def test_an_unchanged_response_is_not_embedded_again(model):
 
 
 def test_distinct_topics_fall_into_separate_themes(model, django_capture_on_commit_callbacks):
-    call, topics, analysis = grouped(40, django_capture_on_commit_callbacks)
+    _call, topics, analysis = grouped(40, django_capture_on_commit_callbacks)
     assert analysis.state == AnalysisState.GROUPED
     assert (analysis.done, analysis.total) == (40, 40)
     themes = list(analysis.themes.all())
@@ -82,7 +82,9 @@ def test_progress_is_written_after_each_batch(model):
     services.run_analysis(
         analysis.pk,
         batch_size=3,
-        after_batch=lambda done: seen.append(type(analysis).objects.values_list("state", "done").get(pk=analysis.pk)),
+        after_batch=lambda done: seen.append(
+            type(analysis).objects.values_list("state", "done").get(pk=analysis.pk)
+        ),
     )
     assert seen == [("embedding", 3), ("embedding", 6), ("embedding", 7)]
     analysis.refresh_from_db()
@@ -108,7 +110,7 @@ def test_a_failure_is_recorded_and_the_grouping_can_start_again(model, monkeypat
 
 def test_merge_split_move_and_confirm(model, django_capture_on_commit_callbacks):
     user, _device = make_person("team")
-    call, topics, analysis = grouped(30, django_capture_on_commit_callbacks)
+    _call, topics, analysis = grouped(30, django_capture_on_commit_callbacks)
     first, second = list(analysis.themes.all())[:2]
     sizes = first.assignments.count() + second.assignments.count()
     merged = services.merge_themes([second, first], name="Language and status", user=user)
@@ -127,7 +129,12 @@ def test_merge_split_move_and_confirm(model, django_capture_on_commit_callbacks)
     moving = new.assignments.first()
     services.move_assignment(moving, theme=merged, user=user)
     moving.refresh_from_db()
-    assert (moving.theme_id, moving.confirmed, moving.confirmed_by, moving.origin) == (merged.pk, True, user, "person")
+    assert (moving.theme_id, moving.confirmed, moving.confirmed_by, moving.origin) == (
+        merged.pk,
+        True,
+        user,
+        "person",
+    )
 
     # Counts for others use confirmed assignments: one so far.
     assert selectors.totals(analysis) == (1, 30 - 1)
@@ -141,7 +148,13 @@ def test_merge_split_move_and_confirm(model, django_capture_on_commit_callbacks)
     new.refresh_from_db()
     assert new.name == "Delays in the investigation"
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"theme.merged", "theme.split", "theme_assignment.moved", "theme_assignment.confirmed", "theme.renamed"} <= actions
+    assert {
+        "theme.merged",
+        "theme.split",
+        "theme_assignment.moved",
+        "theme_assignment.confirmed",
+        "theme.renamed",
+    } <= actions
 
 
 def test_split_by_chosen_responses_confirms_them(model, django_capture_on_commit_callbacks):
@@ -168,7 +181,11 @@ def test_passages_of_a_document_are_embedded_once(model):
     document = store_document(SimpleUploadedFile("notes.txt", b"x"), withhold_name=True)
     document.extracted_text = "One. Two. Three. Four.\n\nA new paragraph here."
     document.save(update_fields=["extracted_text"])
-    assert services.split_passages(document.extracted_text) == ["One. Two. Three.", "Four.", "A new paragraph here."]
+    assert services.split_passages(document.extracted_text) == [
+        "One. Two. Three.",
+        "Four.",
+        "A new paragraph here.",
+    ]
     assert services.embed_document_passages(document) == 3
     assert services.embed_document_passages(document) == 0
     document.extracted_text = "One. Two. Three."

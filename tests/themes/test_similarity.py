@@ -5,10 +5,10 @@ import sys
 import pytest
 
 from complaints import services as complaint_services
+from tests.builders import london, make_draft
 from themes import similarity
 from themes.evaluation import hit_rates
 from themes.models import Embedding
-from tests.builders import london, make_draft
 
 
 def test_embeddings_rank_the_true_earlier_complaint_first_at_least_as_often_as_tf_idf(model):

@@ -27,7 +27,7 @@ def grouped_call(model, django_capture_on_commit_callbacks):
 
 
 def test_staff_see_themes_with_counts_and_quotes_and_export_them(grouped_call):
-    call, client, team = grouped_call
+    call, client, _team = grouped_call
     page = client.get(f"/casework/calls-for-evidence/{call.pk}/themes/")
     body = page.content.decode()
     assert "0 responses confirmed by a person, 12 not yet confirmed" in body
@@ -40,7 +40,14 @@ def test_staff_see_themes_with_counts_and_quotes_and_export_them(grouped_call):
     export = client.get(f"/casework/calls-for-evidence/{call.pk}/themes.csv")
     assert export["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(export.content.decode())))
-    assert rows[0] == ["record", "theme", "confirmed responses", "candidate responses", "receipt code", "confirmed"]
+    assert rows[0] == [
+        "record",
+        "theme",
+        "confirmed responses",
+        "candidate responses",
+        "receipt code",
+        "confirmed",
+    ]
     confirmed = theme.assignments.count()
     assert ["theme", "'=HYPERLINK(1)", str(confirmed), "0", "", ""] in rows
     responses = [row for row in rows if row[0] == "response"]
@@ -55,11 +62,15 @@ def test_staff_see_themes_with_counts_and_quotes_and_export_them(grouped_call):
 def test_bad_input_gets_a_message_not_a_500(grouped_call):
     call, client, _team = grouped_call
     theme = call.theme_analysis.themes.first()
-    one = client.post(f"/casework/calls-for-evidence/{call.pk}/themes/merge/", {"themes": [theme.pk]}, follow=True)
+    one = client.post(
+        f"/casework/calls-for-evidence/{call.pk}/themes/merge/", {"themes": [theme.pk]}, follow=True
+    )
     assert "Choose two or more themes to merge" in one.content.decode()
     blank = client.post(f"/casework/themes/{theme.pk}/", {"action": "rename", "name": ""})
     assert blank.status_code == 200 and "Enter a name for the theme" in blank.content.decode()
-    move = client.post(f"/casework/themes/{theme.pk}/", {"action": "move", "members": ["x"], "to": "9999"}, follow=True)
+    move = client.post(
+        f"/casework/themes/{theme.pk}/", {"action": "move", "members": ["x"], "to": "9999"}, follow=True
+    )
     assert "Choose the responses to move" in move.content.decode()
 
 
