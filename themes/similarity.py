@@ -10,6 +10,7 @@ Complaint vectors are kept (``Embedding`` rows), so an unchanged complaint is em
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,6 +21,8 @@ from complaints.selectors import SimilarComplaint, rank_by_similarity, substance
 from complaints.selectors import similar_complaints as tf_idf_similar_complaints
 from themes import embedding
 from themes.models import Embedding
+
+logger = logging.getLogger(__name__)
 
 METHOD_EMBEDDING = "embedding"
 METHOD_TF_IDF = "tf-idf"
@@ -94,8 +97,13 @@ def similar_complaints(complaint: SuperComplaint, limit: int = 5) -> tuple[list[
     if not embedding.available():
         return tf_idf_similar_complaints(complaint, limit=limit), METHOD_TF_IDF
     others = list(SuperComplaint.objects.submitted().exclude(pk=complaint.pk).prefetch_related("features"))
-    vectors = complaint_vectors(others)
-    ranked = rank_by_embedding(
-        substance_text(complaint), ((o, "") for o in others), limit=limit, vectors=vectors
-    )
+    try:
+        vectors = complaint_vectors(others)
+        ranked = rank_by_embedding(
+            substance_text(complaint), ((o, "") for o in others), limit=limit, vectors=vectors
+        )
+    except Exception:
+        # A model that will not load must not stop the eligibility assessment: words still rank.
+        logger.exception("The embedding ranking failed; using TF-IDF")
+        return tf_idf_similar_complaints(complaint, limit=limit), METHOD_TF_IDF
     return ranked, METHOD_EMBEDDING
