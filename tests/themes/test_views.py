@@ -9,6 +9,7 @@ import pytest
 
 from audit.models import AuditEvent
 from tests.casework.support import make_person, signed_in
+from tests.helpers import assert_valid_html
 from tests.themes.support import call_with_responses
 from themes import services
 from themes.models import ThemeAnalysis, ThemeAssignment
@@ -33,8 +34,10 @@ def test_staff_see_themes_with_counts_and_quotes_and_export_them(grouped_call):
     assert "0 responses confirmed by a person, 12 not yet confirmed" in body
     assert body.count("<blockquote") >= 3
     assert AuditEvent.objects.filter(action="theme_analysis.viewed").count() == 1
+    assert_valid_html(body, name="call-themes.html")
 
     theme = call.theme_analysis.themes.first()
+    assert_valid_html(client.get(f"/casework/themes/{theme.pk}/").content.decode(), name="theme.html")
     client.post(f"/casework/themes/{theme.pk}/", {"action": "confirm"})
     client.post(f"/casework/themes/{theme.pk}/", {"action": "rename", "name": "=HYPERLINK(1)"})
     export = client.get(f"/casework/calls-for-evidence/{call.pk}/themes.csv")
