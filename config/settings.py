@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "calls",
     "alerts",
     "redaction",
+    "themes",
     # Above the domain apps: coordinates several of them
     "operations",
     "pagecache",

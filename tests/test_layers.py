@@ -36,6 +36,7 @@ DOMAIN = (
     "calls",
     "alerts",
     "redaction",
+    "themes",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")
