@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "accuracy",
     "calls",
     "alerts",
+    "retention",
     # Above the domain apps: coordinates several of them
     "operations",
     "pagecache",

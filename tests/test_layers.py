@@ -35,6 +35,7 @@ DOMAIN = (
     "accuracy",
     "calls",
     "alerts",
+    "retention",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")
