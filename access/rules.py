@@ -572,3 +572,9 @@ def may_withhold(user: Any, response: Any) -> bool:
 def may_set_escalation_ladder(user: Any, report: Any) -> bool:
     """The super-complaints team sets a report's reminders and escalation."""
     return is_super_complaints_team(user)
+
+
+def may_manage_retention(user: Any) -> bool:
+    """The retention schedule and legal holds: the super-complaints team, who keep the service's
+    records for the Chief Inspector (the data controller's staff)."""
+    return is_super_complaints_team(user)
