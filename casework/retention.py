@@ -57,7 +57,7 @@ class HoldForm(GovukForm):
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, max_length=2000)
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        data = super().clean() or {}
         reference = (data.get("reference") or "").strip()
         if reference:
             complaint = SuperComplaint.objects.filter(reference=reference).first()

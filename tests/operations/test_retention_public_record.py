@@ -129,4 +129,3 @@ def test_ten_years_of_retention_leave_every_public_answer_byte_for_byte_the_same
     assert any("/calls-for-evidence/" in path for path in paths)
     assert any(path.endswith(".csv") for path in paths)
     assert any(path.endswith("report.pdf") for path in paths)
-
