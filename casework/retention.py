@@ -35,10 +35,8 @@ def _allowed(request: HttpRequest) -> None:
 
 class RuleForm(VersionedForm):
     period = forms.IntegerField(label=gettext_lazy("Period"), min_value=1)
-    unit = forms.ChoiceField(label=gettext_lazy("Counted in"), choices=Unit.choices, widget=forms.RadioSelect)
-    action = forms.ChoiceField(
-        label=gettext_lazy("At the end"), choices=Action.choices, widget=forms.RadioSelect
-    )
+    unit = forms.ChoiceField(label=gettext_lazy("Counted in"), choices=Unit.choices)
+    action = forms.ChoiceField(label=gettext_lazy("At the end"), choices=Action.choices)
 
 
 class HoldForm(GovukForm):
@@ -50,7 +48,7 @@ class HoldForm(GovukForm):
     )
     category = forms.ChoiceField(
         label=gettext_lazy("Or one record of this kind"),
-        choices=[("", gettext_lazy("Choose a kind of record"))] + [(c.key, c.label) for c in CATEGORIES],
+        choices=[(c.key, c.label) for c in CATEGORIES],
         required=False,
     )
     object_id = forms.IntegerField(label=gettext_lazy("Record number"), min_value=1, required=False)
