@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # Every app, type-checked with django-stubs: the domain apps, the shared and coordinating code, the
 # interfaces and the project's settings and URLs.
-TYPED_APPS := pagecache organisations deadlines complaints reports recommendations evidence audit accounts access inquiries accuracy calls alerts redaction themes \
+TYPED_APPS := pagecache organisations deadlines complaints reports recommendations evidence audit accounts access inquiries accuracy calls alerts redaction themes retention \
 	outbox common operations public portal casework api config
 
 .PHONY: run test test-fast checks install install-dev install-ml system-deps frontend postgres lint fmt typecheck bench messages worker clean

@@ -582,3 +582,12 @@ def may_redact(user: Any, complaint: Any) -> bool:
     publish or withdraw the extracts, on the complaints they may open. The text being redacted
     holds personal data, so nobody else sees these pages (a 404)."""
     return is_dma_staff(user) and may_view_complaint(user, complaint)
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+
+def may_manage_retention(user: Any) -> bool:
+    """The retention schedule and legal holds: the super-complaints team, who keep the service's
+    records for the Chief Inspector (the data controller's staff)."""
+    return is_super_complaints_team(user)

@@ -190,6 +190,11 @@ ACTIONS: dict[str, Promise] = {
     "theme.split": gettext_lazy("Theme split"),
     "theme_assignment.moved": gettext_lazy("Response moved to another theme"),
     "theme_assignment.confirmed": gettext_lazy("Theme assignments confirmed"),
+    "retention.rule_changed": gettext_lazy("Retention rule changed"),
+    "retention.hold_placed": gettext_lazy("Legal hold placed"),
+    "retention.hold_lifted": gettext_lazy("Legal hold lifted"),
+    "retention.anonymised": gettext_lazy("Personal data anonymised under the retention schedule"),
+    "retention.deleted": gettext_lazy("Personal data deleted under the retention schedule"),
 }
 
 # Edits whose title names what changed, as a person would say it: "Contact details changed: phone
@@ -276,6 +281,13 @@ FIELDS: dict[str, Promise] = {
     "embargo_until": gettext_lazy("embargo until"),
     "published_on": gettext_lazy("published on"),
     "published_at": gettext_lazy("publication decided at"),
+    "category": gettext_lazy("kind of record"),
+    "unit": gettext_lazy("unit"),
+    "action": gettext_lazy("at the end"),
+    "applied_on": gettext_lazy("applied on"),
+    "object_id": gettext_lazy("record number"),
+    "complaint": gettext_lazy("super-complaint"),
+    "rule_version": gettext_lazy("version of the rule"),
 }
 
 # The same key means something else in another kind of event: a letter's subject is its subject

@@ -10,6 +10,7 @@ from casework import (
     redaction,
     report,
     requests,
+    retention,
     search,
     themes,
     views,
@@ -20,6 +21,10 @@ app_name = "casework"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search.search_evidence, name="search"),
+    path("retention/", retention.retention, name="retention"),
+    path("retention/rules/<slug:category>/", retention.rule, name="retention_rule"),
+    path("retention/holds/new/", retention.new_hold, name="retention_hold_new"),
+    path("retention/holds/<int:pk>/lift/", retention.lift, name="retention_hold_lift"),
     path("complaints/<reference:reference>/", views.complaint_detail, name="complaint"),
     path("complaints/<reference:reference>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("complaints/<reference:reference>/eligibility/", views.eligibility, name="eligibility"),

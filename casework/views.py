@@ -126,6 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "filtered": bool(filters.get("stage") or body or filters.get("overdue") or filters.get("mine")),
             "dashboard": dashboard,
             "today": long_date(dashboard.today),
+            "may_manage_retention": rules.may_manage_retention(request.user),
         },
     )
 

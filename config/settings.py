@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "alerts",
     "redaction",
     "themes",
+    "retention",
     # Above the domain apps: coordinates several of them
     "operations",
     "pagecache",

@@ -30,6 +30,7 @@ from complaints.services import store_running_progress_reports
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
 from inquiries.services import send_chasers
+from operations.retention import apply_retention
 from recommendations.escalation import run_ladder
 from reports.publication import release_due_reports
 
@@ -84,7 +85,7 @@ def sweep_deadlines(
     One working-day calendar (one reading of the holiday table) serves the whole sweep. Returns
     how many rows were newly flagged, by rule, and how many of each other step was taken
     (information requests' reminders and chasers, the response ladder's steps:
-    ``recommendations.escalation.COUNTERS``).
+    ``recommendations.escalation.COUNTERS``, the records the retention job treated).
     """
     cal = calendar if calendar is not None else WorkingCalendar()
     # Reports whose embargo has ended and that the task worker has not yet released (its
@@ -122,4 +123,7 @@ def sweep_deadlines(
     flagged.update(run_ladder(on, now=now))
     flagged["accuracy_checks_closed"] = closed_checks
     flagged["calls_closed"] = closed_calls
+    # Last, and each record in its own transaction: the retention schedule's anonymising and
+    # deleting (operations.retention), which never touches what the register has published.
+    flagged["retention_treated"] = sum(apply_retention(on).values())
     return flagged

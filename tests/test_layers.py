@@ -37,6 +37,7 @@ DOMAIN = (
     "alerts",
     "redaction",
     "themes",
+    "retention",
 )
 SHARED = ("common",)
 COORDINATING = ("operations", "pagecache")

@@ -46,5 +46,9 @@ class Command(BaseCommand):
         )
         if counts["alerts_written"]:
             self.stdout.write(f"E-mail alerts written: {counts['alerts_written']}.")
+        if counts["retention_treated"]:
+            self.stdout.write(
+                f"Records anonymised or deleted under the retention schedule: {counts['retention_treated']}."
+            )
         if counts["reports_released"]:
             self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
