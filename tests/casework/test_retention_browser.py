@@ -18,7 +18,12 @@ pytestmark = pytest.mark.browser
 
 def no_sideways_scroll(page) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((e) => e.getBoundingClientRect().right > 321 && !e.closest(".app-table-scroll"))
+            .map((e) => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide[:15]
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
@@ -47,7 +52,7 @@ def test_the_team_changes_a_rule_and_places_and_lifts_a_hold(live_server, browse
     assert_accessible(page)
     page.get_by_label("Period").fill("36")
     page.get_by_role("button", name="Save the rule").click()
-    expect(page.locator(".govuk-notification-banner, .govuk-panel, main")).to_contain_text("36 months")
+    expect(page.locator("main")).to_contain_text("36 months")
     assert RetentionRule.objects.get(category="outbox_messages").period == 36
 
     page.get_by_label("Super-complaint reference").fill(complaint.reference)
