@@ -344,7 +344,8 @@ class TagForm(GovukForm):
     )
 
 
-def _response(request: HttpRequest, pk: int) -> CallResponse:
+def staff_call_response(request: HttpRequest, pk: int) -> CallResponse:
+    """The response a member of staff may read, or a 404 (another complaint's, or none)."""
     _forbidden_unless(rules.may_review_call_responses(request.user))
     response = response_for_staff(pk)
     if response is None:
@@ -361,7 +362,7 @@ def _type_label(content_type: str) -> str:
 @staff_only
 @require_http_methods(["GET", "POST"])
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _response(request, pk)
+    response = staff_call_response(request, pk)
     tag_form = TagForm(request.POST or None, initial={"tags": ", ".join(t.name for t in response.tags.all())})
     if request.method == "POST" and tag_form.is_valid():
         try:
@@ -396,14 +397,14 @@ def response_document(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     """A file the person attached to their response, as a download (``document_download``: safe
     headers, and each download is an access on the audit trail). Only a file of this response;
     one waiting for its virus scan is a 404."""
-    response = _response(request, pk)
+    response = staff_call_response(request, pk)
     return document_download(get_object_or_404(response.documents.all(), pk=document_pk))
 
 
 @staff_only
 @require_POST
 def response_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _response(request, pk)
+    response = staff_call_response(request, pk)
     mark_reviewed(response, user=request.user)
     messages.success(request, _("The response is marked as reviewed."))
     return redirect("casework:call_response", pk=response.pk)

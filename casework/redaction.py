@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from access import rules
 from calls.models import CallResponse
-from calls.selectors import response_for_staff
+from casework.calls import staff_call_response
 from casework.views import _complaint, staff_only
 from common.forms import GovukForm, VersionedForm
 from complaints.models import SuperComplaint
@@ -114,15 +114,6 @@ def _start(
     )
 
 
-def _staff_response(request: HttpRequest, pk: int) -> CallResponse:
-    _forbidden_unless(rules.may_review_call_responses(request.user))
-    response = response_for_staff(pk)
-    if response is None:
-        raise Http404(_("No response has this number."))
-    _complaint(request, str(response.call.complaint.reference))
-    return response
-
-
 def _default_title(response: CallResponse) -> str:
     return _("Extract from a response to “%(call)s”") % {"call": response.call.title}
 
@@ -130,7 +121,7 @@ def _default_title(response: CallResponse) -> str:
 @staff_only
 @require_http_methods(["GET", "POST"])
 def start_from_response(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _staff_response(request, pk)
+    response = staff_call_response(request, pk)
     return _start(
         request,
         response.call.complaint,
@@ -143,7 +134,7 @@ def start_from_response(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only
 @require_http_methods(["GET", "POST"])
 def start_from_response_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    response = _staff_response(request, pk)
+    response = staff_call_response(request, pk)
     document = get_object_or_404(response.documents.all(), pk=document_pk)
     return _start(
         request,
