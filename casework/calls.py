@@ -34,7 +34,7 @@ from calls.services import (
     tag_response,
     update_call,
 )
-from casework.views import _complaint, staff_only
+from casework.views import _complaint, forbidden_unless, staff_only
 from common.date_fields import DateField
 from common.forms import GovukForm, VersionedForm
 from evidence.checks import ACCEPTED_TYPES
@@ -176,16 +176,11 @@ def _call(request: HttpRequest, pk: int) -> CallForEvidence:
     return call
 
 
-def _forbidden_unless(allowed: bool) -> None:
-    if not allowed:
-        raise Http404(_("Not a page for this user."))
-
-
 @staff_only
 @require_http_methods(["GET", "POST"])
 def new_call(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _complaint(request, reference)
-    _forbidden_unless(rules.may_manage_calls(request.user, complaint))
+    forbidden_unless(rules.may_manage_calls(request.user, complaint))
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +197,7 @@ def new_call(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_call(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
-    _forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
+    forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
     form = CallEditForm(request.POST or None, initial=CallForm.initial_for(call))
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,7 +245,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_call_view(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
-    _forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
+    forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
     try:
         close_call(call, user=request.user)
     except CallError as error:
@@ -322,7 +317,7 @@ class QueueFilterForm(GovukForm):
 @staff_only
 @require_GET
 def response_queue(request: HttpRequest) -> HttpResponse:
-    _forbidden_unless(rules.may_review_call_responses(request.user))
+    forbidden_unless(rules.may_review_call_responses(request.user))
     form = QueueFilterForm(request.GET or {"status": "unreviewed"})
     responses = review_queue(form.filters())
     page = Paginator(responses, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -346,7 +341,7 @@ class TagForm(GovukForm):
 
 def staff_call_response(request: HttpRequest, pk: int) -> CallResponse:
     """The response a member of staff may read, or a 404 (another complaint's, or none)."""
-    _forbidden_unless(rules.may_review_call_responses(request.user))
+    forbidden_unless(rules.may_review_call_responses(request.user))
     response = response_for_staff(pk)
     if response is None:
         raise Http404(_("No response has this number."))

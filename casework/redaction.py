@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from access import rules
 from calls.models import CallResponse
 from casework.calls import staff_call_response
-from casework.views import _complaint, staff_only
+from casework.views import _complaint, forbidden_unless, staff_only
 from common.forms import GovukForm, VersionedForm
 from complaints.models import SuperComplaint
 from evidence.models import Document
@@ -66,11 +66,6 @@ class PublishForm(VersionedForm):
     )
 
 
-def _forbidden_unless(allowed: bool) -> None:
-    if not allowed:
-        raise Http404(_("Not a page for this user."))
-
-
 def _start(
     request: HttpRequest,
     complaint: SuperComplaint,
@@ -80,7 +75,7 @@ def _start(
     back: str,
     initial_title: str,
 ) -> HttpResponse:
-    _forbidden_unless(rules.may_redact(request.user, complaint))
+    forbidden_unless(rules.may_redact(request.user, complaint))
     form = StartForm(request.POST or None, initial={"title": initial_title})
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,7 +165,7 @@ def _redaction(request: HttpRequest, pk: int) -> Redaction:
     if redaction is None:
         raise Http404(_("No redaction has this number."))
     complaint = _complaint(request, str(redaction.complaint.reference))
-    _forbidden_unless(rules.may_redact(request.user, complaint))
+    forbidden_unless(rules.may_redact(request.user, complaint))
     return redaction
 
 

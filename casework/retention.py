@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access import rules
-from casework.views import staff_only
+from casework.views import forbidden_unless, staff_only
 from common.forms import GovukForm, VersionedForm
 from complaints.models import SuperComplaint
 from deadlines.rules import to_london_date
@@ -29,8 +29,7 @@ from retention.services import RetentionError, StaleRule, lift_hold, place_hold,
 
 
 def _allowed(request: HttpRequest) -> None:
-    if not rules.may_manage_retention(request.user):
-        raise Http404(_("Not a page for this user."))
+    forbidden_unless(rules.may_manage_retention(request.user))
 
 
 class RuleForm(VersionedForm):

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from access import rules
 from audit.services import record_access
-from casework.calls import _call, _forbidden_unless
-from casework.views import staff_only
+from casework.calls import _call
+from casework.views import forbidden_unless, staff_only
 from common.forms import GovukForm
 from themes import embedding, selectors, services
 from themes.models import AnalysisState, Theme, ThemeAnalysis, ThemeAssignment
@@ -39,7 +39,7 @@ class RenameForm(GovukForm):
 
 def _grouped(request: HttpRequest, call_pk: int) -> tuple[Any, ThemeAnalysis]:
     call = _call(request, call_pk)
-    _forbidden_unless(rules.may_review_call_responses(request.user))
+    forbidden_unless(rules.may_review_call_responses(request.user))
     analysis = selectors.analysis_of(call)
     if analysis is None or analysis.state != AnalysisState.GROUPED:
         raise Http404(_("The responses to this call have not been grouped into themes."))
@@ -58,10 +58,10 @@ def _theme(request: HttpRequest, pk: int) -> Theme:
 @require_http_methods(["GET", "POST"])
 def call_themes(request: HttpRequest, pk: int) -> HttpResponse:
     call = _call(request, pk)
-    _forbidden_unless(rules.may_review_call_responses(request.user))
+    forbidden_unless(rules.may_review_call_responses(request.user))
     may_change = rules.may_manage_calls(request.user, call.complaint)
     if request.method == "POST":
-        _forbidden_unless(may_change)
+        forbidden_unless(may_change)
         try:
             services.start_analysis(call, user=request.user)
         except ThemeError as error:
@@ -87,7 +87,7 @@ def call_themes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merge_themes(request: HttpRequest, pk: int) -> HttpResponse:
     call, analysis = _grouped(request, pk)
-    _forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
+    forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
     chosen = list(Theme.objects.filter(analysis=analysis, pk__in=_ints(request.POST.getlist("themes"))))
     try:
         target = services.merge_themes(chosen, user=request.user)
@@ -102,7 +102,7 @@ def merge_themes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
     call, analysis = _grouped(request, pk)
-    _forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
+    forbidden_unless(rules.may_manage_calls(request.user, call.complaint))
     count = services.confirm_assignments(analysis, user=request.user)
     messages.success(request, _("%(count)d assignments confirmed.") % {"count": count})
     return redirect("casework:call_themes", pk=call.pk)
@@ -140,7 +140,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.POST.get("action") == "rename" else None, initial={"name": theme.name}
     )
     if request.method == "POST":
-        _forbidden_unless(may_change)
+        forbidden_unless(may_change)
         action = request.POST.get("action")
         chosen = list(
             ThemeAssignment.objects.filter(

@@ -72,6 +72,12 @@ def staff_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespo
     return verified_login_required(wrapper)  # type: ignore[arg-type]
 
 
+def forbidden_unless(allowed: bool) -> None:
+    """A page a signed-in member of staff may not use is not there for them (a 404)."""
+    if not allowed:
+        raise Http404(_("Not a page for this user."))
+
+
 def _complaint(request: HttpRequest, reference: str) -> SuperComplaint:
     return rules.get_object_for_user_or_404(
         rules.complaints_visible_to(request.user),
