@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.services import record_event
@@ -64,6 +65,7 @@ def load_public_record(directory: Path) -> dict[str, int]:
         entries = sorted(record["super_complaints"], key=lambda e: PartialDate.parse(e["received"]))
         for entry in entries:
             counts["super_complaints"] += _load_complaint(entry, loader)
+        loader.save()
         counts["corrected"] = loader.corrected
         counts["kept"] = loader.kept
         record_event(action="public_record.loaded", after={"created": counts})
@@ -107,6 +109,10 @@ class _Corrections:
     def __init__(self) -> None:
         self.corrected = 0
         self.kept = 0
+        # Every remembered value, read once; ``save`` writes what changed in two statements, where
+        # a query per field made remembering most of a load's work.
+        self._loaded = {(row.model, row.object_id, row.field): row for row in LoadedValue.objects.all()}
+        self._changed: set[tuple[str, int, str]] = set()
 
     def remember(self, instance: models.Model, values: dict[str, Any]) -> None:
         """Note the values just written to a newly created row."""
@@ -124,9 +130,7 @@ class _Corrections:
             if current == new:
                 self._remember(instance, field, new)
                 continue
-            remembered = LoadedValue.objects.filter(
-                model=instance._meta.label_lower, object_id=instance.pk, field=field
-            ).first()
+            remembered = self._loaded.get((instance._meta.label_lower, instance.pk, field))
             if remembered is not None:
                 loaded_before = [remembered.value]
             else:
@@ -157,11 +161,27 @@ class _Corrections:
             self._remember(locked, field, _stored(value))
         self.corrected += len(changes)
 
-    @staticmethod
-    def _remember(instance: models.Model, field: str, value: Any) -> None:
-        LoadedValue.objects.update_or_create(
-            model=instance._meta.label_lower, object_id=instance.pk, field=field, defaults={"value": value}
-        )
+    def _remember(self, instance: models.Model, field: str, value: Any) -> None:
+        key = (instance._meta.label_lower, instance.pk, field)
+        row = self._loaded.get(key)
+        if row is None:
+            row = self._loaded[key] = LoadedValue(model=key[0], object_id=key[1], field=field)
+        elif row.value == value:
+            return
+        row.value = value
+        self._changed.add(key)
+
+    def save(self) -> None:
+        """Write the values remembered since the last ``save``: new rows, then changed ones."""
+        rows = [self._loaded[key] for key in sorted(self._changed)]
+        now = timezone.now()
+        for row in rows:
+            row.loaded_at = now  # auto_now is not applied by bulk_update
+        new = [row for row in rows if row.pk is None]
+        changed = [row for row in rows if row.pk is not None]
+        LoadedValue.objects.bulk_create(new)
+        LoadedValue.objects.bulk_update(changed, ["value", "loaded_at"])
+        self._changed.clear()
 
 
 # --- Organisations ---------------------------------------------------------------------------------
