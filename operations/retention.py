@@ -20,7 +20,9 @@ The public record is never touched, by construction:
   ``updated_at`` (which feeds show) alone;
 - a document attached to a recommendation's response or to a progress update on an action, which
   the register may publish, is never an evidence file here, whatever else it is attached to;
-- the only rows deleted are alert subscriptions, which nothing public shows.
+- the only rows deleted are alert subscriptions, which nothing public shows, and what was made
+  from a text the job removes (a redaction's spans, embeddings); a published extract is a file of
+  its own, never an evidence file here, and stays.
 
 ``tests/operations/test_retention_public_record.py`` runs the job ten years on and compares every
 public answer before and after, byte for byte.
@@ -36,7 +38,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, User
@@ -49,10 +51,12 @@ from evidence import search
 from evidence.models import Document
 from inquiries.models import ForceRequest, InformationRequest
 from outbox.models import Message, MessageState
+from redaction.models import Redaction, RedactionSpan
 from reports.models import Report, ReportState
 from retention.rules import due_before, is_due
 from retention.schedule import REMOVED
 from retention.selectors import Holds, Rule, active_holds, is_held, schedule
+from themes.models import Embedding
 
 ANONYMISED_DOMAIN = "anonymised.invalid"  # RFC 2606: a domain that can never receive mail
 
@@ -153,6 +157,18 @@ def _answers_due(rule: Rule, ctx: Context) -> models.QuerySet[CallResponse]:
 
 def _clear_answers(response: CallResponse) -> None:
     ResponseAnswer.objects.filter(response=response).exclude(text=REMOVED).update(text=REMOVED)
+    _forget_copies(
+        Redaction.objects.filter(call_response=response), Embedding.objects.filter(response=response)
+    )
+
+
+def _forget_copies(redactions: models.QuerySet[Redaction], embeddings: models.QuerySet[Embedding]) -> None:
+    """What was made from a text the job removes goes with it: a redaction's snapshot of the text
+    (and its spans, positions in a text that is gone; a published extract is a file of its own and
+    stays) and the text's embeddings, a passage's copy of its words among them."""
+    RedactionSpan.objects.filter(redaction__in=redactions).delete()
+    redactions.exclude(source_text=REMOVED).update(source_text=REMOVED, version=F("version") + 1)
+    embeddings.delete()
 
 
 def _response_complaint(response: CallResponse) -> int | None:
@@ -230,6 +246,7 @@ def _remove_document(document: Document) -> None:
     document.flags = []
     document.save(update_fields=["file", "original_name", "description", "extracted_text", "flags"])
     search.remove_from_index(document.pk)
+    _forget_copies(Redaction.objects.filter(document=document), Embedding.objects.filter(document=document))
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 

@@ -373,3 +373,48 @@ def test_the_command_applies_the_schedule_and_the_sweep_runs_it(capsys):
     assert not SuperComplaint.objects.filter(contact_name=CONTACT_NAME).exists()
     call_command("apply_retention", "--on", "2032-03-01")
     assert "complaint_contact 0" in capsys.readouterr().out
+
+
+def test_what_was_made_from_a_removed_text_goes_with_it(django_capture_on_commit_callbacks):
+    from evidence.services import extract_document_text
+    from redaction.models import Redaction, RedactionSpan, SpanKind
+    from redaction.services import mark_passage, start_redaction
+    from themes.models import Embedding
+
+    complaint = with_evidence("Copies of removed texts")
+    document = extract_document_text(complaint.evidence_items.get(document__isnull=False).document_id)
+    assert document is not None and document.extracted_text
+    response = a_named_response(a_call(complaint))
+    of_response = start_redaction(complaint, title="An extract of a response", call_response=response)
+    mark_passage(of_response, passage="Sergeant Smith", kind=SpanKind.NAME)
+    of_document = start_redaction(complaint, title="An extract of a statement", document=document)
+    mark_passage(of_document, passage="that night", kind=SpanKind.OTHER)
+    vector = b"\0" * 16
+    Embedding.objects.create(kind="response", model_name="m", text_hash="h", vector=vector, response=response)
+    Embedding.objects.create(
+        kind="passage",
+        model_name="m",
+        text_hash="h",
+        vector=vector,
+        document=document,
+        passage=0,
+        passage_text=document.extracted_text,
+    )
+    complaints.withdraw_complaint(complaint, reason="Withdrawn", at=london(2026, 7, 1, 9))
+
+    def copies() -> list[object]:
+        return [
+            sorted(Redaction.objects.filter(complaint=complaint).values_list("source_text", flat=True)),
+            RedactionSpan.objects.filter(redaction__complaint=complaint).count(),
+            Embedding.objects.filter(response=response).count()
+            + Embedding.objects.filter(document=document).count(),
+        ]
+
+    before = copies()
+    assert treated(datetime.date(2032, 6, 30)) == {"call_response_identity": 1}  # the name alone
+    assert copies() == before and before[1:] == [2, 2]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert treated(datetime.date(2032, 7, 1))["call_response_answers"] == 1
+    assert copies() == [[REMOVED, REMOVED], 0, 0]
+    # Nothing is left to do: a second run changes nothing.
+    assert treated(datetime.date(2032, 7, 1)) == {}
