@@ -8,6 +8,8 @@ MANAGE := $(PY) manage.py
 PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supercomplaints
 SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
+# Each run of `make test` ends with its slowest tests, so a slow CI run says where the time went.
+PYTEST_REPORT ?= --durations=30
 # Two processes, one per core; a module's tests stay together so its fixtures load once.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # Every app, type-checked with django-stubs: the domain apps, the shared and coordinating code, the
@@ -39,9 +41,9 @@ run: install install-ml frontend
 ## DATABASE_URL names) are the same test in both runs: they run in the SQLite run only.
 test: install-dev install-ml system-deps frontend postgres checks
 	@set -o pipefail; \
-	( DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS) 2>&1 \
+	( DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS) 2>&1 \
 		| sed -u 's/^/[postgresql] /' ) & postgresql=$$!; \
-	( DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS) 2>&1 \
+	( DATABASE_URL=$(SQLITE_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS) 2>&1 \
 		| sed -u 's/^/[sqlite] /' ); sqlite=$$?; \
 	wait $$postgresql; postgresql=$$?; \
 	echo "make test: PostgreSQL run exit $$postgresql, SQLite run exit $$sqlite"; \

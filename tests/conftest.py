@@ -49,6 +49,14 @@ def pytest_collection_modifyitems(config, items):
         if own:
             config.hook.pytest_deselected(items=own)
             items[:] = [item for item in items if not item.get_closest_marker("own_database")]
+    # The slowest modules first, then those with browser tests: `--dist loadfile` hands each
+    # process a module at a time in this order, so a long module started last would leave the
+    # other process idle at the end. Within a module, and among the rest, the order stays.
+    weight: dict[object, int] = {}
+    for item in items:
+        mark = 2 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("browser") else 0
+        weight[item.module] = max(weight.get(item.module, 0), mark)
+    items.sort(key=lambda item: -weight[item.module])
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +103,50 @@ def public_record(request, _public_record_for_module):
     else:
         request.getfixturevalue("db")
     ensure_public_record()  # loaded already, except in a live-server module
+
+
+def refetched(value):
+    """``value`` read afresh from the database: a model instance, or a dataclass, list, tuple or
+    dict of them. A test may change the objects it was given; the next one gets new ones."""
+    import dataclasses
+
+    from django.db import models
+
+    if isinstance(value, models.Model):
+        return type(value)._base_manager.get(pk=value.pk)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: refetched(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        )
+    if isinstance(value, list | tuple):
+        return type(value)(refetched(item) for item in value)
+    if isinstance(value, dict):
+        return {key: refetched(item) for key, item in value.items()}
+    return value
+
+
+def once_per_module(build):
+    """A module fixture that calls ``build()`` once, inside the module's transaction beside the
+    public record (``_public_record_for_module``), for a module whose tests would each build the
+    same thing. Bind it to a name in the module and give each test ``refetched`` objects:
+
+        _case = once_per_module(published_report)
+
+        @pytest.fixture
+        def case(_case, db):
+            return refetched(_case)
+
+    Each test's own changes still roll back before the next. Not for a module with live-server or
+    transactional tests (its database is emptied after each of them)."""
+
+    @pytest.fixture(scope="module")
+    def built(request, _public_record_for_module, django_db_blocker):
+        if any(_needs_a_committed_database(i) for i in request.session.items if i.module is request.module):
+            raise RuntimeError(f"{request.module.__name__} has tests that empty the database; build per test")
+        with django_db_blocker.unblock():
+            return build()
+
+    return built
 
 
 @pytest.fixture(autouse=True)

@@ -82,6 +82,7 @@ def test_bodies_and_forces_find_no_casework_page(client_for, name, complaint):
     assert not AuthorityPosition.objects.filter(complaint=complaint).exists()
 
 
+@pytest.mark.slow
 def test_every_authority_can_open_every_page(client_for, complaint):
     for name in ("team", "iopc", "college", "chief"):
         user_client = client_for(name)

@@ -3,6 +3,7 @@ arrives, on whichever database the suite runs (SQLite by default, PostgreSQL in 
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -26,6 +27,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.slow
 def test_every_due_date_and_flag_is_carried_into_a_row(transactional_db):
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:

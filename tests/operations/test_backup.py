@@ -47,6 +47,7 @@ def stored_files(tmp_path):
         storages._storages[alias] = storage
 
 
+@pytest.mark.slow
 def test_the_drill_backs_up_a_running_service_and_restores_it_equal():
     vendor = connection.vendor
     result = subprocess.run(

@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_a_hundred_pairs_of_simultaneous_saves_lose_nothing():
     result = subprocess.run(
         [sys.executable, "bench/drill_concurrency.py", "--database", connection.vendor, "--pairs", "100"],

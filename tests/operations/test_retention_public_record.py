@@ -100,6 +100,7 @@ def capture(client, paths: list[str]) -> dict[str, tuple[int, str, bytes]]:
     return answers
 
 
+@pytest.mark.slow
 def test_ten_years_of_retention_leave_every_public_answer_byte_for_byte_the_same(client):
     build_register()
     paths = addresses(client)

@@ -9,6 +9,7 @@ BEFORE = [("organisations", "0002_organisation_is_inspectorate")]
 AFTER = [("organisations", "0003_mark_hmicfrs_as_the_inspectorate")]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_flags_hmicfrs_and_no_other_authority():
     executor = MigrationExecutor(connection)

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_a_refusing_mail_server_and_a_killed_worker_lose_no_message_and_send_none_twice():
     result = subprocess.run(
         [sys.executable, "bench/drill_faults.py"],

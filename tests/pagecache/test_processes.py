@@ -101,6 +101,7 @@ def two_web_processes(environment) -> Iterator[list[int]]:
             process.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_a_change_in_another_process_reaches_every_web_process_on_the_next_request(
     environment, two_web_processes
 ):

@@ -21,6 +21,7 @@ from recommendations.services import set_obligation_due
 from reports.services import create_report
 from tests.builders import london, make_draft, org
 from tests.casework.support import make_person
+from tests.conftest import once_per_module, refetched
 from tests.public.seed import investigating, publish_response, published_case
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +35,19 @@ def cache_state(client, *urls: str) -> list[str]:
     return [client.get(url)["X-Public-Cache"] for url in urls]
 
 
-@pytest.fixture
-def case():
-    return published_case()
+_case = once_per_module(published_case)
+_other = once_per_module(lambda: investigating("Police response to stalking", body="Suzy Lamplugh Trust"))
 
 
 @pytest.fixture
-def other():
+def case(_case, db):
+    return refetched(_case)
+
+
+@pytest.fixture
+def other(_other, db):
     """A second public complaint whose pages no change to ``case`` may purge."""
-    return investigating("Police response to stalking", body="Suzy Lamplugh Trust")
+    return refetched(_other)
 
 
 def page(complaint, suffix: str = "") -> str:

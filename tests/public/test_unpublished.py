@@ -17,6 +17,7 @@ from complaints.models import SuperComplaint
 from organisations.models import Organisation, OrganisationKind
 from public import selectors
 from redaction.models import Redaction
+from tests.conftest import once_per_module, refetched
 from tests.public.pages import get, main, text
 from tests.public.seed import MARK, Seeded, seed_unpublished
 
@@ -34,9 +35,12 @@ INTERNAL = [
 LANGUAGES = ["", "/cy"]
 
 
+_seeded = once_per_module(seed_unpublished)
+
+
 @pytest.fixture
-def seeded(db) -> Seeded:
-    return seed_unpublished()
+def seeded(_seeded, db) -> Seeded:
+    return refetched(_seeded)
 
 
 def public_addresses() -> list[str]:

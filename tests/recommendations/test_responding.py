@@ -4,10 +4,8 @@ deadline and publishes at once, action plans and progress."""
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
@@ -31,6 +29,7 @@ from recommendations.responding import (
 )
 from reports.services import create_report
 from tests.builders import london, org
+from tests.conftest import once_per_module, refetched
 from tests.evidence import files
 from tests.public.seed import investigating
 from tests.recommendations.response_scenario import (
@@ -43,14 +42,13 @@ from tests.recommendations.response_scenario import (
 
 pytestmark = pytest.mark.django_db
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="two connections at once need PostgreSQL's row locks"
-)
+
+_case = once_per_module(published_report)
 
 
 @pytest.fixture
-def case(public_record):
-    return published_report()
+def case(_case, db):
+    return refetched(_case)
 
 
 def events(action: str, response: Response) -> list[AuditEvent]:
@@ -398,35 +396,6 @@ def test_a_signatory_cannot_submit_what_changed_since_they_read_it(case):
     request_sign_off(response, user=case.drafter, expected_version=3)
     with pytest.raises(ResponseConflict):
         submit_response(response, user=case.signatory, expected_version=2)
-
-
-@postgresql_only
-def test_two_submits_at_once_make_one_of_everything(transactional_db, public_record):
-    case = published_report()
-    response = awaiting_sign_off(case.kent, case.drafter)
-    start = threading.Barrier(2)
-    outcomes: list[dict] = [{}, {}]
-
-    def submit(outcome: dict) -> None:
-        try:
-            start.wait(timeout=30)
-            outcome["value"] = submit_response(response, user=case.signatory, at=london(2026, 6, 1, 10))
-        except BaseException as error:  # handed back to the test, which re-raises it
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(outcome,)) for outcome in outcomes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all("error" not in outcome for outcome in outcomes), outcomes
-    assert {outcome["value"].pk for outcome in outcomes} == {response.pk}
-    assert Response.objects.get(pk=response.pk).state == ResponseState.PUBLISHED
-    for action in ("response.submitted", "response.published"):
-        assert len(events(action, response)) == 1, action
-    assert Message.objects.filter(dedupe_key__startswith=f"response:{response.pk}:submitted").count() == 2
 
 
 # --- Action plans and progress -----------------------------------------------------------------
