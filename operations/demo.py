@@ -29,6 +29,7 @@ from complaints.letters import send_acknowledgement_letter, send_decision_letter
 from complaints.models import ComplaintState, EligibilityDecision, ForcesScope, SuperComplaint
 from deadlines.rules import to_london_date
 from evidence.services import store_document
+from operations.demo_evidence import build_demo_evidence
 from organisations.models import Organisation, OrganisationKind
 from recommendations.models import AddresseeGroup, Obligation, ResponseStatus
 from recommendations.responding import ActionDraft, request_sign_off, save_response, submit_response
@@ -227,6 +228,9 @@ EXPECTED_STATES = {
 }
 
 
+INVESTIGATION = STAGES[2].title
+
+
 def build_demo_lifecycle(*, now: datetime.datetime | None = None) -> list[SuperComplaint]:
     """Build each demonstration complaint that does not exist yet; return those built now."""
     now = now or timezone.now()
@@ -237,3 +241,11 @@ def build_demo_lifecycle(*, now: datetime.datetime | None = None) -> list[SuperC
         with transaction.atomic():
             built.append(stage.build(_draft(stage.title), now))
     return built
+
+
+def build_demo_investigation_work(*, now: datetime.datetime | None = None) -> list[str]:
+    """Build what is missing of the demonstration investigation's call for evidence, its themes,
+    the redaction of a response and the legal hold (``operations.demo_evidence``); return a line
+    for each piece built now."""
+    complaint = SuperComplaint.objects.get(is_demonstration=True, title=INVESTIGATION)
+    return build_demo_evidence(complaint, now=now or timezone.now())
