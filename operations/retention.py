@@ -53,6 +53,7 @@ from reports.models import Report, ReportState
 from retention.rules import due_before, is_due
 from retention.schedule import REMOVED
 from retention.selectors import Holds, Rule, active_holds, is_held, schedule
+from themes.services import remove_document_passages
 
 ANONYMISED_DOMAIN = "anonymised.invalid"  # RFC 2606: a domain that can never receive mail
 
@@ -230,6 +231,7 @@ def _remove_document(document: Document) -> None:
     document.flags = []
     document.save(update_fields=["file", "original_name", "description", "extracted_text", "flags"])
     search.remove_from_index(document.pk)
+    remove_document_passages(document)  # the theme model's copies of the text's passages
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
