@@ -1,6 +1,7 @@
 """Casework pages for the themes in a call's responses: start the grouping, watch its progress
 (the page refreshes itself; no JavaScript needed), then name, merge, split and confirm themes,
-move responses between them, and export them as CSV.
+move responses between them, and export them as CSV. A theme's page also shows the evidence
+passages closest to it, from the documents of the complaint the person may open.
 
 Staff of the authorities only (a 404 to anyone else, as for the responses themselves). The pages
 show parts of responses, so each showing is an access event on the audit trail.
@@ -22,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access import rules
 from audit.services import record_access
 from casework.calls import _call
+from casework.search import download_url
 from casework.views import forbidden_unless, staff_only
 from common.forms import GovukForm
+from evidence import search
 from themes import embedding, selectors, services
 from themes.models import AnalysisState, Theme, ThemeAnalysis, ThemeAssignment
 from themes.services import ThemeError
@@ -130,6 +133,24 @@ def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
 
 
+def _closest_passages(request: HttpRequest, theme: Theme) -> dict[str, Any]:
+    """The evidence passages nearest the theme, from the documents of the call's complaint that
+    the person may open (evidence.search's rules, the same as the downloads), each with its
+    download address."""
+    if not embedding.available():
+        return {"passages_installed": False}
+    complaint = theme.analysis.call.complaint
+    matches = selectors.closest_passages(theme, search.visible_documents(request.user, complaint=complaint))
+    hits = search.hits_for(
+        request.user, [(p.document_id, p.text) for p in matches.closest], complaint=complaint
+    )
+    return {
+        "passages_installed": True,
+        "passages_embedded": matches.embedded,
+        "passages": [(hit, download_url(hit)) for hit in hits],
+    }
+
+
 @staff_only
 @require_http_methods(["GET", "POST"])
 def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -212,5 +233,6 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "others": Theme.objects.filter(analysis=analysis).exclude(pk=theme.pk),
             "form": rename_form,
             "may_change": may_change,
+            **_closest_passages(request, theme),
         },
     )

@@ -282,7 +282,7 @@ def search_documents(
         ranked, total = _sqlite(terms, visible_sql, list(visible_params), page, page_size)
     else:
         ranked, total = _postgres(terms, visible_sql, list(visible_params), page, page_size)
-    hits = _hits(user, ranked, complaint=complaint, source=source)
+    hits = hits_for(user, ranked, complaint=complaint, source=source)
     return Results(hits=hits, total=total, terms=terms, page=page, page_size=page_size)
 
 
@@ -362,8 +362,13 @@ def _postgres(
     return [(pk, headlines.get(pk, "")) for pk in ids], int(rows[0][1])
 
 
-def _hits(user: Any, ranked: list[tuple[int, str]], *, complaint: Any, source: str | None) -> list[Hit]:
-    """Each ranked document with its origin, read back through the same rules."""
+def hits_for(
+    user: Any, ranked: list[tuple[int, str]], *, complaint: Any = None, source: str | None = None
+) -> list[Hit]:
+    """Each (document id, text) in the order given, as a hit with where it came from, read back
+    through the same rules (a document the user may not open is left out). The text is the
+    snippet, escaped by ``highlighted``. Search uses it for its ranked hits; the theme pages for
+    the evidence passages nearest a theme."""
     if not ranked:
         return []
     ids = [pk for pk, _snippet in ranked]

@@ -21,6 +21,7 @@ from audit.services import record_access, record_event, snapshot
 from evidence import checks, extraction, metadata, scanning, search
 from evidence.checks import UploadRejected
 from evidence.models import Document, ExtractionStatus, ScanStatus
+from evidence.signals import document_text_extracted
 
 __all__ = [
     "UploadRejected",
@@ -315,7 +316,7 @@ def extract_document_text(document_id: int) -> Document | None:
     that fails or takes too long keeps empty text, with ``extraction_status`` and
     ``extraction_note`` saying why, and never raises. The outcome is written under the row's lock
     if the document is still released; records ``document.text_extracted`` (status, note and the
-    number of characters, never the text).
+    number of characters, never the text); after commit, sends ``document_text_extracted``.
     """
     found = Document.objects.filter(pk=document_id).first()
     if found is None or not found.is_released:
@@ -341,6 +342,10 @@ def extract_document_text(document_id: int) -> Document | None:
             obj=document,
             before=before,
             after=snapshot(document, EXTRACTION_FIELDS) | {"characters": len(document.extracted_text)},
+        )
+        # Robust: a listener's failure is logged, never turned into a failed extraction.
+        transaction.on_commit(
+            lambda: document_text_extracted.send(sender=Document, document_id=document_id), robust=True
         )
     return document
 

@@ -33,6 +33,7 @@ from inquiries.services import send_chasers
 from operations.retention import apply_retention
 from recommendations.escalation import run_ladder
 from reports.publication import release_due_reports
+from themes.services import queue_pending_passages
 
 # The audit event each kind of deadline records when it is flagged, and what the event is about:
 # the names the casework history has always shown.
@@ -85,7 +86,8 @@ def sweep_deadlines(
     One working-day calendar (one reading of the holiday table) serves the whole sweep. Returns
     how many rows were newly flagged, by rule, and how many of each other step was taken
     (information requests' reminders and chasers, the response ladder's steps:
-    ``recommendations.escalation.COUNTERS``, the records the retention job treated).
+    ``recommendations.escalation.COUNTERS``, the records the retention job treated, the evidence
+    documents queued to have their passages embedded).
     """
     cal = calendar if calendar is not None else WorkingCalendar()
     # Reports whose embargo has ended and that the task worker has not yet released (its
@@ -123,6 +125,10 @@ def sweep_deadlines(
     flagged.update(run_ladder(on, now=now))
     flagged["accuracy_checks_closed"] = closed_checks
     flagged["calls_closed"] = closed_calls
+    # Evidence documents whose passages the model has not read since their text was extracted (the
+    # extraction queues each one itself; this catches those extracted before, or whose task was
+    # lost): one task in the worker for all of them, never the model in the sweep's own process.
+    flagged["passage_documents_queued"] = queue_pending_passages()
     # Last, and each record in its own transaction: the retention schedule's anonymising and
     # deleting (operations.retention), which never touches what the register has published.
     flagged["retention_treated"] = sum(apply_retention(on).values())

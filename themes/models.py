@@ -36,6 +36,10 @@ class Embedding(models.Model):
     )
     passage = models.PositiveIntegerField(null=True, blank=True)  # 0-based, within the document
     passage_text = models.TextField(blank=True)
+    # For a passage: the document's ``text_extracted_at`` when the text it was cut from was read.
+    # Every passage of a document carries the same value once its text is embedded; a document
+    # whose own value differs (extracted again since) is waiting to be embedded again.
+    text_extracted_at = models.DateTimeField(null=True, blank=True)
     complaint = models.ForeignKey(
         "complaints.SuperComplaint", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -1,5 +1,6 @@
 """The reads of theme grouping: an analysis's themes with their sizes (confirmed and candidate
-counted apart) and representative quotes, one theme's members, and the CSV export's rows.
+counted apart) and representative quotes, one theme's members, the evidence passages closest to a
+theme, and the CSV export's rows.
 
 Quotes are the responses nearest the theme's centroid (``ThemeAssignment.distance``, kept current
 by the services). The export carries receipt codes, never names or e-mail addresses.
@@ -8,15 +9,20 @@ by the services). The export carries receipt codes, never names or e-mail addres
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from calls.models import CallForEvidence, ResponseAnswer
-from themes.models import Theme, ThemeAnalysis, ThemeAssignment
+from evidence.models import Document
+from themes import embedding
+from themes.models import Embedding, Theme, ThemeAnalysis, ThemeAssignment
 
 QUOTES = 3
 QUOTE_LENGTH = 300
+PASSAGES = 3
+# Passage vectors read from the database at a time: memory stays bounded whatever the evidence.
+PASSAGE_CHUNK = 2000
 
 
 def analysis_of(call: CallForEvidence) -> ThemeAnalysis | None:
@@ -114,3 +120,83 @@ def csv_rows(analysis: ThemeAnalysis) -> Iterator[list[str]]:
             assignment.response.receipt_code,
             "yes" if assignment.confirmed else "no",
         ]
+
+
+@dataclass(frozen=True)
+class Passage:
+    document_id: int
+    text: str
+    similarity: float  # cosine similarity to the theme's centroid
+
+
+@dataclass(frozen=True)
+class PassageMatches:
+    # How many passages of the documents given the model has read (their current text): none
+    # means nothing can be matched yet, which is not the same as nothing being close.
+    embedded: int
+    closest: list[Passage] = field(default_factory=list)
+
+
+def theme_centroid(theme: Theme):  # type: ignore[no-untyped-def]
+    """The mean of the theme's responses' vectors, of length 1; None when none is embedded."""
+    import numpy as np
+
+    responses = ThemeAssignment.objects.filter(theme=theme).values("response_id")
+    rows = Embedding.objects.filter(
+        kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response_id__in=responses
+    ).values_list("vector", flat=True)
+    vectors = [embedding.from_bytes(v) for v in rows]
+    if not vectors:
+        return None
+    centroid = np.mean(np.stack(vectors), axis=0)
+    norm = float(np.linalg.norm(centroid))
+    return centroid / norm if norm else centroid
+
+
+def closest_passages(theme: Theme, documents: QuerySet[Document], *, limit: int = PASSAGES) -> PassageMatches:
+    """The ``limit`` passages of ``documents`` (the caller passes those the person may open) most
+    similar to the theme's centroid, best first (ties: the one stored first). Only passages cut from
+    a document's current text count; vectors are read ``PASSAGE_CHUNK`` at a time."""
+    import numpy as np
+
+    rows = Embedding.objects.filter(
+        kind=Embedding.Kind.PASSAGE,
+        model_name=embedding.MODEL_NAME,
+        document__in=documents,
+        text_extracted_at=F("document__text_extracted_at"),
+    ).order_by("pk")
+    centroid = theme_centroid(theme)
+    if centroid is None:
+        return PassageMatches(embedded=rows.count())
+    best: list[tuple[float, int]] = []  # (similarity, embedding pk)
+    embedded = 0
+    chunk: list[tuple[int, bytes]] = []
+
+    def score(chunk: list[tuple[int, bytes]]) -> None:
+        matrix = np.stack([embedding.from_bytes(vector) for _pk, vector in chunk])
+        similarities = matrix @ centroid
+        best.extend((float(similarity), pk) for (pk, _v), similarity in zip(chunk, similarities, strict=True))
+        best.sort(key=lambda pair: (-pair[0], pair[1]))
+        del best[limit:]
+
+    for pk, vector in rows.values_list("pk", "vector").iterator(chunk_size=PASSAGE_CHUNK):
+        embedded += 1
+        chunk.append((pk, vector))
+        if len(chunk) == PASSAGE_CHUNK:
+            score(chunk)
+            chunk = []
+    if chunk:
+        score(chunk)
+    found: dict[int, tuple[int, str]] = {
+        pk: (document_id, text)
+        for pk, document_id, text in Embedding.objects.filter(pk__in=[pk for _s, pk in best]).values_list(
+            "pk", "document_id", "passage_text"
+        )
+    }
+    return PassageMatches(
+        embedded=embedded,
+        closest=[
+            Passage(document_id=found[pk][0], text=found[pk][1], similarity=similarity)
+            for similarity, pk in best
+        ],
+    )

@@ -13,16 +13,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from calls.models import CallForEvidence, CallResponse
-from evidence.models import Document
+from evidence.models import Document, ExtractionStatus, ScanStatus
 from themes import embedding, grouping
 from themes.models import AnalysisState, Embedding, Theme, ThemeAnalysis, ThemeAssignment
 
@@ -90,7 +91,13 @@ def split_passages(text: str, sentences: int = PASSAGE_SENTENCES) -> list[str]:
 
 def embed_document_passages(document: Document) -> int:
     """Embed a document's extracted text passage by passage; passages whose text is unchanged
-    keep their vectors, passages past the new end are removed. Returns how many were embedded."""
+    keep their vectors, passages past the new end are removed, and every passage is stamped with
+    the ``text_extracted_at`` of the text it was cut from. Returns how many were embedded.
+
+    The model runs outside any transaction; the writes happen under the document's row lock and
+    only if its text is still the one read (extracted again meanwhile: nothing is written, and the
+    document stays waiting for the next run)."""
+    extracted_at = document.text_extracted_at
     passages = split_passages(document.extracted_text or "")
     existing = dict(
         Embedding.objects.filter(
@@ -100,12 +107,17 @@ def embed_document_passages(document: Document) -> int:
     stale = [n for n, text in enumerate(passages) if existing.get(n) != embedding.text_hash(text)]
     vectors = embedding.encode([passages[n] for n in stale])
     with transaction.atomic():
-        Embedding.objects.filter(
-            kind=Embedding.Kind.PASSAGE,
-            model_name=embedding.MODEL_NAME,
-            document=document,
-            passage__gte=len(passages),
-        ).delete()
+        current = (
+            Document.objects.select_for_update()
+            .filter(pk=document.pk)
+            .values_list("text_extracted_at", flat=True)
+        )
+        if list(current) != [extracted_at]:
+            return 0
+        mine = Embedding.objects.filter(
+            kind=Embedding.Kind.PASSAGE, model_name=embedding.MODEL_NAME, document=document
+        )
+        mine.filter(passage__gte=len(passages)).delete()
         for n, vector in zip(stale, vectors, strict=True):
             Embedding.objects.update_or_create(
                 kind=Embedding.Kind.PASSAGE,
@@ -116,9 +128,95 @@ def embed_document_passages(document: Document) -> int:
                     "text_hash": embedding.text_hash(passages[n]),
                     "vector": embedding.to_bytes(vector),
                     "passage_text": passages[n],
+                    "text_extracted_at": extracted_at,
                 },
             )
+        mine.exclude(text_extracted_at=extracted_at).update(text_extracted_at=extracted_at)
     return len(stale)
+
+
+def documents_awaiting_passages() -> QuerySet[Document]:
+    """Released documents with extracted text whose passages have not been embedded by the current
+    model since that text was extracted (never, or before it was extracted again)."""
+    embedded = Embedding.objects.filter(
+        kind=Embedding.Kind.PASSAGE,
+        model_name=embedding.MODEL_NAME,
+        document=OuterRef("pk"),
+        text_extracted_at=OuterRef("text_extracted_at"),
+    )
+    return (
+        Document.objects.filter(
+            scan_status__in=[ScanStatus.NOT_SCANNED, ScanStatus.CLEAN],
+            extraction_status__in=[ExtractionStatus.EXTRACTED, ExtractionStatus.TRUNCATED],
+            text_extracted_at__isnull=False,
+        )
+        .exclude(file="")
+        .exclude(extracted_text="")
+        .exclude(Exists(embedded))
+    )
+
+
+@dataclass(frozen=True)
+class PassageRun:
+    documents: int = 0
+    passages: int = 0
+    # False when the model is not installed and nothing could be read.
+    installed: bool = True
+
+
+def embed_pending_passages(
+    *, limit: int | None = None, document_ids: Iterable[int] | None = None
+) -> PassageRun:
+    """Embed the passages of every document waiting for it (``documents_awaiting_passages``), or
+    of those of ``document_ids`` that are waiting, one document at a time (the model reads each
+    document's passages in batches). Returns how many documents were done and passages embedded.
+
+    Idempotent: a document done is no longer waiting, so a second run embeds nothing. Without the
+    model it does nothing and says so in the log. Side effects: passage embeddings written and
+    removed; no audit event (nothing a person decided, and the vectors hold no new information).
+    """
+    waiting = documents_awaiting_passages()
+    if document_ids is not None:
+        waiting = waiting.filter(pk__in=list(document_ids))
+    if not embedding.available():
+        logger.warning(
+            "Evidence passages not embedded: the embedding model is not installed (%d documents wait)",
+            waiting.count(),
+        )
+        return PassageRun(installed=False)
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True))
+    if limit is not None:
+        ids = ids[:limit]
+    documents = passages = 0
+    for pk in ids:
+        document = waiting.filter(pk=pk).first()
+        if document is None:  # done meanwhile by another run, or no longer released
+            continue
+        passages += embed_document_passages(document)
+        documents += 1
+    if documents:
+        logger.info("Evidence passages embedded: %d documents, %d passages", documents, passages)
+    return PassageRun(documents=documents, passages=passages)
+
+
+def queue_pending_passages() -> int:
+    """Ask the task worker to embed the passages of the documents waiting (the sweep calls this,
+    for documents extracted before passages were embedded or whose task was lost). Returns how
+    many documents wait; enqueues nothing when none does or the model is not installed (said in
+    the log)."""
+    from themes.tasks import embed_passages
+
+    waiting = documents_awaiting_passages().count()
+    if not waiting:
+        return 0
+    if not embedding.available():
+        logger.warning(
+            "Evidence passages not embedded: the embedding model is not installed (%d documents wait)",
+            waiting,
+        )
+        return 0
+    embed_passages.enqueue()
+    return waiting
 
 
 def response_vectors(response_ids: Iterable[int]) -> dict[int, np.ndarray]:

@@ -50,5 +50,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Records anonymised or deleted under the retention schedule: {counts['retention_treated']}."
             )
+        if counts["passage_documents_queued"]:
+            self.stdout.write(
+                f"Evidence documents queued to have their passages embedded: {counts['passage_documents_queued']}."
+            )
         if counts["reports_released"]:
             self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
