@@ -39,13 +39,16 @@ def record_event(
     after: dict[str, Any] | None = None,
     kind: str = AuditEvent.Kind.CHANGE,
     actor: Actor | None = None,
+    object_repr: str | None = None,
 ) -> AuditEvent:
     """Append one event to the audit trail and return it.
 
     ``action`` is a dotted code (``complaint.submitted``); ``obj`` the saved model instance the
     event is about, or None for an event about the service as a whole; ``before`` and ``after``
     JSON-able dicts (see ``snapshot``), stored exactly as hashed: dates and decimals become strings.
-    The actor and request id come from ``audit.context`` unless ``actor`` is given.
+    The actor and request id come from ``audit.context`` unless ``actor`` is given. The event
+    describes ``obj`` as ``str(obj)`` unless ``object_repr`` is given, for an object whose own
+    description holds personal data the event must not keep.
 
     Side effects: inserts one row; on PostgreSQL holds the chain lock until the transaction ends.
     """
@@ -54,13 +57,15 @@ def record_event(
     if not action or "." not in action:
         raise ValueError(f"audit action {action!r} must be a dotted code such as 'complaint.submitted'")
     actor = actor or current_actor()
-    object_type = object_id = object_repr = ""
-    if obj is not None:
+    object_type = object_id = ""
+    if obj is None:
+        object_repr = ""
+    else:
         if obj.pk is None:
             raise ValueError("an audit event can only be about a saved object")
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
-        object_repr = str(obj)
+        object_repr = str(obj) if object_repr is None else object_repr
     user = actor.user
     event = AuditEvent(
         kind=kind,

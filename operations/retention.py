@@ -1,8 +1,9 @@
 """The retention job: anonymise or delete what has passed the end of its retention period.
 
 It sits above the domain apps because it reaches into the apps that own the records (calls,
-complaints, evidence, outbox, alerts, accounts); the schedule and the legal holds are in
-``retention``. Run daily by the deadline sweep, and by ``manage.py apply_retention``.
+complaints, evidence, outbox, alerts, accounts, django-axes's sign-in records); the schedule and
+the legal holds are in ``retention``. Run daily by the deadline sweep, and by
+``manage.py apply_retention``.
 
 For each category of ``retention.schedule``: find the records whose period has ended by ``today``
 (London days, ``retention.rules``) and that still hold personal data, then treat each in its own
@@ -20,9 +21,9 @@ The public record is never touched, by construction:
   ``updated_at`` (which feeds show) alone;
 - a document attached to a recommendation's response or to a progress update on an action, which
   the register may publish, is never an evidence file here, whatever else it is attached to;
-- the only rows deleted are alert subscriptions, which nothing public shows, and what was made
-  from a text the job removes (a redaction's spans, embeddings); a published extract is a file of
-  its own, never an evidence file here, and stays.
+- the only rows deleted are alert subscriptions and sign-in records, which nothing public shows,
+  and what was made from a text the job removes (a redaction's spans, embeddings); a published
+  extract is a file of its own, never an evidence file here, and stays.
 
 ``tests/operations/test_retention_public_record.py`` runs the job ten years on and compares every
 public answer before and after, byte for byte.
@@ -36,12 +37,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, User
+from accounts.models import Invitation, InvitationState, Membership, User
 from alerts.models import Subscription
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -134,6 +138,8 @@ class Handler:
     change: Callable[[Any], None]
     # Deleting the row (after recording the event) rather than changing it.
     deletes_row: bool = False
+    # What the event calls the record, where its own description (``str``) names a person.
+    describe: Callable[[Any], str] | None = None
 
 
 def _responses_due(rule: Rule, ctx: Context, *, or_report: bool) -> models.QuerySet[CallResponse]:
@@ -317,27 +323,111 @@ def _no_complaint(_record: Any) -> int | None:
     return None
 
 
-HANDLERS: dict[str, Handler] = {
-    handler.key: handler
-    for handler in (
-        Handler("call_response_identity", CallResponse, _identity_due, _response_complaint, _clear_identity),
-        Handler("call_response_answers", CallResponse, _answers_due, _response_complaint, _clear_answers),
-        Handler("complaint_contact", SuperComplaint, _contact_due, lambda c: c.pk, _clear_contact),
-        Handler("evidence_files", Document, _documents_due, _document_complaint, _remove_document),
-        Handler("outbox_messages", Message, _messages_due, _message_complaint, _clear_message),
-        Handler(
-            "alert_unconfirmed", Subscription, _unconfirmed_due, _subscription_complaint, lambda s: None, True
-        ),
-        Handler(
-            "alert_unsubscribed",
-            Subscription,
-            _unsubscribed_due,
-            _subscription_complaint,
-            lambda s: None,
-            True,
-        ),
-        Handler("dormant_accounts", User, _accounts_due, _no_complaint, _anonymise_account),
+# Sign-in records (django-axes): ``AccessAttempt``, the failures counted together for one address
+# typed, IP address and browser, which the lock-out reads (accounts.lockout); ``AccessFailureLog``,
+# one row per failure, kept only if AXES_ENABLE_ACCESS_FAILURE_LOG is on; ``AccessLog``, one row per
+# sign-in. One category with one rule for the three tables. A hold's record number in this category
+# holds the row of that number in each table: the hold names one number, and holding too much is
+# the safe side.
+
+
+def _attempts_due(rule: Rule, ctx: Context) -> models.QuerySet[AccessAttempt]:
+    cool_off = get_cool_off()
+    if cool_off is None:
+        # Without a cool-off a pause lasts until someone lifts it: removing its row would lift it.
+        return AccessAttempt.objects.none()
+    # A pause lasts AXES_COOLOFF_TIME from the latest failure counted (``attempt_time``). Axes
+    # deletes a row once that has passed, at the next sign-in anyone makes; this takes the rest. The
+    # shortest rule (one day, to the start of today) could reach a failure minutes before midnight,
+    # so a row is never due while its pause could still be running.
+    before = min(due_before(ctx.today, rule.period, rule.unit), timezone.now() - cool_off)
+    return AccessAttempt.objects.filter(attempt_time__lt=before)
+
+
+def _failure_log_due(rule: Rule, ctx: Context) -> models.QuerySet[AccessFailureLog]:
+    return AccessFailureLog.objects.filter(attempt_time__lt=due_before(ctx.today, rule.period, rule.unit))
+
+
+def _sign_in_log_due(rule: Rule, ctx: Context) -> models.QuerySet[AccessLog]:
+    return AccessLog.objects.filter(attempt_time__lt=due_before(ctx.today, rule.period, rule.unit))
+
+
+def _invitations_due(rule: Rule, ctx: Context) -> models.QuerySet[Invitation]:
+    before = due_before(ctx.today, rule.period, rule.unit)
+    ended = (
+        Q(state=InvitationState.ACCEPTED, accepted_at__lt=before)
+        # A replaced invitation records when it was replaced as ``revoked_at``.
+        | Q(state__in=[InvitationState.REVOKED, InvitationState.REPLACED], revoked_at__lt=before)
+        # Never answered: it ended when its link stopped working. Never one whose link still works,
+        # whatever day the job is told it is: its e-mail address is the account the link would make.
+        | Q(state=InvitationState.OPEN, expires_at__lt=min(before, timezone.now()))
     )
+    return Invitation.objects.filter(ended).exclude(email__endswith="@" + ANONYMISED_DOMAIN)
+
+
+def _anonymise_invitation(invitation: Invitation) -> None:
+    # The organisation, role, dates, who invited and the account that accepted stay: the record of
+    # who invited whom. The link's token was never stored, so nothing else on the row names anyone.
+    invitation.email = f"invitation-{invitation.pk}@{ANONYMISED_DOMAIN}"
+    invitation.save(update_fields=["email"])
+
+
+def _described(name: str) -> Callable[[Any], str]:
+    return lambda record: f"{name} {record.pk}"
+
+
+_HANDLERS: tuple[Handler, ...] = (
+    Handler("call_response_identity", CallResponse, _identity_due, _response_complaint, _clear_identity),
+    Handler("call_response_answers", CallResponse, _answers_due, _response_complaint, _clear_answers),
+    Handler("complaint_contact", SuperComplaint, _contact_due, lambda c: c.pk, _clear_contact),
+    Handler("evidence_files", Document, _documents_due, _document_complaint, _remove_document),
+    Handler("outbox_messages", Message, _messages_due, _message_complaint, _clear_message),
+    Handler(
+        "alert_unconfirmed", Subscription, _unconfirmed_due, _subscription_complaint, lambda s: None, True
+    ),
+    Handler(
+        "alert_unsubscribed",
+        Subscription,
+        _unsubscribed_due,
+        _subscription_complaint,
+        lambda s: None,
+        True,
+    ),
+    Handler("dormant_accounts", User, _accounts_due, _no_complaint, _anonymise_account),
+    Handler(
+        "sign_in_attempts",
+        AccessAttempt,
+        _attempts_due,
+        _no_complaint,
+        lambda r: None,
+        deletes_row=True,
+        describe=_described("Sign-in attempts"),
+    ),
+    Handler(
+        "sign_in_attempts",
+        AccessFailureLog,
+        _failure_log_due,
+        _no_complaint,
+        lambda r: None,
+        deletes_row=True,
+        describe=_described("Failed sign-in"),
+    ),
+    Handler(
+        "sign_in_attempts",
+        AccessLog,
+        _sign_in_log_due,
+        _no_complaint,
+        lambda r: None,
+        deletes_row=True,
+        describe=_described("Sign-in"),
+    ),
+    Handler("ended_invitations", Invitation, _invitations_due, _no_complaint, _anonymise_invitation),
+)
+
+# Each category's handlers: one, or one per table for a category kept in several.
+HANDLERS: dict[str, tuple[Handler, ...]] = {
+    key: tuple(handler for handler in _HANDLERS if handler.key == key)
+    for key in dict.fromkeys(handler.key for handler in _HANDLERS)
 }
 
 
@@ -371,14 +461,15 @@ def treat(handler: Handler, rule: Rule, pk: int, ctx: Context) -> bool:
             "applied_on": ctx.today,
         }
         action = "retention.deleted" if rule.action == "delete" else "retention.anonymised"
+        name = handler.describe(record) if handler.describe else None
         if handler.deletes_row:
             # The event is written while the row exists, so it names it; the row goes after it.
-            record_event(action=action, obj=record, after=after)
+            record_event(action=action, obj=record, after=after, object_repr=name)
             record.delete()
         else:
             handler.change(record)
             # After the change: the event's description of the record is then free of the data.
-            record_event(action=action, obj=record, after=after)
+            record_event(action=action, obj=record, after=after, object_repr=name)
     return True
 
 
@@ -394,10 +485,14 @@ def plan(today: datetime.date) -> list[Planned]:
     ctx = _context(today)
     planned = []
     for rule in schedule():
-        handler = HANDLERS[rule.key]
-        due = list(handler.due(rule, ctx))
-        held = sum(1 for record in due if ctx.holds.holds(rule.key, record.pk, handler.complaint_of(record)))
-        planned.append(Planned(rule, len(due), held))
+        due = held = 0
+        for handler in HANDLERS[rule.key]:
+            records = list(handler.due(rule, ctx))
+            due += len(records)
+            held += sum(
+                1 for record in records if ctx.holds.holds(rule.key, record.pk, handler.complaint_of(record))
+            )
+        planned.append(Planned(rule, due, held))
     return planned
 
 
@@ -410,11 +505,11 @@ def apply_retention(today: datetime.date) -> Counter[str]:
     ctx = _context(today)
     counts: Counter[str] = Counter({rule.key: 0 for rule in schedule()})
     for rule in schedule():
-        handler = HANDLERS[rule.key]
-        candidates = handler.due(rule, ctx).order_by("pk").values_list("pk", flat=True)
-        for pk in list(candidates):
-            if ctx.holds.holds(rule.key, pk):
-                continue
-            if treat(handler, rule, pk, ctx):
-                counts[rule.key] += 1
+        for handler in HANDLERS[rule.key]:
+            candidates = handler.due(rule, ctx).order_by("pk").values_list("pk", flat=True)
+            for pk in list(candidates):
+                if ctx.holds.holds(rule.key, pk):
+                    continue
+                if treat(handler, rule, pk, ctx):
+                    counts[rule.key] += 1
     return counts

@@ -119,6 +119,27 @@ CATEGORIES: tuple[Category, ...] = (
         period=24,
         unit=MONTHS,
     ),
+    Category(
+        key="sign_in_attempts",
+        label=gettext_lazy("Sign-in records"),
+        what=gettext_lazy(
+            "the whole record: the e-mail address typed, the IP address and the browser, for failed "
+            "attempts and for sign-ins"
+        ),
+        clock=gettext_lazy("the attempt (for failures counted together, the latest of them)"),
+        actions=(DELETE,),
+        period=90,
+        unit=DAYS,
+    ),
+    Category(
+        key="ended_invitations",
+        label=gettext_lazy("Ended invitations to organisations"),
+        what=gettext_lazy("the e-mail address invited; the record of who invited whom stays"),
+        clock=gettext_lazy("the invitation is accepted, withdrawn or replaced, or expires unused"),
+        actions=(ANONYMISE,),
+        period=12,
+        unit=MONTHS,
+    ),
 )
 
 BY_KEY: dict[str, Category] = {category.key: category for category in CATEGORIES}

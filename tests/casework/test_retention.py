@@ -31,6 +31,8 @@ def test_the_page_shows_the_schedule_and_the_dry_run(client_for):
     html = client_for("team").get(URL).content.decode()
     assert "Complaints&#x27; contact individuals" in html
     assert "6 months" in html and "72 months" in html
+    assert "Sign-in records" in html and "90 days" in html
+    assert "Ended invitations to organisations" in html
     assert "1 due, 0 held" in html
 
 

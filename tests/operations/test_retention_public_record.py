@@ -3,10 +3,11 @@
 A register is built with everything the job reaches: finished complaints (withdrawn, not eligible,
 closed after its report) with contacts, evidence files and named responses to a call for evidence;
 a published report with recommendations and published responses; sent e-mails, alert
-subscriptions and accounts. Every public answer is captured (each page of the register in English
-and Welsh, each complaint's pages, report, PDF, recommendations, response and call pages, the
-organisations' pages, the feeds, the open-data index and files, the API's lists and details), the
-job is run as if ten years later, and everything is captured again and compared byte for byte.
+subscriptions, accounts, sign-in records and an accepted invitation. Every public answer is
+captured (each page of the register in English and Welsh, each complaint's pages, report, PDF,
+recommendations, response and call pages, the organisations' pages, the feeds, the open-data index
+and files, the API's lists and details), the job is run as if ten years later, and everything is
+captured again and compared byte for byte.
 
 Masked, because they change with every request and not with the data: the CSP nonce in ``nonce``
 attributes and the CSRF token in the call pages' forms.
@@ -34,10 +35,14 @@ from tests.public.test_unpublished import public_addresses
 from tests.retention.support import (
     a_call,
     a_named_response,
+    accepted,
     an_account,
+    an_organisation_admin,
+    failed_sign_ins,
     publish_a_report,
     sent_message,
     signed_in_last,
+    signed_in_through_the_pages,
     unconfirmed,
     unsubscribed,
     with_evidence,
@@ -66,6 +71,9 @@ def build_register() -> None:
     unconfirmed(case.complaint, at=london(2026, 7, 1, 9), email="asked@example.net")
     unsubscribed(case.complaint, at=london(2026, 7, 1, 9), email="ended@example.net")
     signed_in_last(an_account(), london(2026, 7, 1, 9))
+    failed_sign_ins(at=london(2026, 7, 1, 9))
+    signed_in_through_the_pages(an_account(email="signs.in@example.net"), at=london(2026, 7, 1, 9))
+    accepted(an_organisation_admin(), at=london(2026, 7, 1, 9))
     send_due_messages()
 
 
@@ -118,6 +126,8 @@ def test_ten_years_of_retention_leave_every_public_answer_byte_for_byte_the_same
         "alert_unconfirmed",
         "alert_unsubscribed",
         "dormant_accounts",
+        "sign_in_attempts",
+        "ended_invitations",
     }
     assert SuperComplaint.objects.filter(evidence_items__document__original_name=REMOVED).count() == 3
     after = capture(client, paths)

@@ -4,13 +4,16 @@ a person's action calls, with the moment its retention clock starts under the te
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth.models import update_last_login
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
-from accounts.models import Role, User
+from accounts.invitations import accept_invitation, invite_colleague, revoke_invitation
+from accounts.models import Invitation, Role, User
 from alerts.models import Subscription
 from alerts.services import confirm_subscription, subscribe, unsubscribe, unsubscribe_token
 from calls.models import CallForEvidence, CallResponse
@@ -24,6 +27,7 @@ from outbox.models import Message
 from outbox.services import deliver, enqueue_message
 from reports.publication import publish_report
 from reports.services import create_report
+from tests.accounts.support import make_device, make_user, sign_in, sign_in_with_password
 from tests.alerts.support import confirm_token_of
 from tests.builders import REG4_MET, authority, london, make_draft, sign_off_all
 from tests.calls.support import QUESTIONS, ensure_signposts
@@ -38,6 +42,9 @@ EVIDENCE_NAME = "Statement of Alex Witness.txt"
 SUBSCRIBER = "sam.subscriber@example.net"
 ACCOUNT_NAME = "Robin Dormant"
 ACCOUNT_EMAIL = "robin.dormant@example.net"
+TYPED_EMAIL = "nobody.here@example.net"  # typed at sign-in; no account has it
+SIGN_IN_ADDRESS = "203.0.113.9"
+INVITEE = "kim.invitee@example.net"
 PERSONAL = [
     RESPONDENT_NAME,
     RESPONDENT_EMAIL,
@@ -48,6 +55,9 @@ PERSONAL = [
     SUBSCRIBER,
     ACCOUNT_NAME,
     ACCOUNT_EMAIL,
+    TYPED_EMAIL,
+    SIGN_IN_ADDRESS,
+    INVITEE,
 ]
 
 
@@ -56,8 +66,12 @@ DECIDED = london(2026, 2, 2, 10)
 
 @contextmanager
 def clock(moment: datetime.datetime):
-    """``timezone.now()`` is ``moment`` (for the services that take no ``at``)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """``timezone.now()`` is ``moment`` (for the services that take no ``at``), and so is django-axes's
+    own copy of it, which dates each sign-in attempt."""
+    with (
+        mock.patch("django.utils.timezone.now", return_value=moment),
+        mock.patch("axes.handlers.proxy.now", return_value=moment),
+    ):
         yield
 
 
@@ -167,3 +181,55 @@ def an_account(organisation_name: str = "Hestia", *, email: str = ACCOUNT_EMAIL)
     user.full_name = ACCOUNT_NAME
     user.save(update_fields=["full_name"])
     return user
+
+
+def failed_sign_ins(email: str = TYPED_EMAIL, *, at: datetime.datetime | None = None, times: int = 1) -> int:
+    """``times`` wrong passwords for ``email`` through the sign-in page, from ``SIGN_IN_ADDRESS``,
+    at ``at`` (or now); returns the last answer's status (429 once sign-in is paused)."""
+    client = Client(REMOTE_ADDR=SIGN_IN_ADDRESS)
+    status = 0
+    with clock(at) if at else nullcontext():
+        for _ in range(times):
+            status = sign_in_with_password(client, email, "not the password").status_code
+    return status
+
+
+def signed_in_through_the_pages(user: User, *, at: datetime.datetime) -> None:
+    """Both steps of signing in, from ``SIGN_IN_ADDRESS``, at ``at`` (django-axes logs the sign-in)."""
+    device = make_device(user)
+    with clock(at):
+        response = sign_in(Client(REMOTE_ADDR=SIGN_IN_ADDRESS), user, device)
+    assert response.status_code == 302, response.content
+
+
+def an_organisation_admin(organisation_short_name: str = "IOPC") -> User:
+    from tests.builders import authority
+    from tests.portal.support import person
+
+    return person("admin@iopc.example", authority(organisation_short_name), Role.ORGANISATION_ADMIN)
+
+
+def invited(admin: User, email: str, *, at: datetime.datetime | None = None) -> Invitation:
+    organisation = admin.memberships.get(role=Role.ORGANISATION_ADMIN).organisation
+    return invite_colleague(
+        organisation=organisation, email=email, role=Role.RESPONDER, invited_by=admin, at=at
+    ).invitation
+
+
+def accepted(admin: User, *, at: datetime.datetime, email: str = INVITEE) -> Invitation:
+    """An invitation accepted at ``at`` by someone who already has an account."""
+    invitee = make_user(email)
+    make_device(invitee)
+    invitation = invited(admin, email, at=at - datetime.timedelta(days=1))
+    accept_invitation(invitation, user=invitee, at=at)
+    return Invitation.objects.get(pk=invitation.pk)
+
+
+def revoked(admin: User, email: str, *, at: datetime.datetime) -> Invitation:
+    invitation = invited(admin, email, at=at - datetime.timedelta(days=1))
+    return revoke_invitation(invitation, by=admin, at=at)
+
+
+def expiring(admin: User, email: str, *, at: datetime.datetime) -> Invitation:
+    """An invitation never answered, whose link stops working at ``at``."""
+    return invited(admin, email, at=at - datetime.timedelta(days=settings.INVITATION_VALID_DAYS))

@@ -7,9 +7,13 @@ import datetime
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.invitations import refusal
+from accounts.models import Invitation, InvitationState, Membership, User
 from alerts.models import Subscription
 from audit.models import AuditEvent
 from calls.models import CallResponse
@@ -21,6 +25,7 @@ from operations.retention import apply_retention, plan
 from outbox.models import Message
 from retention.schedule import REMOVED
 from retention.services import lift_hold, place_hold, update_rule
+from tests.accounts.support import PASSWORD, sign_in_with_password
 from tests.builders import london
 from tests.retention.support import (
     ACCOUNT_EMAIL,
@@ -28,15 +33,26 @@ from tests.retention.support import (
     CONTACT_EMAIL,
     CONTACT_NAME,
     EVIDENCE_NAME,
+    INVITEE,
     PERSONAL,
     RESPONDENT_EMAIL,
     RESPONDENT_NAME,
+    SIGN_IN_ADDRESS,
+    TYPED_EMAIL,
     a_call,
     a_named_response,
+    accepted,
     an_account,
+    an_organisation_admin,
+    clock,
+    expiring,
+    failed_sign_ins,
+    invited,
     publish_a_report,
+    revoked,
     sent_message,
     signed_in_last,
+    signed_in_through_the_pages,
     unconfirmed,
     unsubscribed,
     with_evidence,
@@ -418,3 +434,164 @@ def test_what_was_made_from_a_removed_text_goes_with_it(django_capture_on_commit
     assert copies() == [[REMOVED, REMOVED], 0, 0]
     # Nothing is left to do: a second run changes nothing.
     assert treated(datetime.date(2032, 7, 1)) == {}
+
+
+def free_of_personal_data(events: list[AuditEvent]) -> None:
+    for event in events:
+        written = json.dumps(
+            [event.object_repr, event.actor_label, event.organisation_label, event.before, event.after]
+        )
+        for value in PERSONAL:
+            assert value not in written, (event.action, value)
+
+
+def test_sign_in_records_are_deleted_ninety_days_after_the_attempt_in_london(settings):
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True  # off in the service; its rows go the same way
+    # 00:30 on 1 June in London is 23:30 on 31 May in UTC: the clock starts on 1 June.
+    assert failed_sign_ins(TYPED_EMAIL, at=london(2026, 6, 1, 0, 30)) == 200
+    signed_in_through_the_pages(an_account(), at=london(2026, 6, 1, 0, 31))
+    attempt, failure, sign_in = (
+        AccessAttempt.objects.get(),
+        AccessFailureLog.objects.get(),
+        AccessLog.objects.get(),
+    )
+    assert (attempt.username, attempt.ip_address) == (TYPED_EMAIL, SIGN_IN_ADDRESS)
+    assert sign_in.username == ACCOUNT_EMAIL
+
+    assert treated(datetime.date(2026, 8, 29)) == {}
+    start = head()
+    assert treated(datetime.date(2026, 8, 30)) == {"sign_in_attempts": 3}
+
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    assert not AccessLog.objects.exists()
+    events = events_since(start)
+    assert sorted((e.action, e.object_type, e.object_id, e.object_repr) for e in events) == [
+        ("retention.deleted", "axes.accessattempt", str(attempt.pk), f"Sign-in attempts {attempt.pk}"),
+        ("retention.deleted", "axes.accessfailurelog", str(failure.pk), f"Failed sign-in {failure.pk}"),
+        ("retention.deleted", "axes.accesslog", str(sign_in.pk), f"Sign-in {sign_in.pk}"),
+    ]
+    assert events[0].after == {
+        "category": "sign_in_attempts",
+        "period": 90,
+        "unit": "days",
+        "rule_version": 1,
+        "applied_on": "2026-08-30",
+    }
+    free_of_personal_data(events)
+    # The security events of the audit trail stay: they are append-only.
+    assert AuditEvent.objects.filter(action="account.sign_in_failed").exists()
+    start = head()
+    assert treated(datetime.date(2026, 8, 30)) == {}
+    assert head() == start
+
+
+def test_deleting_sign_in_records_never_lifts_a_pause_still_running():
+    an_account()
+    update_rule("sign_in_attempts", period=1, unit="days", action="delete")
+    # Paused now, at whatever time of day: the shortest rule makes the row due tomorrow.
+    assert failed_sign_ins(ACCOUNT_EMAIL, times=5) == 429
+    tomorrow = to_london_date(timezone.now()) + DAY
+    assert [p.due for p in plan(tomorrow) if p.rule.key == "sign_in_attempts"] == [0]
+
+    assert "sign_in_attempts" not in treated(tomorrow)
+
+    assert AccessAttempt.objects.filter(username=ACCOUNT_EMAIL).exists()
+    still = sign_in_with_password(Client(REMOTE_ADDR=SIGN_IN_ADDRESS), ACCOUNT_EMAIL, PASSWORD)
+    assert still.status_code == 429
+    # Once the pause is over, the row is the job's to delete.
+    with clock(timezone.now() + datetime.timedelta(minutes=16)):
+        assert treated(tomorrow)["sign_in_attempts"] == 1
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_hold_on_a_sign_in_record_keeps_it():
+    signed_in_through_the_pages(an_account(), at=london(2026, 6, 1, 9))
+    signed_in_through_the_pages(an_account(email="other@example.net"), at=london(2026, 6, 1, 9))
+    held, _other = AccessLog.objects.order_by("pk")
+    place_hold(category="sign_in_attempts", object_id=held.pk, reason="Police inquiry into account access")
+
+    assert [
+        (p.due, p.held) for p in plan(datetime.date(2026, 8, 30)) if p.rule.key == "sign_in_attempts"
+    ] == [(2, 1)]
+    assert treated(datetime.date(2026, 8, 30)) == {"sign_in_attempts": 1}
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [held.pk]
+
+
+def test_ended_invitations_lose_the_address_twelve_months_after_they_end():
+    admin = an_organisation_admin()
+    # Every one ends at 00:30 on 1 June in London, 31 May in UTC.
+    ended = london(2026, 6, 1, 0, 30)
+    accepted_one = accepted(admin, at=ended)
+    revoked_one = revoked(admin, "withdrawn@example.net", at=ended)
+    expired_one = expiring(admin, "expired@example.net", at=ended)
+    replaced_one = invited(admin, "again@example.net", at=london(2026, 5, 31, 9))
+    newer = invited(admin, "again@example.net", at=ended)  # open until 8 June
+    replaced_one.refresh_from_db()
+    assert (replaced_one.state, replaced_one.revoked_at) == (InvitationState.REPLACED, ended)
+
+    assert treated(datetime.date(2027, 5, 31)) == {}
+    start = head()
+    assert treated(datetime.date(2027, 6, 1)) == {"ended_invitations": 4}
+
+    for invitation in (accepted_one, revoked_one, expired_one, replaced_one):
+        before = invitation
+        invitation = Invitation.objects.get(pk=before.pk)
+        assert invitation.email == f"invitation-{invitation.pk}@anonymised.invalid"
+        # The record of who invited whom, to what, and when, stays.
+        assert (
+            invitation.state,
+            invitation.organisation_id,
+            invitation.role,
+            invitation.invited_by_id,
+            invitation.accepted_by_id,
+            invitation.created_at,
+        ) == (
+            before.state,
+            before.organisation_id,
+            before.role,
+            admin.pk,
+            before.accepted_by_id,
+            before.created_at,
+        )
+    assert Invitation.objects.get(pk=accepted_one.pk).accepted_by == User.objects.get(email=INVITEE)
+    assert Invitation.objects.get(pk=newer.pk).email == "again@example.net"
+    events = events_since(start)
+    assert sorted((e.action, e.object_type, e.object_id) for e in events) == sorted(
+        ("retention.anonymised", "accounts.invitation", str(i.pk))
+        for i in (accepted_one, revoked_one, expired_one, replaced_one)
+    )
+    free_of_personal_data(events)
+    for value in ("withdrawn@example.net", "expired@example.net", "again@example.net"):
+        assert all(value not in e.object_repr for e in events)
+
+    assert treated(datetime.date(2027, 6, 7)) == {}
+    assert treated(datetime.date(2027, 6, 8)) == {"ended_invitations": 1}
+    start = head()
+    assert treated(datetime.date(2027, 6, 8)) == {}
+    assert head() == start
+
+
+def test_an_open_invitation_whose_link_still_works_is_never_touched_whatever_the_day():
+    admin = an_organisation_admin()
+    invitation = invited(admin, INVITEE)  # now: its link works for a week
+    years_on = to_london_date(timezone.now()).replace(day=1, year=timezone.now().year + 3)
+
+    assert "ended_invitations" not in treated(years_on)
+
+    invitation.refresh_from_db()
+    assert invitation.email == INVITEE and refusal(invitation) == ""
+
+
+def test_a_hold_on_an_invitation_keeps_its_address():
+    admin = an_organisation_admin()
+    held = revoked(admin, "held@example.net", at=london(2026, 6, 1, 9))
+    other = revoked(admin, "other@example.net", at=london(2026, 6, 1, 9))
+    hold = place_hold(category="ended_invitations", object_id=held.pk, reason="Subject access request")
+
+    assert treated(datetime.date(2027, 6, 1)) == {"ended_invitations": 1}
+    assert Invitation.objects.get(pk=held.pk).email == "held@example.net"
+    assert Invitation.objects.get(pk=other.pk).email.endswith("@anonymised.invalid")
+    lift_hold(hold)
+    assert treated(datetime.date(2027, 6, 1)) == {"ended_invitations": 1}
+    assert Invitation.objects.get(pk=held.pk).email == f"invitation-{held.pk}@anonymised.invalid"

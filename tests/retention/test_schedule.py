@@ -41,3 +41,15 @@ def test_the_migration_seeds_every_default_and_leaves_a_changed_rule_as_it_is():
     RetentionRule.objects.filter(category=CATEGORIES[0].key).update(period=99)
     seed(apps, None)
     assert seeded()[CATEGORIES[0].key][0] == 99
+
+
+@pytest.mark.django_db
+def test_a_later_migration_seeds_the_categories_added_since_and_leaves_the_others_alone():
+    seed = importlib.import_module("retention.migrations.0003_sign_in_and_invitation_rules").seed
+    RetentionRule.objects.all().delete()
+    RetentionRule.objects.create(category="ended_invitations", period=6, unit="months", action="anonymise")
+    seed(apps, None)
+    assert seeded() == {
+        "sign_in_attempts": (90, "days", "delete", 1),
+        "ended_invitations": (6, "months", "anonymise", 1),
+    }
