@@ -32,8 +32,9 @@ def free_port() -> int:
 
 
 def run(env: dict[str, str], *args: str) -> None:
+    # The limits here only stop a hung process; a loaded machine can take minutes to migrate.
     subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=120, capture_output=True
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=600, capture_output=True
     )
 
 
@@ -43,7 +44,7 @@ def get(port: int, path: str) -> tuple[str, str]:
 
 
 def wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         assert process.poll() is None, "the web process ended"
         with contextlib.suppress(OSError):
