@@ -19,6 +19,15 @@ from django.http import HttpRequest
 
 CACHE_ALIAS = "ratelimit"
 
+# A key the service's own requests carry in their WSGI environ (the page-cache warmer,
+# pagecache.warm). A server puts what a client sends under HTTP_* keys, so no client can set it.
+INTERNAL_REQUEST = "super_complaints.internal_request"
+
+
+def is_internal(request: HttpRequest) -> bool:
+    """Whether the service itself made this request (``INTERNAL_REQUEST``), not a client."""
+    return request.META.get(INTERNAL_REQUEST) is True
+
 
 @dataclass(frozen=True)
 class Limit:

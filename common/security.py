@@ -141,7 +141,8 @@ class RateLimitMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None:
+        # The page-cache warmer's requests (pagecache.warm) spend no client's allowance.
+        if match is None or ratelimit.is_internal(request):
             return None
         if "api" in match.namespaces:
             limit = _api_limit()

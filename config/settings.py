@@ -360,6 +360,18 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 1
 # Public register pages and API answers are cached whole and purged when something public changes (pagecache);
 # this is the longest a page is kept. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
+# After a purge the task worker renders the purged pages again, so no visitor waits for them
+# (pagecache.warm). Only worth it when every process reads the same cache (Redis, a database or
+# file cache): pages the worker stores in its own memory would serve nobody, so it is off by
+# default with the per-process memory cache.
+PUBLIC_CACHE_WARM = env_bool(
+    "PUBLIC_CACHE_WARM",
+    CACHES["default"]["BACKEND"]
+    not in {"django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"},
+)
+# The most addresses one warming requests, the busiest first (a change seen on every page warms
+# the lists, every public complaint's pages and the organisations' pages, in this order).
+PUBLIC_CACHE_WARM_LIMIT = env_int("PUBLIC_CACHE_WARM_LIMIT", 500)
 
 # Sessions: end after 30 minutes idle and after 12 hours in any case (see accounts.middleware).
 SESSION_COOKIE_AGE = 30 * 60

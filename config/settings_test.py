@@ -26,5 +26,8 @@ CLAMD_SOCKET = ""
 CLAMD_HOST = ""
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
+# Pages are warmed only by the tests of warming (tests/pagecache/test_warm.py), which share a cache
+# the test can see; every other cache test expects a visitor's first request to be a miss.
+PUBLIC_CACHE_WARM = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns on every request without it)

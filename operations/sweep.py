@@ -31,6 +31,7 @@ from deadlines.calendar import WorkingCalendar
 from deadlines.models import Deadline, DeadlineRule
 from inquiries.services import send_chasers
 from operations.retention import apply_retention
+from pagecache.cache import SITE, renew_if_lapsed, warm_after_purge, warming_enabled
 from recommendations.escalation import run_ladder
 from reports.publication import release_due_reports
 from themes.services import queue_pending_passages
@@ -87,7 +88,8 @@ def sweep_deadlines(
     how many rows were newly flagged, by rule, and how many of each other step was taken
     (information requests' reminders and chasers, the response ladder's steps:
     ``recommendations.escalation.COUNTERS``, the records the retention job treated, the evidence
-    documents queued to have their passages embedded).
+    documents queued to have their passages embedded, and 1 in ``public_pages_renewed`` when it
+    started the public pages' lapsed version and queued their warming).
     """
     cal = calendar if calendar is not None else WorkingCalendar()
     # Reports whose embargo has ended and that the task worker has not yet released (its
@@ -132,4 +134,11 @@ def sweep_deadlines(
     # Last, and each record in its own transaction: the retention schedule's anonymising and
     # deleting (operations.retention), which never touches what the register has published.
     flagged["retention_treated"] = sum(apply_retention(on).values())
+    # The public pages' version lapses at London midnight by itself (pagecache.cache); when no
+    # visitor has started the day's version yet, start it and have the worker render the pages
+    # before the first visitor asks (only when warming is on: it needs a shared cache).
+    flagged["public_pages_renewed"] = 0
+    if warming_enabled() and renew_if_lapsed(now):
+        warm_after_purge([SITE])
+        flagged["public_pages_renewed"] = 1
     return flagged

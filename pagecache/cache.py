@@ -26,6 +26,11 @@ The ``SITE`` version also lapses by itself at the next moment the public registe
 anyone saving anything: the end of a report's embargo, a complaint's ``public_since`` in the future
 and midnight in London (when a response deadline passes, "No response yet" becomes "overdue").
 
+**Warming** (``pagecache.warm``): with ``PUBLIC_CACHE_WARM`` on (a cache every process shares),
+each committed transaction that purged something queues one ``pagecache.tasks.warm_pages`` task
+(``warm_after_purge``), and the task worker requests the purged pages as an anonymous visitor at
+``SITE_URL`` would, so they are rendered once per change and the next visitor's request is a hit.
+
 Public pages carry no user content, so one stored copy serves everyone. Two things differ per
 request and are kept out: the content security policy nonce (stored as a placeholder and replaced
 with this request's nonce, so the header and the page always agree) and Django messages (a request
@@ -45,6 +50,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import logging
 import re
 import struct
 import uuid
@@ -62,6 +68,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+
+logger = logging.getLogger(__name__)
 
 SITE = "site"
 REGISTER = "register"
@@ -132,6 +140,40 @@ def purge_scopes(scopes: Iterable[str], now: datetime.datetime | None = None) ->
     _tighten_lapse(now)
 
 
+def warming_enabled() -> bool:
+    """Whether a purge asks the task worker to render its pages again (``PUBLIC_CACHE_WARM``, on
+    by default only with a cache every process shares; see ``pagecache.warm``)."""
+    return bool(getattr(settings, "PUBLIC_CACHE_WARM", False)) and timeout_seconds() > 0
+
+
+def warm_after_purge(scopes: Iterable[str]) -> None:
+    """Queue ``pagecache.tasks.warm_pages`` for ``scopes`` when warming is on. Never raises: the
+    change has committed, and a page not warmed is only rendered by its first visitor instead."""
+    scopes = sorted(set(scopes))
+    if not scopes or not warming_enabled():
+        return
+    from pagecache.tasks import warm_pages
+
+    try:
+        warm_pages.enqueue(scopes)
+    except Exception:
+        logger.exception("Could not queue the warming of public pages for %s", ", ".join(scopes))
+
+
+def renew_if_lapsed(now: datetime.datetime | None = None) -> bool:
+    """Start the site's next version if its clock lapse (London midnight, an embargo's end) has
+    passed and no request has started it yet; True if this call did. The sweep calls it, so the
+    pages can be warmed before the day's first visitor."""
+    from pagecache.models import CacheVersion
+
+    now = now or timezone.now()
+    site = CacheVersion.objects.filter(scope=SITE).first()
+    if site is not None and site.valid_until is not None and site.valid_until > now:
+        return False
+    purge_scopes([SITE], now=now)
+    return True
+
+
 def purge(now: datetime.datetime | None = None) -> None:
     """Forget every stored public page and API answer (now, whatever the transaction)."""
     purge_scopes([SITE], now=now)
@@ -139,19 +181,22 @@ def purge(now: datetime.datetime | None = None) -> None:
 
 def purge_scopes_on_commit(scopes: Scopes) -> None:
     """Purge ``scopes`` once the current transaction commits (at once outside one); nothing when
-    empty. A rolled back change purges nothing.
+    empty. A rolled back change purges nothing. Then, when warming is on (``warming_enabled``),
+    ask the task worker to render the purged pages again (``pagecache.tasks.warm_pages``).
 
     A transaction that saves many public rows (a publication writes thousands of obligations and
     deadlines, nearly all showing on the same pages) writes each scope's new version once: the
     transaction's callbacks share a record of the scopes already purged when it committed, and
     each purges only what is not in it yet. Each callback keeps its own scopes, so one dropped
-    with a rolled-back savepoint takes nothing but its own change's purge with it.
+    with a rolled-back savepoint takes nothing but its own change's purge with it. The round asks
+    for its pages to be warmed once, after the last of its purges (``_PurgeRound.keep_warm_last``).
     """
     if not scopes:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         purge_scopes(scopes)
+        warm_after_purge(scopes)
         return
     # One round per commit: Django starts a new list of commit callbacks for each transaction, and
     # a round whose callbacks have begun to run takes no more (a test's outer transaction keeps
@@ -161,6 +206,8 @@ def purge_scopes_on_commit(scopes: Scopes) -> None:
         round_ = _PurgeRound(connection.run_on_commit)
         connection.__dict__["_pagecache_round"] = round_
     transaction.on_commit(functools.partial(round_.purge, scopes))
+    if warming_enabled():
+        round_.keep_warm_last(connection.run_on_commit)
 
 
 class _PurgeRound:
@@ -170,6 +217,7 @@ class _PurgeRound:
         self.callbacks = callbacks
         self.purged: set[str] = set()
         self.running = False
+        self._warm_entry: tuple[set[str], Callable[[], None], bool] | None = None
 
     def purge(self, scopes: Scopes) -> None:
         self.running = True
@@ -177,6 +225,28 @@ class _PurgeRound:
         if fresh:
             self.purged.update(fresh)
             purge_scopes(fresh)
+
+    def warm(self) -> None:
+        """Queue one warming of everything this round purged (nothing when every purge was
+        rolled back with its savepoint)."""
+        self.running = True
+        warm_after_purge(frozenset(self.purged))
+
+    def keep_warm_last(self, callbacks: list[Any]) -> None:
+        """Keep the round's one warm callback after its purges: moved to the end of the commit
+        callbacks each time a purge joins them. It belongs to no savepoint (empty ids), so a
+        rolled-back savepoint never drops it while purges before it survive; it warms only what
+        was purged. Robust: a queue that cannot be reached is logged, never raised to the caller
+        of a change that has committed."""
+        entry = self._warm_entry
+        if entry is not None:
+            for index in range(len(callbacks) - 1, -1, -1):
+                if callbacks[index] is entry:
+                    del callbacks[index]
+                    break
+        # Django's own entry shape: (savepoint ids, callback, robust).
+        self._warm_entry = entry = (set(), self.warm, True)
+        callbacks.append(entry)
 
 
 def _next_change(now: datetime.datetime) -> datetime.datetime:

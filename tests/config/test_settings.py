@@ -73,3 +73,19 @@ def test_bad_values_fail_loudly_at_start_up(override, message):
 def test_development_defaults_need_only_debug():
     result = manage("check", env={"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "warmed"),
+    [
+        ({}, "False"),  # each process's own memory: pages the worker stored would serve nobody
+        ({"CACHE_URL": "redis://cache.example.org:6379/0"}, "True"),
+        ({"CACHE_URL": "dbcache://public_pages"}, "True"),
+        ({"CACHE_URL": "redis://cache.example.org:6379/0", "PUBLIC_CACHE_WARM": "0"}, "False"),
+    ],
+)
+def test_public_pages_are_warmed_by_default_only_with_a_cache_every_process_shares(override, warmed):
+    code = "from django.conf import settings; print(settings.PUBLIC_CACHE_WARM)"
+    result = manage("shell", "-c", code, env={**PRODUCTION, **override})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == warmed

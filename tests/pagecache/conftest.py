@@ -1,9 +1,16 @@
-"""The page cache on, empty at the start and end of each test, with the public record loaded."""
+"""The page cache on, empty at the start and end of each test, with the public record loaded;
+and, for the tests of warming, a page cache the test shares with the worker."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django_tasks.signals import task_finished
+
+SITE_HOST = urlsplit(django_settings.SITE_URL).netloc
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +22,44 @@ def page_cache(request, settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """The pages kept in files in place of this process's memory (the kind of cache warming is
+    for), and the site's own host allowed: the warmer and the tests' visitors come to it."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+        },
+    }
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, SITE_HOST]
+
+
+@pytest.fixture
+def warming(settings, shared_cache):
+    """Turns warming on when called: after the data a test starts from is built, or every public
+    change in building it would warm the pages too."""
+
+    def on() -> None:
+        settings.PUBLIC_CACHE_WARM = True
+
+    return on
+
+
+@pytest.fixture
+def warmings():
+    """Every ``warm_pages`` task run, as its result."""
+    ran = []
+
+    def record(sender, task_result, **kwargs):
+        from pagecache.tasks import warm_pages
+
+        if task_result.task.func is warm_pages.func:
+            ran.append(task_result)
+
+    task_finished.connect(record)
+    yield ran
+    task_finished.disconnect(record)

@@ -54,5 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Evidence documents queued to have their passages embedded: {counts['passage_documents_queued']}."
             )
+        if counts["public_pages_renewed"]:
+            self.stdout.write("The public pages' version for the day started, and their warming queued.")
         if counts["reports_released"]:
             self.stdout.write(f"Reports released at the end of their embargo: {counts['reports_released']}.")
