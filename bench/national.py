@@ -137,7 +137,7 @@ def build(
             state=ResponseState.SUBMITTED,
             status=rng.choice(["accepted", "partially_accepted", "not_accepted", "already_in_place"]),
             reasons=words(30),
-            action_plan=words(30),
+            explanation=words(30),
             submitted_at=now,
         )
         record_response_submitted(obligation, at=now)

@@ -22,14 +22,17 @@ row, so the claim finds nothing: no step follows a response.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -394,31 +397,52 @@ def take_step(
 
 
 def _pending(on: datetime.date) -> list[int]:
-    """The obligations with a step to take on ``on``, judged from a few reads of all of them;
-    ``take_step`` judges each again under its lock."""
+    """The obligations with a step to take on ``on``, found by one query; ``take_step`` judges each
+    again under its lock.
+
+    Which steps are due depends only on the ladder and the due day (``steps_due``), so they are
+    worked out once for each ladder and each due day of a running RESPONSE row, and the database
+    keeps the unanswered obligations on that day, under that ladder, that lack one of them. A day
+    when every step has been taken (the sweep's second run) reads no obligation at all.
+    """
     rows = Deadline.objects.running().filter(
         subject_type=ContentType.objects.get_for_model(Obligation),
         rule=DeadlineRule.RESPONSE,
         due__lte=on + datetime.timedelta(days=MAX_DAYS),
     )
-    due_of = dict(rows.values_list("subject_id", "due"))
-    if not due_of:
+    days = list(rows.order_by("due").values_list("due", flat=True).distinct())
+    if not days:
         return []
-    obligations = Obligation.objects.filter(
-        pk__in=rows.values("subject_id"), responded_at__isnull=True
-    ).values_list("pk", "recommendation__report_id")
-    ladders = {row.report_id: _as_ladder(row) for row in EscalationLadder.objects.all()}
-    taken: dict[tuple[int, datetime.date], set[str]] = {}
-    for obligation_id, key, due in ObligationStep.objects.filter(
-        obligation_id__in=rows.values("subject_id")
-    ).values_list("obligation_id", "key", "due"):
-        taken.setdefault((obligation_id, due), set()).add(key)
-    pending = []
-    for pk, report_id in obligations:
-        due = due_of[pk]
-        if steps_due(ladders.get(report_id, DEFAULTS), due, on, taken.get((pk, due), ())):
-            pending.append(pk)
-    return sorted(pending)
+    configured: dict[Ladder, list[int]] = {}
+    for ladder_row in EscalationLadder.objects.all():
+        configured.setdefault(_as_ladder(ladder_row), []).append(ladder_row.report_id)
+    reports_with_a_ladder = [pk for reports in configured.values() for pk in reports]
+    default = ~Q(recommendation__report_id__in=reports_with_a_ladder) if reports_with_a_ladder else Q()
+    ladders = [(DEFAULTS, default)]
+    ladders += [(ladder, Q(recommendation__report_id__in=reports)) for ladder, reports in configured.items()]
+    wanted: list[Q] = []
+    for ladder, of_ladder in ladders:
+        for due in days:
+            keys = [step.key for step in steps_due(ladder, due, on, ())]
+            if not keys:
+                continue
+            missing = Q(
+                *[
+                    ~Exists(ObligationStep.objects.filter(obligation=OuterRef("pk"), key=key, due=due))
+                    for key in keys
+                ],
+                _connector=Q.OR,
+            )
+            wanted.append(of_ladder & Q(response_due=due) & missing)
+    if not wanted:
+        return []
+    return list(
+        Obligation.objects.filter(pk__in=rows.values("subject_id"), responded_at__isnull=True)
+        .annotate(response_due=Subquery(rows.filter(subject_id=OuterRef("pk")).values("due")[:1]))
+        .filter(reduce(operator.or_, wanted))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def run_ladder(on: datetime.date, *, now: datetime.datetime | None = None) -> Counter[str]:

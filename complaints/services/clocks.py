@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from audit.services import record_event
 from complaints.models import ComplaintState, SuperComplaint
@@ -53,15 +55,28 @@ def store_running_progress_reports(on: datetime.date, *, calendar: WorkingCalend
     """Store the reg 7 period running on ``on`` for every complaint under investigation, so its
     deadline row exists before the sweep checks it. Returns how many deadlines were created or moved.
 
-    Each complaint in its own transaction with its row locked, so two sweeps at once create each
-    period once (the unique period per complaint would refuse a second). No audit event: storing
-    a period the rule already fixes changes nothing anyone decided.
+    Only a complaint with no stored period running on ``on`` (no reg 7 row due on or after it) is
+    visited, so a day whose periods are all stored costs one query. Each is visited in its own
+    transaction with its row locked, so two sweeps at once create each period once (the unique
+    period per complaint would refuse a second); the visit re-derives the unsent periods too. A
+    stored period moves only with its inputs, and the services that change those re-derive it
+    (``recompute_deadlines``, ``deadlines.services.recompute_open_deadlines``). No audit event:
+    storing a period the rule already fixes changes nothing anyone decided.
     """
     cal = calendar if calendar is not None else WorkingCalendar()
     created = 0
-    ids = SuperComplaint.objects.filter(
-        state__in=INVESTIGATION_STATES, told_investigation_on__isnull=False
-    ).values_list("pk", flat=True)
+    running_period_stored = Deadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(SuperComplaint),
+        case_id=OuterRef("pk"),
+        rule=DeadlineRule.PROGRESS_REPORT,
+        due__gte=on,
+    )
+    ids = (
+        SuperComplaint.objects.filter(state__in=INVESTIGATION_STATES, told_investigation_on__isnull=False)
+        .exclude(Exists(running_period_stored))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     for pk in list(ids):
         with transaction.atomic():
             complaint = (
