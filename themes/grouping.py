@@ -86,23 +86,24 @@ def _sample(count: int, sample_size: int) -> np.ndarray:
 
 
 def _nearest(vectors: np.ndarray, members: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row of ``vectors``, the group (of ``members``, labelled 0..k-1 by ``labels``) whose
-    members are nearest on average, and that mean cosine distance. Rows are of length 1, so a
-    row's mean cosine distance to a group's members is 1 minus its dot product with their mean:
-    the distance average linkage uses."""
+    """For each row of ``vectors``, the group (of ``members``, labelled 0..k-1 by ``labels``) with
+    the nearest centroid, and the row's mean cosine distance to that group's members (the distance
+    average linkage joins by). Rows are of length 1, so that mean distance is 1 minus the row's dot
+    product with the members' mean, and the centroid is that mean scaled to length 1."""
     import numpy as np
 
     groups = int(labels.max()) + 1
     sums = np.zeros((groups, vectors.shape[1]), dtype=np.float64)
     np.add.at(sums, labels, members)
-    means = (sums / np.bincount(labels, minlength=groups)[:, None]).astype(np.float32)
+    means = sums / np.bincount(labels, minlength=groups)[:, None]
+    centroids = (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)).astype(np.float32)
     nearest = np.empty(len(vectors), dtype=np.int64)
-    distance = np.empty(len(vectors), dtype=np.float32)
+    distance = np.empty(len(vectors), dtype=np.float64)
     for start in range(0, len(vectors), _CHUNK):
-        similarity = vectors[start : start + _CHUNK] @ means.T
-        best = similarity.argmax(axis=1)
-        nearest[start : start + _CHUNK] = best
-        distance[start : start + _CHUNK] = 1 - similarity[np.arange(len(best)), best]
+        rows = vectors[start : start + _CHUNK]
+        best = (rows @ centroids.T).argmax(axis=1)
+        nearest[start : start + len(rows)] = best
+        distance[start : start + len(rows)] = 1 - np.einsum("ij,ij->i", rows, means[best])
     return nearest, distance
 
 

@@ -81,7 +81,7 @@ def _store_response_vectors(pks: Sequence[int], texts: dict[int, str], vectors: 
                 kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response_id__in=list(pks)
             ).only("pk", "response_id")
         }
-        new = []
+        new: list[Embedding] = []
         for pk, vector in zip(pks, vectors, strict=True):
             row = existing.get(pk) or Embedding(
                 kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response_id=pk
