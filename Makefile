@@ -126,7 +126,7 @@ bench: install-dev install-ml frontend postgres
 	$(PY) bench/scale.py --database postgresql
 	$(PY) bench/search.py
 	# Theme grouping of 10,000 responses: end to end against the model's raw encode (goal 1.3x).
-	$(PY) bench/themes.py
+	$(PY) bench/theme_grouping.py
 	# Restarts this machine's PostgreSQL while answers are being sent: last, with nothing else on it.
 	$(PY) bench/drill_database_restart.py
 

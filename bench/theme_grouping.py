@@ -1,7 +1,7 @@
 """Theme grouping of 10,000 responses (benchmark 5 of the benchmark issue): seconds end to end,
 the raw model encode time of the same texts, and their ratio (the goal is at most 1.3).
 
-    .venv/bin/python bench/themes.py [--responses 10000] [--database sqlite|postgresql]
+    .venv/bin/python bench/theme_grouping.py [--responses 10000] [--database sqlite|postgresql]
         [--batch-size 32] [--seed 2026]
 
 Migrates a new database (a temporary SQLite file, or the PostgreSQL database ``sc_bench_themes``,
@@ -392,7 +392,7 @@ def main() -> int:
             manage(env, "load_public_record")
             command = [
                 PYTHON,
-                "bench/themes.py",
+                "bench/theme_grouping.py",
                 "--measure-only",
                 f"--responses={args.responses}",
                 f"--batch-size={args.batch_size}",
