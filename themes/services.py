@@ -58,25 +58,43 @@ def embed_responses(responses: Sequence[CallResponse], *, batch_size: int = embe
     returns how many were embedded. One short transaction per call, so progress can be written
     between batches."""
     texts = {response.pk: response_text(response) for response in responses}
-    hashes = {pk: embedding.text_hash(text) for pk, text in texts.items()}
     current = dict(
         Embedding.objects.filter(
             kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response_id__in=list(texts)
         ).values_list("response_id", "text_hash")
     )
-    stale = [pk for pk in texts if current.get(pk) != hashes[pk]]
-    if not stale:
-        return 0
-    vectors = embedding.encode([texts[pk] for pk in stale], batch_size=batch_size)
-    with transaction.atomic():
-        for pk, vector in zip(stale, vectors, strict=True):
-            Embedding.objects.update_or_create(
-                kind=Embedding.Kind.RESPONSE,
-                model_name=embedding.MODEL_NAME,
-                response_id=pk,
-                defaults={"text_hash": hashes[pk], "vector": embedding.to_bytes(vector)},
-            )
+    stale = [pk for pk in texts if current.get(pk) != embedding.text_hash(texts[pk])]
+    if stale:
+        _store_response_vectors(
+            stale, texts, embedding.encode([texts[pk] for pk in stale], batch_size=batch_size)
+        )
     return len(stale)
+
+
+def _store_response_vectors(pks: Sequence[int], texts: dict[int, str], vectors: np.ndarray) -> None:
+    """Write the responses' vectors in one transaction and a few statements: the rows they have
+    are updated together, the rest created together (not a query or two per response)."""
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            row.response_id: row
+            for row in Embedding.objects.filter(
+                kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response_id__in=list(pks)
+            ).only("pk", "response_id")
+        }
+        new: list[Embedding] = []
+        for pk, vector in zip(pks, vectors, strict=True):
+            row = existing.get(pk) or Embedding(
+                kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response_id=pk
+            )
+            row.text_hash = embedding.text_hash(texts[pk])
+            row.vector = embedding.to_bytes(vector)
+            row.created_at = now
+            if row.pk is None:
+                new.append(row)
+        if existing:
+            Embedding.objects.bulk_update(existing.values(), ["text_hash", "vector", "created_at"])
+        Embedding.objects.bulk_create(new)
 
 
 def split_passages(text: str, sentences: int = PASSAGE_SENTENCES) -> list[str]:
@@ -276,6 +294,21 @@ def _set_progress(analysis_id: int, **values: Any) -> None:
         ThemeAnalysis.objects.filter(pk=analysis_id).update(**values)
 
 
+def _call_texts(call_id: int) -> dict[int, str]:
+    """Each response's embedded text by primary key, in primary-key order, read a chunk at a time."""
+    responses = (
+        CallResponse.objects.filter(call_id=call_id).order_by("pk").prefetch_related("answers")
+    ).iterator(chunk_size=2000)
+    return {response.pk: response_text(response) for response in responses}
+
+
+def _call_vectors(call_id: int) -> dict[int, np.ndarray]:
+    rows = Embedding.objects.filter(
+        kind=Embedding.Kind.RESPONSE, model_name=embedding.MODEL_NAME, response__call_id=call_id
+    ).values_list("response_id", "vector")
+    return {pk: embedding.from_bytes(vector) for pk, vector in rows if pk is not None}
+
+
 def run_analysis(
     analysis_id: int,
     *,
@@ -285,28 +318,39 @@ def run_analysis(
     """The task worker's run: embed the call's responses in batches, writing progress after each
     batch in its own short transaction, then group them into themes in one transaction (replacing
     any earlier run's themes). A failure is recorded on the analysis (state "failed", a short
-    note, an audit event) so staff can start it again. Returns None for an analysis not waiting."""
+    note, an audit event) so staff can start it again. Returns None for an analysis not waiting.
+
+    The responses are read once. Those whose text is unchanged since it was embedded count as
+    read from the start; the others are embedded longest first, each batch of texts of about one
+    length (as the model orders one long list itself, so little of a batch is padding), and each
+    batch's vectors written in a few statements."""
     analysis = ThemeAnalysis.objects.filter(pk=analysis_id, state__in=AnalysisState.running_states()).first()
     if analysis is None:
         return None
     try:
         _set_progress(analysis_id, state=AnalysisState.EMBEDDING, started_at=timezone.now(), done=0)
-        ids = list(
-            CallResponse.objects.filter(call_id=analysis.call_id).order_by("pk").values_list("pk", flat=True)
+        texts = _call_texts(analysis.call_id)
+        current = dict(
+            Embedding.objects.filter(
+                kind=Embedding.Kind.RESPONSE,
+                model_name=embedding.MODEL_NAME,
+                response__call_id=analysis.call_id,
+            ).values_list("response_id", "text_hash")
         )
-        _set_progress(analysis_id, total=len(ids))
-        for start in range(0, len(ids), batch_size):
-            batch = list(
-                CallResponse.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related(
-                    "answers"
-                )
+        stale = [pk for pk, text in texts.items() if current.get(pk) != embedding.text_hash(text)]
+        stale.sort(key=lambda pk: -len(texts[pk]))  # stable: equal lengths stay in receipt order
+        done = len(texts) - len(stale)
+        _set_progress(analysis_id, total=len(texts), done=done)
+        for start in range(0, len(stale), batch_size):
+            batch = stale[start : start + batch_size]
+            _store_response_vectors(
+                batch, texts, embedding.encode([texts[pk] for pk in batch], batch_size=batch_size)
             )
-            embed_responses(batch, batch_size=batch_size)
-            done = min(start + batch_size, len(ids))
+            done += len(batch)
             _set_progress(analysis_id, done=done)
             if after_batch is not None:
                 after_batch(done)
-        _group(analysis_id, ids)
+        _group(analysis_id, texts)
     except Exception as error:
         logger.exception("Theme grouping of analysis %s failed", analysis_id)
         with transaction.atomic():
@@ -320,39 +364,43 @@ def run_analysis(
     return analysis
 
 
-def _group(analysis_id: int, ids: list[int]) -> None:
+def _group(analysis_id: int, texts: dict[int, str]) -> None:
+    """Group the embedded responses (``texts``: each one's text by primary key, in receipt
+    order) and write the themes and one assignment per response, replacing the earlier run's."""
     import numpy as np
 
-    vectors_by_id = response_vectors(ids)
-    ids = [pk for pk in ids if pk in vectors_by_id]
+    analysis_call = ThemeAnalysis.objects.values_list("call_id", flat=True).get(pk=analysis_id)
+    vectors_by_id = _call_vectors(analysis_call)
+    ids = [pk for pk in texts if pk in vectors_by_id]
     vectors = np.stack([vectors_by_id[pk] for pk in ids]) if ids else np.zeros((0, embedding.DIMENSIONS))
     labels = grouping.cluster(vectors)
-    texts = {
-        r.pk: response_text(r) for r in CallResponse.objects.filter(pk__in=ids).prefetch_related("answers")
-    }
+    row = {pk: n for n, pk in enumerate(ids)}
     groups: dict[int, list[int]] = {}
     for pk, label in zip(ids, labels, strict=True):
         groups.setdefault(label, []).append(pk)
     order = sorted(groups, key=lambda label: (label == grouping.OTHER, label))
+    terms = dict(zip(ids, grouping.term_sets([texts[pk] for pk in ids]), strict=True))
+    overall = grouping.document_frequencies(terms.values())
     with transaction.atomic():
         analysis = ThemeAnalysis.objects.select_for_update().get(pk=analysis_id)
         analysis.themes.all().delete()  # and their assignments
-        all_texts = list(texts.values())
+        assignments = []
         for position, label in enumerate(order, start=1):
             members = groups[label]
             if label == grouping.OTHER:
                 name = _("Other responses")
             else:
-                words = grouping.distinctive_words([texts[pk] for pk in members], all_texts)
+                words = grouping.distinctive_words_of([terms[pk] for pk in members], overall, len(ids))
                 name = _("Theme %(number)d") % {"number": position}
                 if words:
                     name = f"{name}: {', '.join(words)}"
             theme = Theme.objects.create(analysis=analysis, name=name[:MAX_NAME_LENGTH], position=position)
-            distances = grouping.distances_to_centroid(np.stack([vectors_by_id[pk] for pk in members]))
-            ThemeAssignment.objects.bulk_create(
+            distances = grouping.distances_to_centroid(vectors[[row[pk] for pk in members]])
+            assignments += [
                 ThemeAssignment(analysis=analysis, theme=theme, response_id=pk, distance=d)
                 for pk, d in zip(members, distances, strict=True)
-            )
+            ]
+        ThemeAssignment.objects.bulk_create(assignments, batch_size=2000)
         analysis.state = AnalysisState.GROUPED
         analysis.model_name = embedding.MODEL_NAME
         analysis.distance_threshold = grouping.DISTANCE_THRESHOLD

@@ -91,6 +91,52 @@ def test_progress_is_written_after_each_batch(model):
     assert analysis.state == "grouped"
 
 
+def test_a_second_run_embeds_only_what_changed_and_counts_the_rest_as_read(model):
+    call, _topics = call_with_responses(7)
+    analysis = services.start_analysis(call)
+    services.run_analysis(analysis.pk, batch_size=3)
+    vectors = {row.response_id: bytes(row.vector) for row in Embedding.objects.all()}
+    changed = call.responses.order_by("pk").first()
+    answer = changed.answers.get()
+    answer.text = "The station was closed when I arrived, and nobody answered the phone."
+    answer.save()
+    services.start_analysis(call)
+    seen = []
+    services.run_analysis(
+        analysis.pk,
+        batch_size=3,
+        after_batch=lambda done: seen.append(
+            type(analysis).objects.values_list("state", "done", "total").get(pk=analysis.pk)
+        ),
+    )
+    assert seen == [("embedding", 7, 7)]  # six unchanged from the start, then one batch of one
+    after = {row.response_id: bytes(row.vector) for row in Embedding.objects.all()}
+    assert after.keys() == vectors.keys()  # updated in place, not added
+    assert [pk for pk in after if after[pk] != vectors[pk]] == [changed.pk]
+    analysis.refresh_from_db()
+    assert analysis.state == AnalysisState.GROUPED
+    assert ThemeAssignment.objects.filter(analysis=analysis).count() == 7
+
+
+def test_the_run_writes_in_bulk_so_its_queries_do_not_grow_with_the_responses(model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (6, 12):
+        call, _topics = call_with_responses(size, seed=size)
+        analysis = services.start_analysis(call)
+        with CaptureQueriesContext(connection) as queries:
+            services.run_analysis(analysis.pk, batch_size=50)
+        analysis.refresh_from_db()
+        assert analysis.state == AnalysisState.GROUPED
+        themes = analysis.themes.count()
+        counts.append((len(queries), themes))
+    # One Theme row created per theme; nothing else depends on how many responses there are.
+    (small, small_themes), (large, large_themes) = counts
+    assert small - small_themes == large - large_themes
+
+
 def test_a_failure_is_recorded_and_the_grouping_can_start_again(model, monkeypatch):
     call, _topics = call_with_responses(4)
     analysis = services.start_analysis(call)
