@@ -27,11 +27,9 @@ import math
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from service import PG_BASE, PYTHON, ROOT, get_counting_queries, manage, pg_databases, service_env
+from service import PYTHON, ROOT, get_counting_queries, migrated_database
 
 DATABASE = "sc_bench_scale"
 
@@ -244,34 +242,21 @@ def main() -> int:
     if args.measure_only:
         measure(args.runs, args.pages)
         return 0
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        folder = Path(tmp)
-        if args.database == "postgresql":
-            pg_databases([DATABASE], create=True)
-            url = f"{PG_BASE}/{DATABASE}"
-        else:
-            url = f"sqlite:///{folder / 'db.sqlite3'}"
-        env = service_env(folder, url)
-        try:
-            manage(env, "migrate", "--noinput", "-v", "0")
-            manage(env, "load_public_record")
-            for script, extra in (
-                (
-                    "bench/national.py",
-                    [
-                        f"--complaints={args.complaints}",
-                        f"--reports={args.reports}",
-                        f"--recommendations={args.recommendations}",
-                    ],
-                ),
-                ("bench/scale.py", ["--measure-only", f"--runs={args.runs}", f"--pages={args.pages}"]),
-            ):
-                result = subprocess.run([PYTHON, script, *extra], cwd=ROOT, env=env, check=False)
-                if result.returncode != 0:
-                    return result.returncode
-        finally:
-            if args.database == "postgresql":
-                pg_databases([DATABASE], create=False)
+    with migrated_database(DATABASE, args.database, prefix="bench-scale-") as env:
+        for script, extra in (
+            (
+                "bench/national.py",
+                [
+                    f"--complaints={args.complaints}",
+                    f"--reports={args.reports}",
+                    f"--recommendations={args.recommendations}",
+                ],
+            ),
+            ("bench/scale.py", ["--measure-only", f"--runs={args.runs}", f"--pages={args.pages}"]),
+        ):
+            result = subprocess.run([PYTHON, script, *extra], cwd=ROOT, env=env, check=False)
+            if result.returncode != 0:
+                return result.returncode
     return 0
 
 

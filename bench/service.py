@@ -3,12 +3,15 @@ in separate processes, on the loopback address only."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +88,24 @@ def get_counting_queries(client: Any, path: str) -> tuple[int, int]:
     with connection.execute_wrapper(count):
         status = client.get(path).status_code
     return status, len(queries)
+
+
+@contextlib.contextmanager
+def migrated_database(database: str, kind: str, *, prefix: str) -> Iterator[dict[str, str]]:
+    """The environment of a new database holding the public record: a SQLite file in a temporary
+    folder, or the PostgreSQL database ``database`` (``kind`` "postgresql"), dropped afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = Path(tmp)
+        if kind == "postgresql":
+            pg_databases([database], create=True)
+            url = f"{PG_BASE}/{database}"
+        else:
+            url = f"sqlite:///{folder / 'db.sqlite3'}"
+        env = service_env(folder, url)
+        try:
+            manage(env, "migrate", "--noinput", "-v", "0")
+            manage(env, "load_public_record")
+            yield env
+        finally:
+            if kind == "postgresql":
+                pg_databases([database], create=False)

@@ -42,12 +42,10 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
-from service import PG_BASE, PYTHON, ROOT, manage, pg_databases, service_env
+from service import PYTHON, ROOT, migrated_database
 
 DATABASE = "sc_bench_themes"
 
@@ -379,30 +377,17 @@ def main() -> int:
     if args.measure_only:
         measure(args.responses, args.batch_size, args.seed, args.encode_again)
         return 0
-    with tempfile.TemporaryDirectory(prefix="bench-themes-") as tmp:
-        folder = Path(tmp)
-        if args.database == "postgresql":
-            pg_databases([DATABASE], create=True)
-            url = f"{PG_BASE}/{DATABASE}"
-        else:
-            url = f"sqlite:///{folder / 'db.sqlite3'}"
-        env = service_env(folder, url)
-        try:
-            manage(env, "migrate", "--noinput", "-v", "0")
-            manage(env, "load_public_record")
-            command = [
-                PYTHON,
-                "bench/theme_grouping.py",
-                "--measure-only",
-                f"--responses={args.responses}",
-                f"--batch-size={args.batch_size}",
-                f"--seed={args.seed}",
-                *(["--encode-again"] if args.encode_again else []),
-            ]
-            return subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=args.timeout).returncode
-        finally:
-            if args.database == "postgresql":
-                pg_databases([DATABASE], create=False)
+    with migrated_database(DATABASE, args.database, prefix="bench-themes-") as env:
+        command = [
+            PYTHON,
+            "bench/theme_grouping.py",
+            "--measure-only",
+            f"--responses={args.responses}",
+            f"--batch-size={args.batch_size}",
+            f"--seed={args.seed}",
+            *(["--encode-again"] if args.encode_again else []),
+        ]
+        return subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=args.timeout).returncode
 
 
 if __name__ == "__main__":
