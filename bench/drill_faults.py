@@ -43,9 +43,11 @@ with transaction.atomic():
     )
 """
 STATE = """
+from django.utils import timezone
 from outbox.models import Message
 m = Message.objects.get(dedupe_key=SUBJECT)
-print(m.state, m.attempts, repr(m.last_error))
+due_in = (m.next_attempt_at - timezone.now()).total_seconds() if m.next_attempt_at else 0
+print(m.state, m.attempts, max(due_in, 0), repr(m.last_error))
 """
 
 
@@ -54,8 +56,16 @@ def _shell(env: dict[str, str], code: str, subject: str) -> str:
 
 
 def _state(env: dict[str, str], subject: str) -> tuple[str, int, str]:
-    state, attempts, error = _shell(env, STATE, subject).split(" ", 2)
+    state, attempts, _due_in, error = _shell(env, STATE, subject).split(" ", 3)
     return state, int(attempts), error
+
+
+def _wait_until_due(env: dict[str, str], subject: str) -> None:
+    """Sleep until the message's next attempt is due. The wait doubles with each attempt
+    (``OUTBOX_RETRY_SECONDS`` is 1 here), and a loaded machine may let the worker try more than
+    once, so the drill reads the row rather than assuming one attempt."""
+    due_in = float(_shell(env, STATE, subject).split(" ", 3)[2])
+    time.sleep(due_in + 0.2)
 
 
 def _wait_state(
@@ -99,7 +109,7 @@ def refused_then_accepted(env_for: Any) -> dict[str, Any]:
         finally:
             _kill(worker)
         server.refusing = False
-        time.sleep(1.2)  # OUTBOX_RETRY_SECONDS=1: the retry is due
+        _wait_until_due(env, subject)
         manage(env, "send_outbox")
         final = _state(env, subject)
         received = [m for _sender, _to, m in server.received if m["Subject"] == subject]
@@ -124,12 +134,14 @@ def worker_killed_mid_send(env_for: Any) -> dict[str, Any]:
         if server.stalled_senders == 0:
             _kill(worker)
             raise RuntimeError("the worker never reached the mail server")
+        # The worker's claim committed before it opened the connection; read it before the kill.
+        _wait_state(env, subject, {"sending"}, seconds=30)
         _kill(worker)
         left = _state(env, subject)
         server.release.set()
-        time.sleep(3.5)  # the lease ends
+        time.sleep(3.5)  # the lease (3 s), counted from the claim, which came before the kill
         reclaimed = manage(env, "send_outbox")
-        time.sleep(1.2)  # the retry is due
+        _wait_until_due(env, subject)
         sent = manage(env, "send_outbox")
         final = _state(env, subject)
         received = [m for _sender, _to, m in server.received if m["Subject"] == subject]
