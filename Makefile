@@ -17,7 +17,7 @@ PYTEST_PARALLEL ?= -n 2 --dist loadfile
 TYPED_APPS := pagecache organisations deadlines complaints reports recommendations evidence audit accounts access inquiries accuracy calls alerts redaction themes retention \
 	outbox common operations public portal casework api config
 
-.PHONY: run test test-fast checks install install-dev install-ml system-deps frontend postgres lint fmt typecheck bench messages worker clean
+.PHONY: run test test-fast checks install install-dev install-ml system-deps bench-deps frontend postgres lint fmt typecheck bench messages worker clean
 
 ## run: install, migrate, load the public record, create demo accounts and the demonstration complaints, serve on 127.0.0.1:8000
 run: export DJANGO_DEBUG ?= 1
@@ -92,6 +92,15 @@ system-deps:
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	fi
 
+## bench-deps: Debian's wrk, the load generator of bench/publication_day.py, and a running Redis
+## (the page cache every web process shares, as deployed)
+bench-deps:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+	@redis-cli ping >/dev/null 2>&1 || redis-server --daemonize yes --save '' --appendonly no >/dev/null
+
 ## frontend: GOV.UK Frontend and the checkers from npm, locked by package-lock.json; then build
 ## static/dist/ (compiled CSS, GOV.UK Frontend's JavaScript), which is built, never committed
 frontend: node_modules/.installed static/dist/.built
@@ -118,8 +127,10 @@ fmt: install-dev
 typecheck: install-dev
 	$(VENV)/bin/mypy $(TYPED_APPS)
 
-bench: install-dev install-ml frontend postgres
+bench: install-dev install-ml frontend postgres bench-deps
 	$(PY) bench/run.py
+	# Publication day: wrk at 50 connections, the register changing (goal: 0.7 of a static file).
+	$(PY) bench/publication_day.py
 	$(PY) bench/drill_backup.py --database sqlite
 	$(PY) bench/drill_backup.py --database postgresql
 	$(PY) bench/drill_concurrency.py --database sqlite

@@ -369,6 +369,10 @@ PUBLIC_CACHE_WARM = env_bool(
     CACHES["default"]["BACKEND"]
     not in {"django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"},
 )
+# While the worker renders the pages a publication purged, visitors are served the copy from before
+# it, if that copy is at most this many seconds old (only with warming on; never after anything was
+# taken out of public view: see pagecache.cache, "Publications do not make visitors wait").
+PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 60)
 # The most addresses one warming requests, the busiest first (a change seen on every page warms
 # the lists, every public complaint's pages and the organisations' pages, in this order).
 PUBLIC_CACHE_WARM_LIMIT = env_int("PUBLIC_CACHE_WARM_LIMIT", 500)

@@ -31,6 +31,18 @@ each committed transaction that purged something queues one ``pagecache.tasks.wa
 (``warm_after_purge``), and the task worker requests the purged pages as an anonymous visitor at
 ``SITE_URL`` would, so they are rendered once per change and the next visitor's request is a hit.
 
+**Publications do not make visitors wait** (docs/decisions/0041). A purge is *hard* or *soft*.
+Something entering public view that takes nothing away (a response published, a progress update
+posted, an answer meeting its deadline: ``pagecache.purges.SOFT_ENTRIES`` and ``SOFT_FIELDS``)
+purges softly: the scope gets a new token but keeps its ``floor``, the token of its last hard purge.
+Everything else (an edit in place, a withdrawal, a withholding, a deletion, the clock's lapse)
+purges hard and moves the floor too. While warming is on, a visitor whose page is not stored under
+the new token yet is served the newest copy stored since the scope's floor, if it is at most
+``PUBLIC_CACHE_STALE_SECONDS`` old (``X-Public-Cache: stale``), while the worker renders the new
+one; the worker's own requests never take a stale copy. So a publication reaches the pages within
+seconds (at most that bound) without fifty visitors rendering the same page at once, and anything
+taken out of public view is gone from the next request, as before.
+
 Public pages carry no user content, so one stored copy serves everyone. Two things differ per
 request and are kept out: the content security policy nonce (stored as a placeholder and replaced
 with this request's nonce, so the header and the page always agree) and Django messages (a request
@@ -56,7 +68,7 @@ import struct
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -68,6 +80,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+
+from common.ratelimit import is_internal
 
 logger = logging.getLogger(__name__)
 
@@ -96,20 +110,31 @@ def _new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _write_tokens(scopes: Iterable[str], *, valid_until: datetime.datetime | None = None) -> None:
+def _write_tokens(
+    scopes: Iterable[str], *, valid_until: datetime.datetime | None = None, hard: bool = True
+) -> None:
+    """A new token for each scope; a hard purge makes it the scope's floor too, a soft one keeps
+    the floor it had (a scope new to the table starts with none, so nothing older is served)."""
     from pagecache.models import CacheVersion
 
-    rows = [
-        CacheVersion(scope=scope, token=_new_token(), valid_until=valid_until if scope == SITE else None)
-        for scope in sorted(set(scopes))
-    ]
+    rows = []
+    for scope in sorted(set(scopes)):
+        token = _new_token()
+        rows.append(
+            CacheVersion(
+                scope=scope,
+                token=token,
+                floor=token if hard else "",
+                valid_until=valid_until if scope == SITE else None,
+            )
+        )
     if rows:
         # One upsert: two processes purging at once each leave a new token, never an old one.
         CacheVersion.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=["scope"],
-            update_fields=["token", "valid_until", "changed_at"],
+            update_fields=["token", "valid_until", "changed_at", *(["floor"] if hard else [])],
         )
 
 
@@ -123,10 +148,11 @@ def _tighten_lapse(now: datetime.datetime) -> None:
     )
 
 
-def purge_scopes(scopes: Iterable[str], now: datetime.datetime | None = None) -> None:
+def purge_scopes(scopes: Iterable[str], now: datetime.datetime | None = None, *, soft: bool = False) -> None:
     """Forget the stored pages of ``scopes`` in every process, now, whatever the transaction.
 
-    Side effects: writes a new token for each scope, then brings the site's clock lapse forward
+    Side effects: writes a new token for each scope (and, unless ``soft``, makes it the scope's
+    floor: no copy stored before it is served again), then brings the site's clock lapse forward
     to the next moment the register changes by itself (a report just published under embargo
     brings that moment forward). Runs after the change committed, so it sees the change.
     """
@@ -134,10 +160,24 @@ def purge_scopes(scopes: Iterable[str], now: datetime.datetime | None = None) ->
     if not scopes:
         return
     now = now or timezone.now()
-    _write_tokens(scopes, valid_until=_next_change(now) if SITE in scopes else None)
+    _write_tokens(scopes, valid_until=_next_change(now) if SITE in scopes else None, hard=not soft)
+    _record_soft_purges(scopes, now, soft=soft)
     # After the write, not before: a purge that committed between our reading and our writing is
     # seen now (a plain write may have put a later moment over its earlier one).
     _tighten_lapse(now)
+
+
+def _record_soft_purges(scopes: set[str], now: datetime.datetime, *, soft: bool) -> None:
+    """Keep when each soft purge was made (``_stale_copy`` reads it); a hard purge forgets its
+    scopes' (no copy from before it is served again), and rows older than any stored copy go."""
+    from pagecache.models import SoftPurge
+
+    if soft:
+        SoftPurge.objects.bulk_create([SoftPurge(scope=scope, at=now) for scope in sorted(scopes)])
+        oldest = now - datetime.timedelta(seconds=timeout_seconds() + stale_seconds())
+        SoftPurge.objects.filter(scope__in=scopes, at__lt=oldest).delete()
+    else:
+        SoftPurge.objects.filter(scope__in=scopes).delete()
 
 
 def warming_enabled() -> bool:
@@ -179,9 +219,50 @@ def purge(now: datetime.datetime | None = None) -> None:
     purge_scopes([SITE], now=now)
 
 
-def purge_scopes_on_commit(scopes: Scopes) -> None:
+def stale_seconds() -> int:
+    """How old a copy from before a soft purge may be and still be served while the worker renders
+    the new one (``PUBLIC_CACHE_STALE_SECONDS``); 0, never served, unless warming is on."""
+    if not warming_enabled():
+        return 0
+    return max(0, int(getattr(settings, "PUBLIC_CACHE_STALE_SECONDS", 0) or 0))
+
+
+def _round(connection: Any) -> _PurgeRound:
+    """The purge round of the connection's current transaction (one per commit: Django starts a new
+    list of commit callbacks for each transaction, and a round whose callbacks have begun to run
+    takes no more; a test's outer transaction keeps one list for changes made one after another)."""
+    round_ = connection.__dict__.get("_pagecache_round")
+    if round_ is None or round_.callbacks is not connection.run_on_commit or round_.running:
+        round_ = _PurgeRound(connection.run_on_commit)
+        connection.__dict__["_pagecache_round"] = round_
+    return round_
+
+
+def remember_soft_change(label: str, pk: Any) -> None:
+    """Note that this transaction purged softly for the save of ``label`` ``pk``: the audit event
+    its service records about the same object is covered by that purge (``soft_change_covers``)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        _round(connection).softly_changed.add((label, str(pk)))
+
+
+def soft_change_covers(label: str, pk: Any) -> bool:
+    """Whether a save of ``label`` ``pk`` in this transaction purged softly (see above)."""
+    connection = transaction.get_connection()
+    round_ = connection.__dict__.get("_pagecache_round")
+    return (
+        connection.in_atomic_block
+        and round_ is not None
+        and round_.callbacks is connection.run_on_commit
+        and (label, str(pk)) in round_.softly_changed
+    )
+
+
+def purge_scopes_on_commit(scopes: Scopes, *, soft: bool = False) -> None:
     """Purge ``scopes`` once the current transaction commits (at once outside one); nothing when
-    empty. A rolled back change purges nothing. Then, when warming is on (``warming_enabled``),
+    empty. A rolled back change purges nothing. ``soft``: the change only adds to what the pages
+    show (see "Publications do not make visitors wait" above); a scope any change of the
+    transaction purges hard is purged hard. Then, when warming is on (``warming_enabled``),
     ask the task worker to render the purged pages again (``pagecache.tasks.warm_pages``).
 
     A transaction that saves many public rows (a publication writes thousands of obligations and
@@ -195,17 +276,11 @@ def purge_scopes_on_commit(scopes: Scopes) -> None:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        purge_scopes(scopes)
+        purge_scopes(scopes, soft=soft)
         warm_after_purge(scopes)
         return
-    # One round per commit: Django starts a new list of commit callbacks for each transaction, and
-    # a round whose callbacks have begun to run takes no more (a test's outer transaction keeps
-    # one list for changes made one after another).
-    round_ = connection.__dict__.get("_pagecache_round")
-    if round_ is None or round_.callbacks is not connection.run_on_commit or round_.running:
-        round_ = _PurgeRound(connection.run_on_commit)
-        connection.__dict__["_pagecache_round"] = round_
-    transaction.on_commit(functools.partial(round_.purge, scopes))
+    round_ = _round(connection)
+    transaction.on_commit(functools.partial(round_.purge, scopes, soft))
     if warming_enabled():
         round_.keep_warm_last(connection.run_on_commit)
 
@@ -216,15 +291,21 @@ class _PurgeRound:
     def __init__(self, callbacks: list[Any]) -> None:
         self.callbacks = callbacks
         self.purged: set[str] = set()
+        self.purged_hard: set[str] = set()
+        self.softly_changed: set[tuple[str, str]] = set()
         self.running = False
         self._warm_entry: tuple[set[str], Callable[[], None], bool] | None = None
 
-    def purge(self, scopes: Scopes) -> None:
+    def purge(self, scopes: Scopes, soft: bool = False) -> None:
+        """Write what is new: a soft purge of a scope already purged, or a hard purge of one
+        already purged hard, writes nothing; a hard purge after a soft one moves the floor."""
         self.running = True
-        fresh = set(scopes) - self.purged
+        fresh = set(scopes) - (self.purged if soft else self.purged_hard)
         if fresh:
             self.purged.update(fresh)
-            purge_scopes(fresh)
+            if not soft:
+                self.purged_hard.update(fresh)
+            purge_scopes(fresh, soft=soft)
 
     def warm(self) -> None:
         """Queue one warming of everything this round purged (nothing when every purge was
@@ -268,8 +349,9 @@ def _next_change(now: datetime.datetime) -> datetime.datetime:
 
 
 def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -> dict[str, Any]:
-    """The version pages of ``scope`` are stored under, and until when it holds (one query, two
-    more and a write when the site's version has lapsed)."""
+    """The version pages of ``scope`` are stored under, its floor (the tokens of the last hard
+    purges: ``floor`` differs from ``version`` after a soft one) and until when it holds (one
+    query, two more and a write when the site's version has lapsed)."""
     from pagecache.models import CacheVersion
 
     now = now or timezone.now()
@@ -280,16 +362,50 @@ def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -
         site = CacheVersion.objects.get(scope=SITE)
     own = rows.get(scope)
     version = f"{site.token}.{own.token if own is not None else '0'}"
-    return {"version": version, "valid_until": site.valid_until}
+    # A scope with no floor yet (no hard purge since it was first written) counts from its start.
+    floor = f"{site.floor or '0'}.{(own.floor or '0') if own is not None else '0'}"
+    return {"version": version, "floor": floor, "valid_until": site.valid_until, "scopes": (SITE, scope)}
 
 
-def page_key(request: HttpRequest, version: str) -> str:
+def page_key(request: HttpRequest, version: str, kind: str = "public-page") -> str:
     # Scheme and host are part of the key: a request with an odd Host header or port (whatever
     # reaches the view through ALLOWED_HOSTS) is stored apart, so it can never poison the page
     # everyone else is served.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-page:{version}:{translation.get_language()}:{digest}"
+    return f"{kind}:{version}:{translation.get_language()}:{digest}"
+
+
+def _latest_key(request: HttpRequest, floor: str) -> str:
+    """Where the key of the newest copy stored since ``floor`` is kept (see ``_stale_copy``)."""
+    return page_key(request, floor, kind="public-page-latest")
+
+
+def _stale_copy(request: HttpRequest, state: dict[str, Any], now: datetime.datetime) -> dict[str, Any] | None:
+    """The newest copy of this page stored since the scopes' last hard purges, when only soft
+    purges have come since and the oldest of those it does not show is at most ``stale_seconds()``
+    old, for a visitor's request (the warmer must render the new copy, never be handed the old)."""
+    from pagecache.models import SoftPurge
+
+    limit = stale_seconds()
+    if limit <= 0 or state["floor"] == state["version"] or is_internal(request):
+        return None
+    latest = cache.get(_latest_key(request, state["floor"]))
+    if latest is None:
+        return None
+    rendered = datetime.datetime.fromtimestamp(latest["stored_at"], tz=datetime.UTC)
+    bound = now - datetime.timedelta(seconds=limit)
+    if rendered < bound:
+        # Older than the bound: served only if every purge since it was made within the bound.
+        first_missed = (
+            SoftPurge.objects.filter(scope__in=state["scopes"], at__gt=rendered)
+            .order_by("at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        if first_missed is None or first_missed < bound:
+            return None
+    return cast(dict[str, Any] | None, cache.get(latest["key"]))
 
 
 def _has_messages(request: HttpRequest) -> bool:
@@ -441,6 +557,9 @@ def cached_public_page(
         stored = cache.get(key)
         if stored is not None:
             return _serve(request, stored, "hit")
+        stored = _stale_copy(request, state, now)
+        if stored is not None:
+            return _serve(request, stored, "stale")
         response = view(request, *args, **kwargs)
         render = getattr(response, "render", None)
         if callable(render) and not getattr(response, "is_rendered", True):
@@ -450,6 +569,10 @@ def cached_public_page(
             return response
         timeout = min(limit, max(1, int((state["valid_until"] - now).total_seconds())))
         cache.set(key, stored, timeout)
+        if stale_seconds() > 0:
+            cache.set(
+                _latest_key(request, state["floor"]), {"key": key, "stored_at": now.timestamp()}, timeout
+            )
         return _serve(request, stored, "miss")
 
     return wrapped

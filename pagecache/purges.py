@@ -25,6 +25,13 @@ Two refinements, next to ``PUBLIC``: ``PRIVATE_FIELDS`` lists a public model's f
 purge nothing (a complaint's ``version``, bumped by every staff action), and ``AUDIT_EVENTS_IGNORED``
 the models whose audit events purge nothing (a complaint: staff notes are recorded against it).
 
+Hard and soft purges (``pagecache.cache``, "Publications do not make visitors wait"): every purge
+is hard, so nothing taken out of public view is served again, except two declared kinds of change
+that only add to what the pages show. ``SOFT_ENTRIES``: a row of one of these models entering public
+view (a response published). ``SOFT_FIELDS``: a save of a public row that writes only these fields
+(an answer meeting its deadline). A model that can take something away when it enters public view
+(a withholding, an exclusion) is never listed: its purges stay hard.
+
 To make a new model public: add ``"app.Model": resolver`` to ``PUBLIC`` (usually
 ``of_complaint("path.to.complaint", public=lambda obj: ...)``), and a test in
 tests/pagecache/test_purges.py that its public change purges and its private change does not.
@@ -38,7 +45,15 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-from pagecache.cache import REGISTER, SITE, Scopes, complaint_scopes, purge_scopes_on_commit
+from pagecache.cache import (
+    REGISTER,
+    SITE,
+    Scopes,
+    complaint_scopes,
+    purge_scopes_on_commit,
+    remember_soft_change,
+    soft_change_covers,
+)
 
 Resolver = Callable[[Any], Scopes]
 NOTHING: Scopes = frozenset()
@@ -193,12 +208,44 @@ PUBLIC_LINKS = (
     ("recommendations.AddresseeGroup", "members"),
 )
 
+# Models whose rows entering public view only add to the pages: a response published, its actions
+# and their progress updates posted, a redacted extract published. Their purge is soft.
+SOFT_ENTRIES = frozenset(
+    {
+        "recommendations.Response",
+        "recommendations.ResponseAction",
+        "recommendations.ActionUpdate",
+        "redaction.Redaction",
+    }
+)
+
+# Fields of a public row whose saves only add to the pages: an addressee's answer arriving
+# (``record_response_submitted``) and its deadline met. A save that writes only these purges softly.
+SOFT_FIELDS: dict[str, frozenset[str]] = {
+    "recommendations.Obligation": frozenset({"responded_at"}),
+    "deadlines.Deadline": frozenset({"met_at", "updated_at"}),
+}
+
 _BY_LABEL_LOWER = {label.lower(): label for label in PUBLIC if label not in AUDIT_EVENTS_IGNORED}
 
 
 def _only_private(instance: models.Model, update_fields: Any) -> bool:
     private = PRIVATE_FIELDS.get(instance._meta.label)
     return private is not None and update_fields is not None and set(update_fields) <= private
+
+
+def _adds_only(instance: models.Model, update_fields: Any, before: Scopes, after: Scopes) -> bool:
+    """Whether this save only adds to the pages showing it (a soft purge): a row of ``SOFT_ENTRIES``
+    entering public view, or a public row staying where it is with only ``SOFT_FIELDS`` written."""
+    label = instance._meta.label
+    if not after:
+        return False
+    if not before:
+        return label in SOFT_ENTRIES
+    fields = SOFT_FIELDS.get(label)
+    return (
+        before == after and fields is not None and update_fields is not None and set(update_fields) <= fields
+    )
 
 
 def scopes_of(obj: Any) -> Scopes:
@@ -247,9 +294,14 @@ def after_save(
         return
     if _only_private(instance, update_fields):
         return
-    before: Scopes = getattr(instance, "_public_cache_before", NOTHING)
-    instance.__dict__.pop("_public_cache_before", None)
-    purge_scopes_on_commit(before | scopes_of(instance))
+    remembered: Scopes | None = instance.__dict__.pop("_public_cache_before", None)
+    before = remembered if remembered is not None else NOTHING
+    after = scopes_of(instance)
+    # Where the row was before is not known (its pre-save receiver did not run): purge hard.
+    soft = remembered is not None and _adds_only(instance, update_fields, before, after)
+    purge_scopes_on_commit(before | after, soft=soft)
+    if soft:
+        remember_soft_change(instance._meta.label, instance.pk)
 
 
 def after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -266,11 +318,12 @@ def after_link_change(sender: Any, instance: models.Model, action: str, **kwargs
 def after_audit_event(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
     """A recorded change about a public object purges that object's scopes (bulk writes send no
     save signals, but their service records the change); a change about anything else, or an
-    access event, purges nothing."""
+    access event, purges nothing. An event about an object whose save in this transaction purged
+    softly is covered by that purge (the service records the change it just saved)."""
     if not created or instance.kind != "change" or not instance.object_type:
         return
     label = _BY_LABEL_LOWER.get(instance.object_type)
-    if label is None:
+    if label is None or soft_change_covers(label, instance.object_id):
         return
     obj = apps.get_model(label)._default_manager.filter(pk=instance.object_id).first()
     if obj is not None:
