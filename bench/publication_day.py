@@ -241,7 +241,9 @@ def main() -> int:
     parser.add_argument("--private-per-second", type=int, default=10)
     parser.add_argument("--redis-db", type=int, default=11)
     parser.add_argument("--changer", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--hold", type=int, default=0, help="build, serve for this many seconds, measure nothing")
+    parser.add_argument(
+        "--hold", type=int, default=0, help="build, serve for this many seconds, measure nothing"
+    )
     args = parser.parse_args()
     if args.changer:
         return changer(args.duration, args.private_per_second)
@@ -319,7 +321,9 @@ def main() -> int:
                 "max_requests": args.max_requests,
             }
             if args.hold:
-                print(json.dumps({"holding": args.hold, "address": env["SITE_URL"], "paths": paths}), flush=True)
+                print(
+                    json.dumps({"holding": args.hold, "address": env["SITE_URL"], "paths": paths}), flush=True
+                )
                 time.sleep(args.hold)
                 return 0
             # Every path once, so the quiet run starts from a cache holding the pages.
