@@ -287,7 +287,18 @@ def main() -> int:
                 check=True,
             )
             register = json.loads(built.stdout.strip().splitlines()[-1])
-            manage(env, "shell", "--no-imports", "-c", "from django.core.cache import cache; cache.clear()")
+            # The build queued a warming for each of its transactions: hundreds of renders of pages
+            # nobody has asked for yet. Dropped (the cache is emptied anyway), so the worker starts
+            # idle, as after a quiet night, and the first pass of the mix stores every page.
+            manage(
+                env,
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.core.cache import cache; cache.clear()\n"
+                "from django_tasks_db.models import DBTaskResult\n"
+                "DBTaskResult.objects.filter(task_path='pagecache.tasks.warm_pages').delete()",
+            )
             paths = mix(env)
             static = static_css_path(workdir / "static")
             if static is None:

@@ -119,7 +119,7 @@ def _search_limit() -> ratelimit.Limit:
     return ratelimit.Limit("search", settings.SEARCH_RATE_LIMIT_PER_MINUTE, 60)
 
 
-def _api_limit() -> ratelimit.Limit:
+def api_limit() -> ratelimit.Limit:
     return ratelimit.Limit("api", settings.API_RATE_LIMIT_PER_MINUTE, 60)
 
 
@@ -145,7 +145,7 @@ class RateLimitMiddleware:
         if match is None or ratelimit.is_internal(request):
             return None
         if "api" in match.namespaces:
-            limit = _api_limit()
+            limit = api_limit()
             wait = ratelimit.hit(limit, ratelimit.client_address(request))
             if wait:
                 return _api_refusal(limit, wait)

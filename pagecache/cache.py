@@ -43,6 +43,10 @@ one; the worker's own requests never take a stale copy. So a publication reaches
 seconds (at most that bound) without fifty visitors rendering the same page at once, and anything
 taken out of public view is gone from the next request, as before.
 
+**The fast path** (`pagecache.fastpath`, docs/decisions/0042): a stored page for a request with no
+cookie and no credentials is answered before the inner middleware runs, with the headers the whole
+stack gave the same address.
+
 Public pages carry no user content, so one stored copy serves everyone. Two things differ per
 request and are kept out: the content security policy nonce (stored as a placeholder and replaced
 with this request's nonce, so the header and the page always agree) and Django messages (a request
@@ -367,21 +371,42 @@ def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -
     return {"version": version, "floor": floor, "valid_until": site.valid_until, "scopes": (SITE, scope)}
 
 
-def page_key(request: HttpRequest, version: str, kind: str = "public-page") -> str:
+def address(request: HttpRequest) -> str:
+    """The full address a request asked for: scheme, host (validated against ALLOWED_HOSTS), path
+    and query string."""
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
+def page_key(
+    request: HttpRequest, version: str, kind: str = "public-page", language: str | None = None
+) -> str:
     # Scheme and host are part of the key: a request with an odd Host header or port (whatever
     # reaches the view through ALLOWED_HOSTS) is stored apart, so it can never poison the page
     # everyone else is served.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"{kind}:{version}:{translation.get_language()}:{digest}"
+    digest = hashlib.sha256(address(request).encode()).hexdigest()
+    return f"{kind}:{version}:{language or translation.get_language()}:{digest}"
 
 
-def _latest_key(request: HttpRequest, floor: str) -> str:
+def _latest_key(request: HttpRequest, floor: str, language: str | None = None) -> str:
     """Where the key of the newest copy stored since ``floor`` is kept (see ``_stale_copy``)."""
-    return page_key(request, floor, kind="public-page-latest")
+    return page_key(request, floor, kind="public-page-latest", language=language)
 
 
-def _stale_copy(request: HttpRequest, state: dict[str, Any], now: datetime.datetime) -> dict[str, Any] | None:
+def stored_copy(
+    request: HttpRequest, state: dict[str, Any], now: datetime.datetime, language: str | None = None
+) -> tuple[dict[str, Any] | None, str]:
+    """The stored page for this request under ``state`` (``current_state``) and how it was found:
+    ``hit``, ``stale`` (a copy from before a soft purge, see ``_stale_copy``) or ``miss`` (None)."""
+    stored = cache.get(page_key(request, state["version"], language=language))
+    if stored is not None:
+        return stored, "hit"
+    stored = _stale_copy(request, state, now, language)
+    return stored, "stale" if stored is not None else "miss"
+
+
+def _stale_copy(
+    request: HttpRequest, state: dict[str, Any], now: datetime.datetime, language: str | None = None
+) -> dict[str, Any] | None:
     """The newest copy of this page stored since the scopes' last hard purges, when only soft
     purges have come since and the oldest of those it does not show is at most ``stale_seconds()``
     old, for a visitor's request (the warmer must render the new copy, never be handed the old)."""
@@ -390,7 +415,7 @@ def _stale_copy(request: HttpRequest, state: dict[str, Any], now: datetime.datet
     limit = stale_seconds()
     if limit <= 0 or state["floor"] == state["version"] or is_internal(request):
         return None
-    latest = cache.get(_latest_key(request, state["floor"]))
+    latest = cache.get(_latest_key(request, state["floor"], language))
     if latest is None:
         return None
     rendered = datetime.datetime.fromtimestamp(latest["stored_at"], tz=datetime.UTC)
@@ -479,7 +504,7 @@ def _etag_matches(request: HttpRequest, etag: str) -> bool:
     return "*" in tags or any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in tags)
 
 
-def _serve(request: HttpRequest, stored: dict[str, Any], outcome: str) -> HttpResponse:
+def serve(request: HttpRequest, stored: dict[str, Any], outcome: str) -> HttpResponse:
     """The response for a stored page: 304 to a matching conditional request, else the page with
     this request's nonce, compressed when the client accepts it."""
     response: HttpResponse
@@ -552,14 +577,11 @@ def cached_public_page(
         if limit <= 0 or request.method not in ("GET", "HEAD") or _has_messages(request):
             return view(request, *args, **kwargs)
         now = timezone.now()
-        state = current_state(scope_of(kwargs) if scope_of is not None else REGISTER, now)
-        key = page_key(request, state["version"])
-        stored = cache.get(key)
+        scope = scope_of(kwargs) if scope_of is not None else REGISTER
+        state = current_state(scope, now)
+        stored, outcome = stored_copy(request, state, now)
         if stored is not None:
-            return _serve(request, stored, "hit")
-        stored = _stale_copy(request, state, now)
-        if stored is not None:
-            return _serve(request, stored, "stale")
+            return _served(request, stored, outcome, scope)
         response = view(request, *args, **kwargs)
         render = getattr(response, "render", None)
         if callable(render) and not getattr(response, "is_rendered", True):
@@ -568,14 +590,22 @@ def cached_public_page(
         if stored is None:
             return response
         timeout = min(limit, max(1, int((state["valid_until"] - now).total_seconds())))
+        key = page_key(request, state["version"])
         cache.set(key, stored, timeout)
         if stale_seconds() > 0:
             cache.set(
                 _latest_key(request, state["floor"]), {"key": key, "stored_at": now.timestamp()}, timeout
             )
-        return _serve(request, stored, "miss")
+        return _served(request, stored, "miss", scope)
 
     return wrapped
+
+
+def _served(request: HttpRequest, stored: dict[str, Any], outcome: str, scope: str) -> HttpResponse:
+    response = serve(request, stored, outcome)
+    # For the fast path (pagecache.fastpath), which learns the address's scope from it.
+    response.public_page_scope = scope  # type: ignore[attr-defined]
+    return response
 
 
 def _by_reference(kwargs: dict[str, Any]) -> str:
