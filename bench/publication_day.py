@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import GUNICORN, HOST, environment, get, static_css_path, wait_until_up
 from service import PG_BASE, PYTHON, ROOT, free_port, manage, pg_databases
 
-DATABASE = "sc_bench_pubday"
+DATABASE = f"sc_bench_pubday_{os.getpid()}"
 CHANGER_READY = "changer ready"
 
 # The wrk script: every connection takes the paths in turn; each thread stops after its share of
@@ -287,8 +287,9 @@ def main() -> int:
                 check=True,
             )
             register = json.loads(built.stdout.strip().splitlines()[-1])
-            # The build queued a warming for each of its transactions: hundreds of renders of pages
-            # nobody has asked for yet. Dropped (the cache is emptied anyway), so the worker starts
+            # The build queued work for the task worker: a warming for each of its transactions
+            # (hundreds of renders of pages nobody has asked for yet), the evidence documents'
+            # passages to embed with the language model, its e-mails. Dropped, so the worker starts
             # idle, as after a quiet night, and the first pass of the mix stores every page.
             manage(
                 env,
@@ -297,7 +298,7 @@ def main() -> int:
                 "-c",
                 "from django.core.cache import cache; cache.clear()\n"
                 "from django_tasks_db.models import DBTaskResult\n"
-                "DBTaskResult.objects.filter(task_path='pagecache.tasks.warm_pages').delete()",
+                "DBTaskResult.objects.all().delete()",
             )
             paths = mix(env)
             static = static_css_path(workdir / "static")
