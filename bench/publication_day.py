@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import GUNICORN, HOST, environment, get, static_css_path, wait_until_up
+from run import HOST, environment, get, start_gunicorn, static_css_path, wait_until_up
 from service import PG_BASE, PYTHON, ROOT, free_port, manage, pg_databases
 
 DATABASE = f"sc_bench_pubday_{os.getpid()}"
@@ -310,20 +310,7 @@ def main() -> int:
                     [PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
                 )
             )
-            server = subprocess.Popen(
-                [
-                    GUNICORN,
-                    "config.wsgi",
-                    "-b",
-                    f"{HOST}:{port}",
-                    "-w",
-                    str(args.workers),
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
+            server = start_gunicorn(port, args.workers, env)
             processes.append(server)
             wait_until_up(port, server)
             load = {

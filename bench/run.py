@@ -129,6 +129,15 @@ def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30.0) ->
     raise SystemExit(f"gunicorn did not answer within {seconds:.0f} s")
 
 
+def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """gunicorn serving ``config.wsgi`` on the loopback ``port`` with ``workers`` sync workers."""
+    return subprocess.Popen(
+        [GUNICORN, "config.wsgi", "-b", f"{HOST}:{port}", "-w", str(workers), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def static_css_path(static_root: Path) -> str | None:
     manifest = static_root / "staticfiles.json"
     if not manifest.exists():
@@ -195,20 +204,7 @@ def main() -> int:
             check=True,
         )
         port = free_port()
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "config.wsgi",
-                "-b",
-                f"{HOST}:{port}",
-                "-w",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        server = start_gunicorn(port, args.workers, env)
         try:
             wait_until_up(port, server)
             results, skipped = [], []
