@@ -37,8 +37,9 @@ run: install install-ml frontend
 ## PostgreSQL and on SQLite. The two runs go side by side (each line marked with its database):
 ## one run alone keeps the two cores only about half busy (browsers, subprocess drills and the
 ## database server all wait), and nothing of one run's is shared with the other's.
-## Tests marked own_database (Lighthouse, which serves its own SQLite database whatever
-## DATABASE_URL names) are the same test in both runs: they run in the SQLite run only.
+## Tests marked own_database (Lighthouse, the fault drill, the slow-client and two-process
+## servers: each serves its own SQLite database whatever DATABASE_URL names) are the same test in
+## both runs: they run in the SQLite run only.
 test: install-dev install-ml system-deps frontend postgres checks
 	@set -o pipefail; \
 	( DATABASE_URL=$(PG_DATABASE_URL) $(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_REPORT) $(PYTEST_ARGS) 2>&1 \

@@ -42,8 +42,9 @@ def pytest_collection_modifyitems(config, items):
     calls are not async at all, so lift the guard, only in runs that include browser tests."""
     if any(item.get_closest_marker("browser") for item in items):
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # A test that builds and serves its own SQLite database (Lighthouse against gunicorn) is the same
-    # test whatever DATABASE_URL names: `make test` runs it once, in the SQLite run, not twice.
+    # A test that builds and serves its own SQLite database (Lighthouse, the fault drill, the
+    # slow-client and two-process servers) is the same test whatever DATABASE_URL names: `make
+    # test` runs it once, in the SQLite run, not twice.
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         own = [item for item in items if item.get_closest_marker("own_database")]
         if own:

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 PAGE = "/account/sign-in/"
 
-pytestmark = pytest.mark.slow
+# The server runs on a SQLite database of its own whatever DATABASE_URL names.
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 
 def free_port() -> int:

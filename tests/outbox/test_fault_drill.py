@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The drill builds and serves its own SQLite database whatever DATABASE_URL names.
 @pytest.mark.slow
+@pytest.mark.own_database
 def test_a_refusing_mail_server_and_a_killed_worker_lose_no_message_and_send_none_twice():
     result = subprocess.run(
         [sys.executable, "bench/drill_faults.py"],

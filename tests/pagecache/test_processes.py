@@ -102,7 +102,9 @@ def two_web_processes(environment) -> Iterator[list[int]]:
             process.wait(timeout=20)
 
 
+# The processes share a SQLite database of their own whatever DATABASE_URL names.
 @pytest.mark.slow
+@pytest.mark.own_database
 def test_a_change_in_another_process_reaches_every_web_process_on_the_next_request(
     environment, two_web_processes
 ):

@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 
+from tests.conftest import once_per_module, refetched
 from tests.helpers import assert_valid_html
 from tests.public.seed import published_case
 
@@ -43,11 +44,14 @@ PAGES = [
 URLS = [path for path, _title in PAGES] + ["/cy" + path for path, _title in PAGES]
 
 
+# Built once for the module (each page test only reads): 162 tests built it each before.
+_case = once_per_module(published_case)
+
+
 @pytest.fixture
-def register(db):
-    case = published_case()
-    assert case.complaint.reference == "SC-2026-001"
-    return case
+def register(_case, db):
+    assert _case.complaint.reference == "SC-2026-001"
+    return refetched(_case)
 
 
 @pytest.mark.parametrize("url", URLS)
