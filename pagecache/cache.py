@@ -77,7 +77,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Min, Value
 from django.db.models.functions import Least
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -356,25 +356,51 @@ def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -
     """The version pages of ``scope`` are stored under, its floor (the tokens of the last hard
     purges: ``floor`` differs from ``version`` after a soft one) and until when it holds (one
     query, two more and a write when the site's version has lapsed)."""
+    now = now or timezone.now()
+    rows = _version_rows(scope)
+    site = rows.get(SITE)
+    if site is None or site[2] is None or site[2] <= now:
+        purge_scopes([SITE], now=now)
+        site = _version_rows(SITE)[SITE]
+    own = rows.get(scope)
+    version = f"{site[0]}.{own[0] if own is not None else '0'}"
+    # A scope with no floor yet (no hard purge since it was first written) counts from its start.
+    floor = f"{site[1] or '0'}.{(own[1] or '0') if own is not None else '0'}"
+    return {"version": version, "floor": floor, "valid_until": site[2], "scopes": (SITE, scope)}
+
+
+def _version_rows(scope: str) -> dict[str, tuple[str, str, datetime.datetime | None]]:
+    """Token, floor and lapse of the ``site`` row and ``scope``'s, by scope. Every cached request
+    reads them, so the statement is written once here rather than built by the ORM each time
+    (building it cost more than running it: docs/decisions/0043)."""
     from pagecache.models import CacheVersion
 
-    now = now or timezone.now()
-    rows = {row.scope: row for row in CacheVersion.objects.filter(scope__in=[SITE, scope])}
-    site = rows.get(SITE)
-    if site is None or site.valid_until is None or site.valid_until <= now:
-        purge_scopes([SITE], now=now)
-        site = CacheVersion.objects.get(scope=SITE)
-    own = rows.get(scope)
-    version = f"{site.token}.{own.token if own is not None else '0'}"
-    # A scope with no floor yet (no hard purge since it was first written) counts from its start.
-    floor = f"{site.floor or '0'}.{(own.floor or '0') if own is not None else '0'}"
-    return {"version": version, "floor": floor, "valid_until": site.valid_until, "scopes": (SITE, scope)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, token, floor, valid_until FROM {CacheVersion._meta.db_table} "  # noqa: S608
+            "WHERE scope IN (%s, %s)",
+            [SITE, scope],
+        )
+        return {name: (token, floor, _aware(lapse)) for name, token, floor, lapse in cursor.fetchall()}
+
+
+def _aware(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A timestamp as the database gave it (SQLite: text in UTC; PostgreSQL: an aware datetime)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 def address(request: HttpRequest) -> str:
     """The full address a request asked for: scheme, host (validated against ALLOWED_HOSTS), path
     and query string."""
-    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    known = getattr(request, "_public_page_address", None)
+    if known is None:
+        known = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        request._public_page_address = known  # type: ignore[attr-defined]  # asked twice a hit
+    return cast(str, known)
 
 
 def page_key(
