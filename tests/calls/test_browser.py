@@ -41,6 +41,9 @@ def assert_accessible_as_shown(browser: Browser, page: Page) -> None:
     """axe-core on the page exactly as the script-less browser shows it. axe needs JavaScript (its
     checks wait on timers), so the same HTML, with its scripts taken out, is checked in a second
     browser context at the same address, where the styles load as they did."""
+    # A click that navigates returns once the new page is committed, maybe before it is parsed:
+    # read it only once it has loaded (under load the content was read empty).
+    page.wait_for_load_state("load")
     url = page.url
     html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
     context = browser.new_context()
@@ -59,6 +62,7 @@ def test_a_survivor_answers_anonymously_without_javascript(live_server, browser,
     page = no_script_page(browser)
     page.goto(f"{base}/super-complaints/{call.complaint.reference}/")
     page.get_by_role("link", name="Your experience of reporting exploitation").click()
+    expect(page.locator("h1")).to_have_text("Your experience of reporting exploitation")
     assert_accessible_as_shown(browser, page)
     exit_button = page.get_by_role("link", name="Emergency Exit this page")
     expect(exit_button).to_have_attribute("href", NEUTRAL)
