@@ -66,7 +66,7 @@ def build(documents: int, per_document: int) -> dict[str, object]:
     from inquiries.models import ForceRequest, InformationRequest
     from organisations.models import Organisation, OrganisationKind
 
-    call_command("load_public_record", verbosity=0)
+    call_command("load_public_record", verbosity=0, stdout=sys.stderr)  # stdout is for the figures
     complaints = list(SuperComplaint.objects.exclude(reference="").order_by("pk"))
     forces = list(Organisation.objects.filter(kind=OrganisationKind.FORCE).order_by("name")[:10])
     authority = Organisation.objects.get(kind=OrganisationKind.AUTHORITY, is_inspectorate=True)
