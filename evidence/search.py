@@ -348,9 +348,9 @@ def _postgres(
         # The newest limit + 1 matches the user may see, then ts_rank for those alone: the inner
         # LIMIT keeps the subquery whole, so no other document's tsvector is read to rank it.
         # The permission check is a correlated EXISTS kept as a subplan by OFFSET 0: as "IN" (a
-        # semi-join) the planner built a hash of every document the user may see (for staff, all
-        # of them) however few the LIMIT needed; this way each match is checked by index, and a
-        # common word stops after limit + 1 (docs/decisions/0050-bounded-evidence-search.md).
+        # semi-join) the planner hashed every evidence item, return and attachment in the
+        # database however few rows the LIMIT needed; this way each match is checked by index,
+        # and a common word stops after limit + 1 (docs/decisions/0050-bounded-evidence-search.md).
         cursor.execute(
             "SELECT newest.id, -ts_rank(newest.search_vector, newest.query) FROM ("  # noqa: S608
             f"SELECT d.id, d.search_vector, q.query {source} WHERE d.search_vector @@ q.query "
