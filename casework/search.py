@@ -79,7 +79,11 @@ def search_evidence(request: HttpRequest) -> HttpResponse:
             form.add_error("q", str(error))
         else:
             search.record_search(
-                terms=len(results.terms), total=results.total, audience="casework", **filters
+                terms=len(results.terms),
+                total=results.total,
+                more=results.more,
+                audience="casework",
+                **filters,
             )
             paginator: Paginator[Any] = Paginator(range(results.total), results.page_size)
             context |= {

@@ -291,6 +291,12 @@ EVIDENCE_EXTRACT_MAX_CHARS = env_int("EVIDENCE_EXTRACT_MAX_CHARS", 1_000_000)
 EVIDENCE_EXTRACT_MEMBER_BYTES = env_int("EVIDENCE_EXTRACT_MEMBER_BYTES", 50 * 1024 * 1024)
 EVIDENCE_EXTRACT_TIMEOUT = env_int("EVIDENCE_EXTRACT_TIMEOUT", 60)
 EVIDENCE_EXTRACT_MEMORY = env_int("EVIDENCE_EXTRACT_MEMORY", 1024 * 1024 * 1024)
+# Evidence search ranks at most this many matching documents a person may see, the most recently
+# added, and says "more than" this many when there are more (evidence/search.py,
+# docs/decisions/0050-bounded-evidence-search.md).
+EVIDENCE_SEARCH_RANK_LIMIT = env_int("EVIDENCE_SEARCH_RANK_LIMIT", 1000)
+if EVIDENCE_SEARCH_RANK_LIMIT < 1:
+    raise ImproperlyConfigured("EVIDENCE_SEARCH_RANK_LIMIT must be 1 or more.")
 
 # Uploads. An evidence file may be up to EVIDENCE_MAX_FILE_SIZE (checked by evidence.checks, with
 # a clear message); files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file rather

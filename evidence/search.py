@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DataError, OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -81,8 +82,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
+    """A page of hits. ``total`` is how many documents are ranked: every match the user may see,
+    or, when there are more than ``EVIDENCE_SEARCH_RANK_LIMIT`` (``more``), that many, the most
+    recently added."""
+
     hits: list[Hit]
     total: int
+    more: bool = False
     terms: list[str] = field(default_factory=list)
     page: int = 1
     page_size: int = PAGE_SIZE
@@ -256,7 +262,10 @@ def search_documents(
     page_size: int = PAGE_SIZE,
 ) -> Results:
     """The documents the user may download whose text has every word of ``query``, best first,
-    each with a highlighted snippet and where it came from.
+    each with a highlighted snippet and where it came from. When more than
+    ``EVIDENCE_SEARCH_RANK_LIMIT`` match, only that many are ranked, the most recently added (the
+    highest ids), and ``Results.more`` says so: ranking every match of a common word is what made
+    such a search slow (docs/decisions/0050-bounded-evidence-search.md).
 
     ``complaint`` (a complaint), ``source`` (one of ``SOURCES``) and the dates (uploaded on or
     after ``date_from``, on or before ``date_to``, London days) narrow it. Raises ``SearchError``
@@ -269,6 +278,7 @@ def search_documents(
     if date_from and date_to and date_from > date_to:
         raise SearchError(_("The ‘from’ date must be the same as or before the ‘to’ date"))
     page = max(1, page)
+    limit = settings.EVIDENCE_SEARCH_RANK_LIMIT
     try:
         visible_sql, visible_params = (
             visible_documents(user, complaint=complaint, source=source, date_from=date_from, date_to=date_to)
@@ -279,79 +289,78 @@ def search_documents(
     except EmptyResultSet:
         return Results(hits=[], total=0, terms=terms, page=page, page_size=page_size)
     if _vendor() == "sqlite":
-        ranked, total = _sqlite(terms, visible_sql, list(visible_params), page, page_size)
+        ranked, total, more = _sqlite(terms, visible_sql, list(visible_params), limit, page, page_size)
     else:
-        ranked, total = _postgres(terms, visible_sql, list(visible_params), page, page_size)
+        ranked, total, more = _postgres(terms, visible_sql, list(visible_params), limit, page, page_size)
     hits = hits_for(user, ranked, complaint=complaint, source=source)
-    return Results(hits=hits, total=total, terms=terms, page=page, page_size=page_size)
+    return Results(hits=hits, total=total, more=more, terms=terms, page=page, page_size=page_size)
+
+
+def _page_of(
+    newest: list[tuple[int, float]], limit: int, page: int, page_size: int
+) -> tuple[list[int], int, bool]:
+    """From the newest matches (id, score: lower is better), id descending, at most ``limit`` + 1
+    of them: the ids of the page asked for, best first (ties: newest first), how many are ranked,
+    and whether there were more than ``limit``."""
+    more = len(newest) > limit
+    kept = newest[:limit]
+    ranked = sorted(kept, key=lambda row: (row[1], -row[0]))
+    return [pk for pk, _score in ranked[(page - 1) * page_size : page * page_size]], len(kept), more
 
 
 def _sqlite(
-    terms: list[str], visible_sql: str, params: list[Any], page: int, page_size: int
-) -> tuple[list[tuple[int, str]], int]:
+    terms: list[str], visible_sql: str, params: list[Any], limit: int, page: int, page_size: int
+) -> tuple[list[tuple[int, str]], int, bool]:
     # Each word quoted, so nothing the person types is FTS5 syntax; all must match.
     match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    # The index answers first (materialized; CROSS JOIN keeps it the outer loop, so SQLite never
-    # walks every visible document probing it); the permission filter (EXISTS per document) then
-    # keeps what the user may download. One pass gives the page and the total.
     with connection.cursor() as cursor:
+        # The index answers newest first (FTS5 walks its lists backwards by rowid, no sort); CROSS
+        # JOIN keeps it the outer loop, so the permission filter (EXISTS per document) checks only
+        # what the index found, and the LIMIT stops both after limit + 1 documents the user may
+        # see. bm25 is scored for those alone.
         cursor.execute(
-            "WITH found AS MATERIALIZED (SELECT rowid AS id, bm25(evidence_document_fts) AS score "  # noqa: S608
-            "FROM evidence_document_fts WHERE evidence_document_fts MATCH %s) "
-            f"SELECT found.id, count(*) OVER () FROM found CROSS JOIN ({visible_sql}) AS visible "
-            "ON visible.visible_id = found.id ORDER BY found.score, found.id DESC LIMIT %s OFFSET %s",
-            [match, *params, page_size, (page - 1) * page_size],
+            "SELECT evidence_document_fts.rowid, bm25(evidence_document_fts) FROM evidence_document_fts "  # noqa: S608
+            f"CROSS JOIN ({visible_sql}) AS visible ON visible.visible_id = evidence_document_fts.rowid "
+            "WHERE evidence_document_fts MATCH %s ORDER BY evidence_document_fts.rowid DESC LIMIT %s",
+            [*params, match, limit + 1],
         )
-        rows = cursor.fetchall()
-        if not rows:
-            total = 0 if page == 1 else _sqlite_total(cursor, match, visible_sql, params)
-            return [], total
-        ids = [row[0] for row in rows]
+        ids, total, more = _page_of(cursor.fetchall(), limit, page, page_size)
+        if not ids:
+            return [], total, more
         cursor.execute(
             "SELECT rowid, snippet(evidence_document_fts, 0, %s, %s, %s, 24) FROM evidence_document_fts "  # noqa: S608
             f"WHERE evidence_document_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
             [START, STOP, ELLIPSIS, match, *ids],
         )
         snippets = dict(cursor.fetchall())
-    return [(pk, snippets.get(pk, "")) for pk in ids], rows[0][1]
-
-
-def _sqlite_total(cursor: Any, match: str, visible_sql: str, params: list[Any]) -> int:
-    cursor.execute(
-        "SELECT count(*) FROM evidence_document_fts WHERE evidence_document_fts MATCH %s "  # noqa: S608
-        f"AND rowid IN ({visible_sql})",
-        [match, *params],
-    )
-    return int(cursor.fetchone()[0])
+    return [(pk, snippets.get(pk, "")) for pk in ids], total, more
 
 
 def _postgres(
-    terms: list[str], visible_sql: str, params: list[Any], page: int, page_size: int
-) -> tuple[list[tuple[int, str]], int]:
+    terms: list[str], visible_sql: str, params: list[Any], limit: int, page: int, page_size: int
+) -> tuple[list[tuple[int, str]], int, bool]:
     words = " ".join(terms)
     source = "FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query)"
     with transaction.atomic(), connection.cursor() as cursor:
         # The permission subqueries make the planner's estimates large enough to switch on JIT
         # compilation, which costs more (about 0.4 s) than the query it speeds up.
         cursor.execute("SET LOCAL jit = off")
-        # One pass gives the page and the total.
+        # The newest limit + 1 matches the user may see, then ts_rank for those alone: the inner
+        # LIMIT keeps the subquery whole, so no other document's tsvector is read to rank it.
+        # The permission check is a correlated EXISTS kept as a subplan by OFFSET 0: as "IN" (a
+        # semi-join) the planner hashed every evidence item, return and attachment in the
+        # database however few rows the LIMIT needed; this way each match is checked by index,
+        # and a common word stops after limit + 1 (docs/decisions/0050-bounded-evidence-search.md).
         cursor.execute(
-            f"SELECT d.id, count(*) OVER () {source} WHERE d.search_vector @@ q.query "
-            f"AND d.id IN ({visible_sql}) "
-            "ORDER BY ts_rank(d.search_vector, q.query) DESC, d.id DESC LIMIT %s OFFSET %s",
-            [words, *params, page_size, (page - 1) * page_size],
+            "SELECT newest.id, -ts_rank(newest.search_vector, newest.query) FROM ("  # noqa: S608
+            f"SELECT d.id, d.search_vector, q.query {source} WHERE d.search_vector @@ q.query "
+            f"AND EXISTS (SELECT 1 FROM ({visible_sql}) AS visible WHERE visible.visible_id = d.id OFFSET 0) "
+            "ORDER BY d.id DESC LIMIT %s) AS newest ORDER BY newest.id DESC",
+            [words, *params, limit + 1],
         )
-        rows = cursor.fetchall()
-        if not rows:
-            total = 0
-            if page > 1:
-                cursor.execute(
-                    f"SELECT count(*) {source} WHERE d.search_vector @@ q.query AND d.id IN ({visible_sql})",
-                    [words, *params],
-                )
-                total = int(cursor.fetchone()[0])
-            return [], total
-        ids = [row[0] for row in rows]
+        ids, total, more = _page_of(cursor.fetchall(), limit, page, page_size)
+        if not ids:
+            return [], total, more
         # Headlines only for the page shown: ts_headline reads the whole text.
         cursor.execute(
             "SELECT d.id, ts_headline('english'::regconfig, translate(d.extracted_text, '<>', %s), "
@@ -359,7 +368,7 @@ def _postgres(
             [LT + GT, _HEADLINE_OPTIONS, words, ids],
         )
         headlines = dict(cursor.fetchall())
-    return [(pk, headlines.get(pk, "")) for pk in ids], int(rows[0][1])
+    return [(pk, headlines.get(pk, "")) for pk in ids], total, more
 
 
 def hits_for(
@@ -425,6 +434,7 @@ def record_search(
     *,
     terms: int,
     total: int,
+    more: bool = False,
     complaint: Any = None,
     source: str | None = None,
     date_from: datetime.date | None = None,
@@ -432,8 +442,9 @@ def record_search(
     audience: str,
 ) -> AuditEvent:
     """Record that a search of the evidence was made (``evidence.searched``, an access: the results
-    show parts of sensitive documents). The filters, how many words and how many results are kept,
-    never the words: they may be a survivor's name."""
+    show parts of sensitive documents). The filters, how many words and how many results are kept
+    (``more_results``: there were more than the rank limit), never the words: they may be a
+    survivor's name."""
     return record_event(
         action="evidence.searched",
         kind=AuditEvent.Kind.ACCESS,
@@ -445,5 +456,6 @@ def record_search(
             "date_to": date_to.isoformat() if date_to else None,
             "words": terms,
             "results": total,
+            "more_results": more,
         },
     )

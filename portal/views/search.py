@@ -82,7 +82,13 @@ def search_documents(request: HttpRequest) -> HttpResponse:
         except search.SearchError as error:
             form.add_error("q", str(error))
         else:
-            search.record_search(terms=len(results.terms), total=results.total, audience="portal", **filters)
+            search.record_search(
+                terms=len(results.terms),
+                total=results.total,
+                more=results.more,
+                audience="portal",
+                **filters,
+            )
             labels = dict(sources)
             paginator: Paginator[Any] = Paginator(range(results.total), results.page_size)
             context |= {

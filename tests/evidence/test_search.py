@@ -247,6 +247,7 @@ def test_staff_search_from_the_dashboard_and_the_search_is_recorded_without_its_
         "date_to": None,
         "words": 1,
         "results": 1,
+        "more_results": False,
     }
     assert "Dover" not in str(event.after)
 
@@ -391,3 +392,103 @@ def test_staff_find_a_file_sent_with_a_response_to_a_call_and_nobody_else_does(e
     kent_user = force_user("Kent Police", "kent@example.police.uk")
     hestia_user, _device = make_person("hestia")
     assert found(kent_user, "passport") == [] and found(hestia_user, "passport") == []
+
+
+# --- Bounded ranking: only the newest EVIDENCE_SEARCH_RANK_LIMIT matches are ranked ---------------
+
+
+def lanterns(complaint, *counts: int) -> list[Document]:
+    """One evidence document of the complaint per count, in that order (so later ones are newer),
+    each six words long with "lantern" that many times: the more, the better it ranks."""
+    made = []
+    for n, count in enumerate(counts):
+        words = ["lantern"] * count + ["harbour", "quay", "jetty", "pier", "dock", "wharf"][count:]
+        document = stored(f"lantern-{count}-{n}.txt", " ".join(words).encode())
+        EvidenceItem.objects.create(complaint=complaint, description=f"Lantern {n}", document=document)
+        made.append(document)
+    return made
+
+
+@pytest.fixture
+def limit_of_three(settings):
+    settings.EVIDENCE_SEARCH_RANK_LIMIT = 3
+
+
+def test_under_the_limit_every_match_is_ranked_and_counted_exactly(evidence, limit_of_three):
+    team, _device = make_person("team")
+    once, thrice = lanterns(evidence["complaint"], 1, 3)
+    results = search_documents(team, "lantern")
+    assert (results.total, results.more, [hit.document for hit in results.hits]) == (2, False, [thrice, once])
+    [twice] = lanterns(evidence["complaint"], 2)
+    results = search_documents(team, "lantern")
+    assert (results.total, results.more, results.pages) == (3, False, 1)
+    assert [hit.document for hit in results.hits] == [thrice, twice, once]
+
+
+def test_over_the_limit_the_best_of_the_newest_are_shown_and_paged(evidence, limit_of_three):
+    team, _device = make_person("team")
+    # The two oldest would rank first (five matches each) but are not among the newest three.
+    oldest = lanterns(evidence["complaint"], 5, 5)
+    newest = lanterns(evidence["complaint"], 1, 4, 2)
+    results = search_documents(team, "lantern")
+    assert (results.total, results.more, results.pages) == (3, True, 1)
+    assert [hit.document for hit in results.hits] == [newest[1], newest[2], newest[0]]
+    assert not {hit.document for hit in results.hits} & set(oldest)
+
+    first = search_documents(team, "lantern", page_size=2)
+    second = search_documents(team, "lantern", page=2, page_size=2)
+    beyond = search_documents(team, "lantern", page=3, page_size=2)
+    assert [hit.document for hit in first.hits] == [newest[1], newest[2]]
+    assert [hit.document for hit in second.hits] == [newest[0]]
+    assert beyond.hits == []
+    assert {(r.total, r.more, r.pages) for r in (first, second, beyond)} == {(3, True, 2)}
+
+
+def test_documents_the_user_may_not_see_never_count_towards_the_limit(evidence, limit_of_three):
+    hestia, _device = make_person("hestia")
+    mine = lanterns(evidence["complaint"], 1, 2, 3)
+    # Newer matches in another body's complaint, and one attached to nothing.
+    theirs = eligible("Another complaint", told=london(2026, 2, 2, 10), body="Liberty")
+    liberty_documents = lanterns(theirs, 4, 4)
+    stored("loose.txt", b"lantern lantern lantern lantern lantern")
+    results = search_documents(hestia, "lantern")
+    assert (results.total, results.more) == (3, False)
+    assert [hit.document for hit in results.hits] == [mine[2], mine[1], mine[0]]
+    team, _device = make_person("team")
+    everything = search_documents(team, "lantern")
+    assert (everything.total, everything.more) == (3, True)
+    # Staff see both complaints, not the loose file: the newest three they may see, best first
+    # (equal ranks: the newer first).
+    assert [hit.document for hit in everything.hits] == [liberty_documents[1], liberty_documents[0], mine[2]]
+
+
+def test_the_page_says_more_than_the_limit_and_the_search_is_recorded_so(evidence, limit_of_three):
+    lanterns(evidence["complaint"], 1, 2, 3, 4)
+    team = signed_in(*make_person("team"))
+    html = team.get(reverse("casework:search"), {"q": "lantern"}).content.decode()
+    assert "More than 3 documents found" in html
+    assert (
+        '<div class="govuk-inset-text">Showing the best matches among the 3 most recently added documents '
+        "that contain all of these words. Add more words or a filter to narrow the search.</div>"
+    ) in html
+    assert html.count('class="govuk-!-margin-bottom-6 app-search-result"') == 3
+    assert_valid_html(html, name="casework-search-more.html")
+    event = AuditEvent.objects.get(action="evidence.searched")
+    assert (event.after["results"], event.after["more_results"]) == (3, True)
+
+    # The portal says the same; a word more, and three match: an exact count again.
+    hestia = signed_in(*make_person("hestia"))
+    portal = hestia.get(reverse("portal:search"), {"q": "lantern"}).content.decode()
+    assert "More than 3 documents found" in portal
+    assert "Showing the best matches among the 3 most recently added documents" in portal
+    # "pier" is in the three documents with fewer than four lanterns.
+    exact = hestia.get(reverse("portal:search"), {"q": "lantern pier"}).content.decode()
+    assert "3 documents found" in exact
+    assert "More than" not in exact
+    assert "govuk-inset-text" not in exact
+    recorded = AuditEvent.objects.filter(action="evidence.searched").order_by("pk")
+    assert [(e.after["audience"], e.after["results"], e.after["more_results"]) for e in recorded] == [
+        ("casework", 3, True),
+        ("portal", 3, True),
+        ("portal", 3, False),
+    ]
