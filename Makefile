@@ -10,11 +10,8 @@ SQLITE_DATABASE_URL ?= sqlite:///var/test.sqlite3
 PYTEST_ARGS ?=
 # Each run of `make test` ends with its slowest tests, so a slow CI run says where the time went.
 PYTEST_REPORT ?= --durations=30
-# Two processes, one per core; a module's tests stay together so its fixtures load once. xdist
-# would otherwise hand out the modules with the most tests first, which left the single-test
-# drills (fault, backup, migrations, schemathesis) to the end of the run: tests/conftest.py orders
-# the slowest modules first instead.
-PYTEST_PARALLEL ?= -n 2 --dist loadfile --no-loadscope-reorder
+# Two processes, one per core; a module's tests stay together so its fixtures load once.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # Every app, type-checked with django-stubs: the domain apps, the shared and coordinating code, the
 # interfaces and the project's settings and URLs.
 TYPED_APPS := pagecache organisations deadlines complaints reports recommendations evidence audit accounts access inquiries accuracy calls alerts redaction themes retention \
