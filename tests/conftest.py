@@ -50,9 +50,10 @@ def pytest_collection_modifyitems(config, items):
         if own:
             config.hook.pytest_deselected(items=own)
             items[:] = [item for item in items if not item.get_closest_marker("own_database")]
-    # The slowest modules first, then those with browser tests: `--dist loadfile` hands each
-    # process a module at a time in this order, so a long module started last would leave the
-    # other process idle at the end. Within a module, and among the rest, the order stays.
+    # The slowest modules first, then those with browser tests. Note: under `--dist loadfile`
+    # xdist reorders the modules by their number of tests unless given `--no-loadscope-reorder`
+    # (tried and not kept: BENCHMARKS.md section 4), so `make test` does not use this order.
+    # Within a module, and among the rest, the order stays.
     weight: dict[object, int] = {}
     for item in items:
         mark = 2 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("browser") else 0

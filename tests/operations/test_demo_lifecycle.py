@@ -33,7 +33,7 @@ from tests.helpers import assert_valid_html
 from tests.public.test_unpublished import assert_none_shown, public_addresses
 from themes.models import AnalysisState, Theme, ThemeAnalysis, ThemeAssignment
 
-# Each test builds the whole demonstration (seconds each): with the slow modules, first in a run.
+# Each test builds the whole demonstration: seconds each.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 INVESTIGATION = "Demonstration: an investigation with a progress report sent"
