@@ -12,10 +12,12 @@ Where things are kept:
   page's scopes, the active language and the full address (scheme, host, path, query string).
 
 Scopes: ``SITE`` (every page), ``REGISTER`` (pages listing complaints: home, register, search,
-feeds, organisation pages, API lists) and ``complaint:<reference>`` (one complaint's own pages and
-API answer). A complaint's page is keyed by ``SITE`` and its own scope; every other page by ``SITE``
-and ``REGISTER``. So a response published on one complaint purges that complaint's pages and the
-lists, and leaves every other complaint's pages served from the cache.
+feeds, organisation pages, API lists), ``complaint:<reference>`` (one complaint's own pages and
+API answer) and ``report:<reference>`` (its report's page and PDF). A complaint's page is keyed by
+``SITE`` and its own scope, its report's by ``SITE`` and the report's scope; every other page by
+``SITE`` and ``REGISTER``. So a response published on one complaint purges that complaint's pages
+and the lists, and leaves its report (which shows no response) and every other complaint's pages
+served from the cache (docs/decisions/0045).
 
 **What purges which scope is declared in ONE place: ``pagecache.purges.PUBLIC``** (read its
 docstring). A model not listed there is private and purges nothing: a draft's autosave, an
@@ -74,6 +76,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
+from django import db
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -100,9 +103,18 @@ def complaint_scope(reference: str) -> str:
     return f"complaint:{reference}"
 
 
-def complaint_scopes(reference: str) -> Scopes:
-    """The scopes a change to one public complaint's material purges: its pages and the lists."""
-    return frozenset({complaint_scope(reference), REGISTER})
+def report_scope(reference: str) -> str:
+    return f"report:{reference}"
+
+
+def complaint_scopes(reference: str, *, report: bool = True) -> Scopes:
+    """The scopes a change to one public complaint's material purges: its pages, the lists and,
+    unless ``report`` is False, its report's page and PDF (which show no response, no deadline:
+    an addressee's answer, its deadline and its progress leave them stored)."""
+    scopes = {complaint_scope(reference), REGISTER}
+    if report:
+        scopes.add(report_scope(reference))
+    return frozenset(scopes)
 
 
 def timeout_seconds() -> int:
@@ -372,7 +384,35 @@ def current_state(scope: str = REGISTER, now: datetime.datetime | None = None) -
 def _version_rows(scope: str) -> dict[str, tuple[str, str, datetime.datetime | None]]:
     """Token, floor and lapse of the ``site`` row and ``scope``'s, by scope. Every cached request
     reads them, so the statement is written once here rather than built by the ORM each time
-    (building it cost more than running it: docs/decisions/0043)."""
+    (building it cost more than running it: docs/decisions/0043).
+
+    On PostgreSQL with ``CONN_HEALTH_CHECKS``, Django sends its own ``SELECT 1`` down a reused
+    connection before a request's first statement: a round trip as long as this read, and on a
+    cached hit this read is the only statement. So when it is the request's first, it is the
+    health check: a connection that fails it is closed and the read made again on a new one, as
+    Django would have done after a failed check (docs/decisions/0044)."""
+    if _stands_for_health_check(connection):
+        connection.health_check_done = True
+        try:
+            return _read_version_rows(scope)
+        except db.Error:  # what Django's check catches (its InterfaceError is not a DatabaseError)
+            connection.close()
+    return _read_version_rows(scope)
+
+
+def _stands_for_health_check(database: Any) -> bool:
+    """Whether Django would check ``database``'s reused connection before the next statement
+    with a round trip of its own (SQLite's check sends nothing), outside any transaction."""
+    return bool(
+        database.vendor == "postgresql"
+        and database.health_check_enabled
+        and not database.health_check_done
+        and database.connection is not None
+        and not database.in_atomic_block
+    )
+
+
+def _read_version_rows(scope: str) -> dict[str, tuple[str, str, datetime.datetime | None]]:
     from pagecache.models import CacheVersion
 
     with connection.cursor() as cursor:
@@ -638,7 +678,18 @@ def _by_reference(kwargs: dict[str, Any]) -> str:
     return complaint_scope(str(kwargs["reference"]))
 
 
+def _report_by_reference(kwargs: dict[str, Any]) -> str:
+    return report_scope(str(kwargs["reference"]))
+
+
 def cached_complaint_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """``cached_public_page`` for a page of one complaint (a ``reference`` URL argument): purged
     with that complaint's scope, not with every change to the register."""
     return cached_public_page(view, scope_of=_by_reference)
+
+
+def cached_report_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """``cached_public_page`` for a complaint's report page or PDF: purged with the report's scope,
+    which every change to the complaint's material purges but an addressee's response, its
+    deadline and its progress do not (``complaint_scopes``)."""
+    return cached_public_page(view, scope_of=_report_by_reference)

@@ -10,8 +10,11 @@ Scopes (``pagecache.cache``):
 
 - ``SITE``: every public page and API answer (an organisation renamed, a designation, an addressee
   group, the holiday table, a complaint's own row, which other complaints' pages may name).
-- ``complaint_scopes(reference)``: that complaint's own pages and API answer, and ``REGISTER``,
-  the pages that list complaints (home, register, search, feeds, organisation pages, API lists).
+- ``complaint_scopes(reference)``: that complaint's own pages and API answer, its report's page
+  and PDF, and ``REGISTER``, the pages that list complaints (home, register, search, feeds,
+  organisation pages, API lists). An addressee's response, its actions and progress, its
+  withholdings, its obligation and deadlines are not in the report (``of_complaint(...,
+  report=False)``): they leave the report's page and PDF stored.
 
 When a listed model is saved, the scopes it is shown in before the save and after it are both
 purged (a response withdrawn from publication leaves its pages as surely as one published enters
@@ -84,9 +87,13 @@ def complaint_itself(complaint: Any) -> Scopes:
     return frozenset({SITE}) if _complaint_is_public(complaint) else NOTHING
 
 
-def of_complaint(path: str, public: Callable[[Any], bool] = lambda obj: True) -> Resolver:
+def of_complaint(
+    path: str, public: Callable[[Any], bool] = lambda obj: True, *, report: bool = True
+) -> Resolver:
     """Part of one complaint: shown on its pages and in the lists while the complaint is public
-    and ``public(obj)`` holds. ``path`` leads from the object to its complaint (dotted)."""
+    and ``public(obj)`` holds. ``path`` leads from the object to its complaint (dotted).
+    ``report=False``: never shown in the complaint's report (its page and PDF, made from the
+    report's own rows: ``reports.renditions.build_document``), so not purged with it."""
 
     def resolve(obj: Any) -> Scopes:
         if not public(obj):
@@ -94,7 +101,7 @@ def of_complaint(path: str, public: Callable[[Any], bool] = lambda obj: True) ->
         complaint = _follow(obj, path)
         if not _complaint_is_public(complaint):
             return NOTHING
-        return complaint_scopes(complaint.reference)
+        return complaint_scopes(complaint.reference, report=report)
 
     return resolve
 
@@ -123,7 +130,8 @@ def _response_published(response: Any) -> bool:
 
 
 def _deadline(deadline: Any) -> Scopes:
-    """A deadline is shown with the case it belongs to, when that case is a public complaint."""
+    """A deadline is shown with the case it belongs to, when that case is a public complaint (on
+    its pages, never in its report)."""
     from django.contrib.contenttypes.models import ContentType
 
     from complaints.models import SuperComplaint
@@ -133,7 +141,7 @@ def _deadline(deadline: Any) -> Scopes:
     complaint = SuperComplaint.objects.filter(pk=deadline.case_id).only("reference", "public_since").first()
     if complaint is None or not _complaint_is_public(complaint) or not complaint.reference:
         return NOTHING
-    return complaint_scopes(complaint.reference)
+    return complaint_scopes(complaint.reference, report=False)
 
 
 PUBLIC: dict[str, Resolver] = {
@@ -154,24 +162,31 @@ PUBLIC: dict[str, Resolver] = {
     "recommendations.Recommendation": of_complaint(
         "report.complaint", public=lambda o: _report_published(o.report)
     ),
+    # An addressee's obligation and everything of its response: on the complaint's pages, never
+    # in its report.
     "recommendations.Obligation": of_complaint(
-        "recommendation.report.complaint", public=lambda o: _report_published(o.recommendation.report)
+        "recommendation.report.complaint",
+        public=lambda o: _report_published(o.recommendation.report),
+        report=False,
     ),
     "recommendations.Response": of_complaint(
-        "obligation.recommendation.report.complaint", public=_response_published
+        "obligation.recommendation.report.complaint", public=_response_published, report=False
     ),
     # A published response's page shows its actions and their progress, and the passages withheld.
     "recommendations.ResponseAction": of_complaint(
         "response.obligation.recommendation.report.complaint",
         public=lambda o: _response_published(o.response),
+        report=False,
     ),
     "recommendations.ActionUpdate": of_complaint(
         "action.response.obligation.recommendation.report.complaint",
         public=lambda o: _response_published(o.action.response),
+        report=False,
     ),
     "recommendations.ResponseWithholding": of_complaint(
         "response.obligation.recommendation.report.complaint",
         public=lambda o: _response_published(o.response),
+        report=False,
     ),
     # A call for evidence is listed on its complaint's page once it has opened (the London-midnight
     # lapse brings one that opens today on by the clock; one not yet open is private).

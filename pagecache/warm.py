@@ -33,11 +33,12 @@ from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
 from common.ratelimit import INTERNAL_REQUEST
-from pagecache.cache import REGISTER, SITE, timeout_seconds
+from pagecache.cache import REGISTER, SITE, complaint_scope, report_scope, timeout_seconds
 
 logger = logging.getLogger(__name__)
 
-COMPLAINT_PREFIX = "complaint:"
+COMPLAINT_PREFIX = complaint_scope("")
+REPORT_PREFIX = report_scope("")
 USER_AGENT = "super-complaints page-cache warmer"
 
 # Outcomes ``warm`` counts: rendered and stored now; stored already under the current version;
@@ -73,13 +74,17 @@ REGISTER_PAGES: tuple[str, ...] = (
 Address = tuple[str, dict[str, Any]]
 
 
+def _named(scopes: set[str], prefix: str) -> set[str]:
+    return {scope.removeprefix(prefix) for scope in scopes if scope.startswith(prefix)}
+
+
 def _complaints(scopes: set[str]) -> list[str]:
     """References of the public complaints whose pages the scopes show: those named by their own
-    scope first (the change was theirs), then, for ``site``, every other, each newest receipt
-    first (the register's order). A complaint no longer public has no pages to warm."""
+    scope (or their report's) first (the change was theirs), then, for ``site``, every other, each
+    newest receipt first (the register's order). A complaint no longer public has no pages to warm."""
     from complaints.published import published_complaints
 
-    named = {scope.removeprefix(COMPLAINT_PREFIX) for scope in scopes if scope.startswith(COMPLAINT_PREFIX)}
+    named = _named(scopes, COMPLAINT_PREFIX) | _named(scopes, REPORT_PREFIX)
     complaints = published_complaints().order_by("-received_on", "-pk")
     if SITE not in scopes:
         if not named:
@@ -89,8 +94,9 @@ def _complaints(scopes: set[str]) -> list[str]:
     return sorted(references, key=lambda reference: reference not in named)
 
 
-def _complaint_pages(references: list[str]) -> list[Address]:
-    """Each complaint's page, its API answer, and its other pages: the report's only once the
+def _complaint_pages(references: list[str], scopes: set[str]) -> list[Address]:
+    """Each complaint's page, its API answer, and its other pages (those of its scopes purged:
+    ``complaint:`` its own, ``report:`` its report's, ``site`` both): the report's only once the
     report is public (never under embargo), its PDF only for a report written in this service."""
     from reports.selectors import published_reports
 
@@ -99,14 +105,21 @@ def _complaint_pages(references: list[str]) -> list[Address]:
         .filter(complaint__reference__in=references)
         .values_list("complaint__reference", "complaint__is_historical")
     )
+    site = SITE in scopes
     pages: list[Address] = []
     for reference in references:
         arguments = {"reference": reference}
-        pages += [("public:complaint", arguments), ("api:get_super_complaint", arguments)]
-        if reference in reports:
-            pages += [("public:recommendations", arguments), ("public:report", arguments)]
-        pages.append(("public:complaint_feed", arguments))
-        if reference in reports and not reports[reference]:
+        own = site or complaint_scope(reference) in scopes
+        report = reference in reports and (site or report_scope(reference) in scopes)
+        if own:
+            pages += [("public:complaint", arguments), ("api:get_super_complaint", arguments)]
+            if reference in reports:
+                pages.append(("public:recommendations", arguments))
+        if report:
+            pages.append(("public:report", arguments))
+        if own:
+            pages.append(("public:complaint_feed", arguments))
+        if report and not reports[reference]:
             pages.append(("public:report_pdf", arguments))
     return pages
 
@@ -142,15 +155,15 @@ def addresses(scopes: Iterable[str]) -> list[str]:
     """The public addresses (paths) that show ``scopes``, busiest first and at most ``limit()``.
 
     ``register``: home, register, designated bodies, search (no query), the register's feed, the
-    API's lists. ``complaint:<reference>``: that complaint's page, API answer, recommendations,
-    report and its PDF (once public), and feed. ``site``: all of those for every public complaint
+    API's lists. ``complaint:<reference>``: that complaint's page, API answer, recommendations and
+    feed; ``report:<reference>``: its report's page and PDF (once public). ``site``: all of those for every public complaint
     (a complaint named by its own scope first), then every organisation's page. Everything in
     English first, then the pages again in Welsh; the API has no Welsh addresses.
     """
     scopes = set(scopes)
     site = SITE in scopes
     wanted: list[Address] = [(name, {}) for name in REGISTER_PAGES] if site or REGISTER in scopes else []
-    wanted += _complaint_pages(_complaints(scopes))
+    wanted += _complaint_pages(_complaints(scopes), scopes)
     if site:
         wanted += _organisation_pages()
 

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 import common.converters  # noqa: F401  (registers <reference:>)
 from pagecache.cache import cached_complaint_page as cached_complaint
 from pagecache.cache import cached_public_page as cached
+from pagecache.cache import cached_report_page as cached_report
 from public import alerts, calls, views
 from public.feeds import ComplaintFeed, RegisterFeed
 
@@ -18,10 +19,10 @@ urlpatterns = [
     path("", cached(views.HomeView.as_view()), name="home"),
     path("super-complaints/", cached(views.register), name="register"),
     path("super-complaints/<reference:reference>/", cached_complaint(views.complaint), name="complaint"),
-    path("super-complaints/<reference:reference>/report/", cached_complaint(views.report), name="report"),
+    path("super-complaints/<reference:reference>/report/", cached_report(views.report), name="report"),
     path(
         "super-complaints/<reference:reference>/report.pdf",
-        cached_complaint(views.report_pdf),
+        cached_report(views.report_pdf),
         name="report_pdf",
     ),
     path(

@@ -174,6 +174,38 @@ def test_a_published_response_purges_its_complaint_and_the_lists_only(
     assert client.get(page(other))["X-Public-Cache"] == "hit"
 
 
+def test_a_published_response_leaves_the_report_and_its_pdf_stored(
+    client, django_capture_on_commit_callbacks, case
+):
+    report, pdf = page(case.complaint, "report/"), page(case.complaint, "report.pdf")
+    assert cache_state(client, report, pdf) == ["miss", "miss"]
+    obligation = Obligation.objects.get(recommendation=case.recommendations[1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_response(obligation, status=ResponseStatus.ACCEPTED, submitted=london(2026, 6, 10, 9))
+
+    # The report shows no response: its page and PDF are served as stored, while its complaint's
+    # page, which shows the response, is rendered afresh.
+    assert cache_state(client, report, pdf, page(case.complaint)) == ["hit", "hit", "miss"]
+
+
+def test_a_report_passage_edited_purges_the_report_and_its_pdf(
+    client, django_capture_on_commit_callbacks, case
+):
+    report, pdf = page(case.complaint, "report/"), page(case.complaint, "report.pdf")
+    assert cache_state(client, report, pdf) == ["miss", "miss"]
+    passage = case.report.passages.order_by("pk").first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        passage.text = "A conclusion corrected after publication."
+        passage.save()
+
+    fresh = client.get(report)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert "A conclusion corrected after publication." in fresh.content.decode()
+    assert client.get(pdf)["X-Public-Cache"] == "miss"
+
+
 def test_a_response_withdrawn_from_publication_leaves_the_pages(
     client, django_capture_on_commit_callbacks, case
 ):

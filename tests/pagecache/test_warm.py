@@ -79,7 +79,7 @@ def test_a_published_report_is_rendered_by_the_worker_and_its_next_visitor_is_se
         publish_report(sign_off_all(report))
 
     [task] = warmings  # one warming for the whole publication, however many rows it saved
-    assert task.args == [[f"complaint:{reference}", "register", "site"]]
+    assert task.args == [[f"complaint:{reference}", "register", f"report:{reference}", "site"]]
     assert finished(task) == {"stored": 14, "already_stored": 0, "not_stored": 0, "failed": 0}
     assert warm.addresses(task.args[0])[8:] == [
         f"/super-complaints/{reference}/",
@@ -121,8 +121,10 @@ def test_a_published_response_is_warmed_into_the_recommendations_and_the_api(
         publish_response(obligation, status=ResponseStatus.ACCEPTED, submitted=london(2026, 6, 10, 9))
 
     [task] = warmings
+    # Not the report's scope: its page and PDF show no response, and stay as they were stored.
     assert task.args == [[f"complaint:{reference}", "register"]]
     paths = warm.addresses(task.args[0])
+    assert not [path for path in paths if "/report" in path]
     assert finished(task) == {"stored": len(paths), "already_stored": 0, "not_stored": 0, "failed": 0}
     page = visit(client, f"/super-complaints/{reference}/recommendations/")
     assert page["X-Public-Cache"] == "hit"
@@ -178,7 +180,7 @@ def test_a_report_under_embargo_is_never_warmed_into_the_pages(
     # The report's publication purges its complaint's pages (the embargo's end lapses them by
     # the clock), and the worker renders them as the anonymous visitor it is: without the report.
     [task] = warmings
-    assert task.args == [[f"complaint:{reference}", "register"]]
+    assert task.args == [[f"complaint:{reference}", "register", f"report:{reference}"]]
     paths = warm.addresses(task.args[0])
     assert f"/super-complaints/{reference}/" in paths
     assert not [path for path in paths if "/report" in path or "/recommendations/" in path]
@@ -301,6 +303,17 @@ def test_a_complaint_scope_lists_only_that_complaints_pages(public_record):
     ]
     # A complaint not on the register has no pages to warm.
     assert warm.addresses(["complaint:SC-1999-999"]) == []
+
+
+def test_a_report_scope_lists_only_its_report_page_and_pdf(public_record):
+    reference = published_case().complaint.reference
+
+    assert warm.addresses([f"report:{reference}"]) == [
+        f"/super-complaints/{reference}/report/",
+        f"/super-complaints/{reference}/report.pdf",
+        f"/cy/super-complaints/{reference}/report/",
+        f"/cy/super-complaints/{reference}/report.pdf",
+    ]
 
 
 # Coalescing, on the commit callbacks themselves (a backend that only records what is queued).
