@@ -392,7 +392,7 @@ def _version_rows(scope: str) -> dict[str, tuple[str, str, datetime.datetime | N
     health check: a connection that fails it is closed and the read made again on a new one, as
     Django would have done after a failed check (docs/decisions/0044)."""
     if _stands_for_health_check(connection):
-        connection.health_check_done = True
+        connection.health_check_done = True  # type: ignore[attr-defined]  # not in the stubs
         try:
             return _read_version_rows(scope)
         except db.Error:  # what Django's check catches (its InterfaceError is not a DatabaseError)
