@@ -279,21 +279,55 @@ def search_documents(
         raise SearchError(_("The ‘from’ date must be the same as or before the ‘to’ date"))
     page = max(1, page)
     limit = settings.EVIDENCE_SEARCH_RANK_LIMIT
-    try:
-        visible_sql, visible_params = (
-            visible_documents(user, complaint=complaint, source=source, date_from=date_from, date_to=date_to)
-            .annotate(visible_id=F("pk"))
-            .values("visible_id")
-            .query.sql_with_params()
-        )
-    except EmptyResultSet:
+    if not _matches_anything(terms):
+        # No document at all has every word: no permission rules to build, nothing to rank.
         return Results(hits=[], total=0, terms=terms, page=page, page_size=page_size)
+    # Each origin's rules are compiled to SQL once, for both the permission check and the page's
+    # origins: building them is most of a rare word's search otherwise.
+    origins = _compiled_origins(user, complaint=complaint, source=source)
+    if not origins:
+        return Results(hits=[], total=0, terms=terms, page=page, page_size=page_size)
+    visible_sql, visible_params = _visible_sql(origins, date_from=date_from, date_to=date_to)
     if _vendor() == "sqlite":
-        ranked, total, more = _sqlite(terms, visible_sql, list(visible_params), limit, page, page_size)
+        ids, total, more = _sqlite(terms, visible_sql, visible_params, limit, page, page_size)
     else:
-        ranked, total, more = _postgres(terms, visible_sql, list(visible_params), limit, page, page_size)
-    hits = hits_for(user, ranked, complaint=complaint, source=source)
+        ids, total, more = _postgres(terms, visible_sql, visible_params, limit, page, page_size)
+    # Where each came from, read back through the same rules, before any snippet is made.
+    found = _origins_of(origins, ids)
+    shown = [pk for pk in ids if pk in found]
+    snippets = _sqlite_snippets(terms, shown) if _vendor() == "sqlite" else _postgres_snippets(terms, shown)
+    hits = _hits([(pk, snippets.get(pk, "")) for pk in shown], found)
     return Results(hits=hits, total=total, more=more, terms=terms, page=page, page_size=page_size)
+
+
+def _fts5_match(terms: list[str], operator: str = " ") -> str:
+    # Each word quoted, so nothing the person types is FTS5 syntax; " " is AND, " OR " is OR.
+    return operator.join('"' + term.replace('"', "") + '"' for term in terms)
+
+
+def _matches_anything(terms: list[str]) -> bool:
+    """Whether any document in the index has every word, whoever may see it: the index alone, no
+    permission check (a search that finds nothing at all is answered without one)."""
+    if _vendor() == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM evidence_document_fts WHERE evidence_document_fts MATCH %s LIMIT 1",
+                [_fts5_match(terms)],
+            )
+            return cursor.fetchone() is not None
+    with transaction.atomic(), connection.cursor() as cursor:
+        # From the GIN index: with a LIMIT the planner would read the table (or its primary key)
+        # until a match turned up, which for a word in no document is every row.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute(
+            "SELECT 1 FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query) "
+            "WHERE d.search_vector @@ q.query LIMIT 1",
+            [" ".join(terms)],
+        )
+        found = cursor.fetchone() is not None
+        # Not left set for the rest of a transaction this one is part of.
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
+    return found
 
 
 def _page_of(
@@ -310,9 +344,7 @@ def _page_of(
 
 def _sqlite(
     terms: list[str], visible_sql: str, params: list[Any], limit: int, page: int, page_size: int
-) -> tuple[list[tuple[int, str]], int, bool]:
-    # Each word quoted, so nothing the person types is FTS5 syntax; all must match.
-    match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+) -> tuple[list[int], int, bool]:
     with connection.cursor() as cursor:
         # The index answers newest first (FTS5 walks its lists backwards by rowid, no sort); CROSS
         # JOIN keeps it the outer loop, so the permission filter (EXISTS per document) checks only
@@ -322,25 +354,14 @@ def _sqlite(
             "SELECT evidence_document_fts.rowid, bm25(evidence_document_fts) FROM evidence_document_fts "  # noqa: S608
             f"CROSS JOIN ({visible_sql}) AS visible ON visible.visible_id = evidence_document_fts.rowid "
             "WHERE evidence_document_fts MATCH %s ORDER BY evidence_document_fts.rowid DESC LIMIT %s",
-            [*params, match, limit + 1],
+            [*params, _fts5_match(terms), limit + 1],
         )
-        ids, total, more = _page_of(cursor.fetchall(), limit, page, page_size)
-        if not ids:
-            return [], total, more
-        cursor.execute(
-            "SELECT rowid, snippet(evidence_document_fts, 0, %s, %s, %s, 24) FROM evidence_document_fts "  # noqa: S608
-            f"WHERE evidence_document_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-            [START, STOP, ELLIPSIS, match, *ids],
-        )
-        snippets = dict(cursor.fetchall())
-    return [(pk, snippets.get(pk, "")) for pk in ids], total, more
+        return _page_of(cursor.fetchall(), limit, page, page_size)
 
 
 def _postgres(
     terms: list[str], visible_sql: str, params: list[Any], limit: int, page: int, page_size: int
-) -> tuple[list[tuple[int, str]], int, bool]:
-    words = " ".join(terms)
-    source = "FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query)"
+) -> tuple[list[int], int, bool]:
     with transaction.atomic(), connection.cursor() as cursor:
         # The permission subqueries make the planner's estimates large enough to switch on JIT
         # compilation, which costs more (about 0.4 s) than the query it speeds up.
@@ -353,22 +374,376 @@ def _postgres(
         # and a common word stops after limit + 1 (docs/decisions/0050-bounded-evidence-search.md).
         cursor.execute(
             "SELECT newest.id, -ts_rank(newest.search_vector, newest.query) FROM ("  # noqa: S608
-            f"SELECT d.id, d.search_vector, q.query {source} WHERE d.search_vector @@ q.query "
+            f"SELECT d.id, d.search_vector, q.query {_PG_SOURCE} WHERE d.search_vector @@ q.query "
             f"AND EXISTS (SELECT 1 FROM ({visible_sql}) AS visible WHERE visible.visible_id = d.id OFFSET 0) "
             "ORDER BY d.id DESC LIMIT %s) AS newest ORDER BY newest.id DESC",
-            [words, *params, limit + 1],
+            [" ".join(terms), *params, limit + 1],
         )
-        ids, total, more = _page_of(cursor.fetchall(), limit, page, page_size)
-        if not ids:
-            return [], total, more
-        # Headlines only for the page shown: ts_headline reads the whole text.
+        return _page_of(cursor.fetchall(), limit, page, page_size)
+
+
+_PG_SOURCE = "FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query)"
+
+
+# --- Snippets ------------------------------------------------------------------------------------
+#
+# The database's own snippet function reads, splits and stems a document's whole text, which for
+# 20 documents of 2,000 words was most of a rare word's search (docs/decisions/0051). So it is
+# given a window of the text instead: round the first place every word is found near the others,
+# or else round the first word found. Python finds that place from the words' stems (asked of the
+# database), so it only guesses: the database still decides what matches and marks it, and a
+# window it marks nothing in is replaced by the whole text, as before.
+
+# Characters of text kept before the place found and, after it, for the other words to be within.
+_WINDOW = {"sqlite": (200, 400), "postgresql": (300, 1200)}
+# At most this many places of one word are looked at in a text (a common word is in it hundreds of
+# times; the first few are enough to find where the words come together).
+_PLACES = 200
+_SPACE = re.compile(r"\s")
+_TAGS = str.maketrans({"<": LT, ">": GT})
+
+
+def _prefix(stem: str) -> str:
+    """What every word with this stem starts with, near enough: stemming changes at most the end
+    of a word ("happy" -> "happi", "hoping" -> "hope", "possibility" -> "possibl")."""
+    return stem[:-1] if len(stem) > 3 or stem.endswith(("i", "e")) else stem
+
+
+def _window(text: str, stems: list[str], before: int, after: int) -> tuple[int, int] | None:
+    """Where in ``text`` to make the snippet from (start, end, at spaces), or None when no word of
+    it looks like one searched for."""
+    places: list[tuple[int, int]] = []
+    folded = text.lower()
+    if len(folded) != len(text):  # a letter whose lower case is longer: look case by case instead
+        folded = text
+    for group, prefix in enumerate(dict.fromkeys(_prefix(stem.lower()) for stem in stems if stem)):
+        found, kept = folded.find(prefix), 0
+        while found != -1 and kept < _PLACES:
+            # Only at the start of a word (the tokenizers split at anything but a letter or digit).
+            if found == 0 or not folded[found - 1].isalnum():
+                places.append((found, group))
+                kept += 1
+            found = folded.find(prefix, found + 1)
+    if not places:
+        return None
+    places.sort()
+    groups = len({group for _place, group in places})
+    # The first run of places, at most ``after`` long, holding a place of every word.
+    start = places[0][0]
+    seen: dict[int, int] = {}
+    left = 0
+    for place, group in places:
+        seen[group] = seen.get(group, 0) + 1
+        while place - places[left][0] > after:
+            first = places[left][1]
+            seen[first] -= 1
+            if not seen[first]:
+                del seen[first]
+            left += 1
+        if len(seen) == groups:
+            start = places[left][0]
+            break
+    # Cut at spaces, so no word is cut in two (and its end taken for a word of its own); text
+    # without a space for a while is kept from its start.
+    begin = 0
+    if start > before:
+        space = next((i for i in range(start - before, start - before - 200, -1) if text[i].isspace()), None)
+        begin = 0 if space is None else space + 1
+    end = start + after + before
+    if end >= len(text):
+        return begin, len(text)
+    following = _SPACE.search(text, end)
+    return begin, following.start() if following else len(text)
+
+
+def _texts(ids: list[int]) -> dict[int, str]:
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT d.id, ts_headline('english'::regconfig, translate(d.extracted_text, '<>', %s), "
-            f"q.query, %s) {source} WHERE d.id = ANY(%s)",
-            [LT + GT, _HEADLINE_OPTIONS, words, ids],
+            "SELECT id, extracted_text FROM evidence_document "  # noqa: S608
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            ids,
         )
-        headlines = dict(cursor.fetchall())
-    return [(pk, headlines.get(pk, "")) for pk in ids], total, more
+        return dict(cursor.fetchall())
+
+
+def _sqlite_snippets(terms: list[str], ids: list[int]) -> dict[int, str]:
+    """FTS5 ``snippet()`` of each document (24 words, matches between START and STOP), made from
+    a window of its text put in a temporary FTS5 table of the same tokenizer, so it is split,
+    stemmed and marked as the index does it."""
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        snippets = _sqlite_window_snippets(cursor, terms, ids)
+        rest = [pk for pk in ids if pk not in snippets]
+        if rest:
+            cursor.execute(
+                "SELECT rowid, snippet(evidence_document_fts, 0, %s, %s, %s, 24) FROM evidence_document_fts "  # noqa: S608
+                f"WHERE evidence_document_fts MATCH %s AND rowid IN ({', '.join(['%s'] * len(rest))})",
+                [START, STOP, ELLIPSIS, _fts5_match(terms), *rest],
+            )
+            snippets.update(cursor.fetchall())
+    return snippets
+
+
+def _sqlite_window_snippets(cursor: Any, terms: list[str], ids: list[int]) -> dict[int, str]:
+    before, after = _WINDOW["sqlite"]
+    # The temporary tables are this connection's own, emptied after each use. The writes are in
+    # a savepoint so FTS5 writes its index once, not row by row; a savepoint, not Django's
+    # atomic(), because that begins IMMEDIATE, taking the main database's write lock to write
+    # only to the temporary one.
+    cursor.execute("SAVEPOINT evidence_snippets")
+    try:
+        cursor.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.evidence_snippet_window "
+            "USING fts5(body, tokenize = 'porter unicode61')"
+        )
+        cursor.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.evidence_snippet_terms "
+            "USING fts5vocab(temp, evidence_snippet_window, row)"
+        )
+        cursor.execute("DELETE FROM temp.evidence_snippet_window")
+        # The stems of the words searched for, from the tokenizer itself.
+        cursor.execute(
+            "INSERT INTO temp.evidence_snippet_window (rowid, body) VALUES (0, %s)", [" ".join(terms)]
+        )
+        cursor.execute("SELECT term FROM temp.evidence_snippet_terms")
+        stems = [term for (term,) in cursor.fetchall()]
+        cursor.execute("DELETE FROM temp.evidence_snippet_window")
+        windows: dict[int, tuple[int, int, int]] = {}
+        for pk, text in _texts(ids).items():
+            window = _window(text, stems, before, after)
+            if window is not None:
+                windows[pk] = (*window, len(text))
+                cursor.execute(
+                    "INSERT INTO temp.evidence_snippet_window (rowid, body) VALUES (%s, %s)",
+                    [pk, text[window[0] : window[1]]],
+                )
+        found = []
+        if windows:
+            # Any of the words (a window may hold only some): every one in the snippet is
+            # marked, as in a snippet of the whole text.
+            cursor.execute(
+                "SELECT rowid, snippet(evidence_snippet_window, 0, %s, %s, %s, 24) "
+                "FROM temp.evidence_snippet_window WHERE evidence_snippet_window MATCH %s",
+                [START, STOP, ELLIPSIS, _fts5_match(terms, " OR ")],
+            )
+            found = cursor.fetchall()
+        cursor.execute("DELETE FROM temp.evidence_snippet_window")
+    except BaseException:
+        cursor.execute("ROLLBACK TO evidence_snippets")
+        raise
+    finally:
+        cursor.execute("RELEASE evidence_snippets")
+    snippets: dict[int, str] = {}
+    for pk, snippet in found:
+        if START not in snippet:
+            continue  # the window held no match after all
+        begin, end, length = windows[pk]
+        # The window's edges are not the text's: say the text goes on, as snippet() does.
+        if begin > 0 and not snippet.startswith(ELLIPSIS):
+            snippet = ELLIPSIS + snippet
+        if end < length and not snippet.endswith(ELLIPSIS):
+            snippet += ELLIPSIS
+        snippets[pk] = snippet
+    return snippets
+
+
+def _postgres_snippets(terms: list[str], ids: list[int]) -> dict[int, str]:
+    """``ts_headline`` of each document (two fragments of at most 30 words, matches between
+    START and STOP), made from a window of its text."""
+    if not ids:
+        return {}
+    words = " ".join(terms)
+    before, after = _WINDOW["postgresql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(to_tsvector('english'::regconfig, %s))", [words])
+        (stems,) = cursor.fetchone()
+        windows: list[tuple[int, str]] = []
+        for pk, text in _texts(ids).items():
+            window = _window(text, stems, before, after)
+            if window is not None:
+                windows.append((pk, text[window[0] : window[1]].translate(_TAGS)))
+        headlines: dict[int, str] = {}
+        if windows:
+            # The query searched for (every word): a window without them all gives a headline
+            # with no match marked, and the whole text is used, as before.
+            cursor.execute(
+                "SELECT w.id, ts_headline('english'::regconfig, w.body, q.query, %s) "
+                "FROM unnest(%s::bigint[], %s::text[]) AS w(id, body), "
+                "plainto_tsquery('english'::regconfig, %s) AS q(query)",
+                [_HEADLINE_OPTIONS, [pk for pk, _body in windows], [body for _pk, body in windows], words],
+            )
+            headlines = {pk: headline for pk, headline in cursor.fetchall() if START in headline}
+        rest = [pk for pk in ids if pk not in headlines]
+        if rest:
+            # Headlines only for the page shown: ts_headline reads the whole text.
+            cursor.execute(
+                "SELECT d.id, ts_headline('english'::regconfig, translate(d.extracted_text, '<>', %s), "
+                f"q.query, %s) {_PG_SOURCE} WHERE d.id = ANY(%s)",
+                [LT + GT, _HEADLINE_OPTIONS, words, rest],
+            )
+            headlines.update(cursor.fetchall())
+    return headlines
+
+
+# --- Where each document came from ---------------------------------------------------------------
+
+# What search reads of each origin's rows: the document's column first (``_DOCUMENT_COLUMN``).
+_ORIGIN_COLUMNS = {
+    EVIDENCE: ("document_id", "id", "complaint_id", "position"),
+    RETURN: ("document_id", "forcerequest_id"),
+    TEMPLATE: ("template_id", "id", "complaint_id"),
+    CALL: ("document_id", "callresponse_id"),
+}
+
+
+def _compiled_origins(
+    user: Any, *, complaint: Any = None, source: str | None = None
+) -> dict[str, tuple[str, list[Any]]]:
+    """``_origins`` as SQL and its parameters, each selecting ``_ORIGIN_COLUMNS``; an origin the
+    user may see none of is left out."""
+    compiled = {}
+    for name, rows in _origins(user, complaint=complaint, source=source).items():
+        try:
+            sql, params = rows.order_by().values_list(*_ORIGIN_COLUMNS[name]).query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        compiled[name] = (sql, list(params))
+    return compiled
+
+
+def _visible_sql(
+    origins: dict[str, tuple[str, list[Any]]],
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> tuple[str, list[Any]]:
+    """What ``visible_documents`` selects, as SQL selecting ``visible_id``, from the compiled
+    origins: released documents with an origin the user may see (EXISTS, tied to each document, so
+    the database checks only the documents the index found)."""
+    released = Document.objects.filter(scan_status__in=[ScanStatus.NOT_SCANNED, ScanStatus.CLEAN]).exclude(
+        file=""
+    )
+    if date_from is not None:
+        released = released.filter(uploaded_at__gte=_day_start(date_from))
+    if date_to is not None:
+        released = released.filter(uploaded_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    sql, params = released.values("id").query.sql_with_params()
+    checks, check_params = [], []
+    for name, (origin_sql, origin_params) in origins.items():
+        checks.append(
+            f"EXISTS (SELECT 1 FROM ({origin_sql}) AS origin "  # noqa: S608
+            f"WHERE origin.{_DOCUMENT_COLUMN[name]} = released.id)"
+        )
+        check_params += origin_params
+    return (
+        f"SELECT released.id AS visible_id FROM ({sql}) AS released WHERE {' OR '.join(checks)}",  # noqa: S608
+        [*params, *check_params],
+    )
+
+
+# How each origin's rows become (document, source, complaint, evidence item, force request,
+# information request, call response, force name, place in the complaint's evidence); typed
+# NULLs, as PostgreSQL matches a union's columns part by part.
+_NULL = "CAST(NULL AS bigint)"
+_ORIGIN_ROWS = {
+    EVIDENCE: (
+        f"SELECT origin.document_id, 0, origin.complaint_id, origin.id, {_NULL}, {_NULL}, {_NULL}, '', "  # noqa: S608
+        "origin.position FROM ({}) AS origin WHERE origin.document_id IN ({})"
+    ),
+    RETURN: (
+        f"SELECT origin.document_id, 1, information_request.complaint_id, {_NULL}, origin.forcerequest_id, "  # noqa: S608
+        f"force_request.request_id, {_NULL}, force_organisation.name, {_NULL} FROM ({{}}) AS origin "
+        "JOIN inquiries_forcerequest AS force_request ON force_request.id = origin.forcerequest_id "
+        "JOIN inquiries_informationrequest AS information_request "
+        "ON information_request.id = force_request.request_id "
+        "JOIN organisations_organisation AS force_organisation ON force_organisation.id = force_request.force_id "
+        "WHERE origin.document_id IN ({})"
+    ),
+    TEMPLATE: (
+        f"SELECT origin.template_id, 2, origin.complaint_id, {_NULL}, {_NULL}, origin.id, {_NULL}, '', {_NULL} "  # noqa: S608
+        "FROM ({}) AS origin WHERE origin.template_id IN ({})"
+    ),
+    CALL: (
+        f"SELECT origin.document_id, 3, call_for_evidence.complaint_id, {_NULL}, {_NULL}, {_NULL}, origin.callresponse_id, '', "  # noqa: S608
+        f"{_NULL} FROM ({{}}) AS origin "
+        "JOIN calls_callresponse AS response ON response.id = origin.callresponse_id "
+        "JOIN calls_callforevidence AS call_for_evidence ON call_for_evidence.id = response.call_id "
+        "WHERE origin.document_id IN ({})"
+    ),
+}
+_SOURCE_OF = (EVIDENCE, RETURN, TEMPLATE, CALL)  # by the number each part of the union gives
+
+
+def _origins_of(origins: dict[str, tuple[str, list[Any]]], ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For each of the documents with an origin the user may see (from ``_compiled_origins``),
+    where it came from: the first of its origins (evidence, then a return, a request's
+    spreadsheet, a response to a call), in one query. A document with none is left out."""
+    if not ids or not origins:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    parts, params = [], []
+    for name, (sql, origin_params) in origins.items():
+        parts.append(_ORIGIN_ROWS[name].format(sql, marks))
+        params += [*origin_params, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    # In the order each kind was listed in before: evidence by its place in the complaint's list,
+    # spreadsheets' requests newest first, the rest by id.
+    rows.sort(
+        key=lambda row: (row[1], row[8] or 0, -(row[5] or 0) if row[1] == 2 else (row[3] or row[4] or row[6]))
+    )
+    origin: dict[int, dict[str, Any]] = {}
+    for (
+        document_id,
+        kind,
+        complaint_id,
+        item,
+        force_request,
+        information_request,
+        call_response,
+        force_name,
+        _place,
+    ) in rows:
+        origin.setdefault(
+            document_id,
+            {
+                "source": _SOURCE_OF[kind],
+                "complaint_id": complaint_id,
+                "evidence_item_id": item,
+                "force_request_id": force_request,
+                "information_request_id": information_request,
+                "call_response_id": call_response,
+                "force_name": force_name or "",
+            },
+        )
+    return origin
+
+
+def _hits(ranked: list[tuple[int, str]], origin: dict[int, dict[str, Any]]) -> list[Hit]:
+    """Each (document id, text) in the order given, with its origin, as a hit."""
+    from complaints.models import SuperComplaint
+
+    ids = [pk for pk, _snippet in ranked if pk in origin]
+    if not ids:
+        return []
+    # Everything a result shows of the document, not its text (which can be megabytes).
+    documents = Document.objects.defer("extracted_text").in_bulk(ids)
+    complaints = SuperComplaint.objects.in_bulk({origin[pk]["complaint_id"] for pk in ids})
+    hits = []
+    for pk, snippet in ranked:
+        if pk in documents and pk in origin:
+            where = dict(origin[pk])
+            hits.append(
+                Hit(
+                    document=documents[pk],
+                    snippet=highlighted(snippet),
+                    complaint=complaints.get(where.pop("complaint_id")),
+                    **where,
+                )
+            )
+    return hits
 
 
 def hits_for(
@@ -376,58 +751,12 @@ def hits_for(
 ) -> list[Hit]:
     """Each (document id, text) in the order given, as a hit with where it came from, read back
     through the same rules (a document the user may not open is left out). The text is the
-    snippet, escaped by ``highlighted``. Search uses it for its ranked hits; the theme pages for
-    the evidence passages nearest a theme."""
+    snippet, escaped by ``highlighted``. Search uses the same steps for its ranked hits; the theme
+    pages use this for the evidence passages nearest a theme."""
     if not ranked:
         return []
-    ids = [pk for pk, _snippet in ranked]
-    documents = Document.objects.in_bulk(ids)
-    origin: dict[int, dict[str, Any]] = {}
-    origins = _origins(user, complaint=complaint, source=source)
-    if EVIDENCE in origins:
-        for item in origins[EVIDENCE].filter(document_id__in=ids).select_related("complaint"):
-            origin.setdefault(
-                item.document_id,
-                {"source": EVIDENCE, "complaint": item.complaint, "evidence_item_id": item.pk},
-            )
-    if RETURN in origins:
-        rows = (
-            origins[RETURN]
-            .filter(document_id__in=ids)
-            .select_related("forcerequest__request__complaint", "forcerequest__force")
-        )
-        for row in rows:
-            origin.setdefault(
-                row.document_id,
-                {
-                    "source": RETURN,
-                    "complaint": row.forcerequest.request.complaint,
-                    "force_request_id": row.forcerequest_id,
-                    "information_request_id": row.forcerequest.request_id,
-                    "force_name": row.forcerequest.force.name,
-                },
-            )
-    if TEMPLATE in origins:
-        for info in origins[TEMPLATE].filter(template_id__in=ids).select_related("complaint"):
-            origin.setdefault(
-                info.template_id,
-                {"source": TEMPLATE, "complaint": info.complaint, "information_request_id": info.pk},
-            )
-    if CALL in origins:
-        for row in origins[CALL].filter(document_id__in=ids).select_related("callresponse__call__complaint"):
-            origin.setdefault(
-                row.document_id,
-                {
-                    "source": CALL,
-                    "complaint": row.callresponse.call.complaint,
-                    "call_response_id": row.callresponse_id,
-                },
-            )
-    hits = []
-    for pk, snippet in ranked:
-        if pk in documents and pk in origin:
-            hits.append(Hit(document=documents[pk], snippet=highlighted(snippet), **origin[pk]))
-    return hits
+    origins = _compiled_origins(user, complaint=complaint, source=source)
+    return _hits(ranked, _origins_of(origins, [pk for pk, _text in ranked]))
 
 
 def record_search(

@@ -176,6 +176,74 @@ def test_the_snippet_marks_only_the_match_and_escapes_everything_else(evidence):
     assert search.highlighted("a \ue000<b>\ue001 \ue000cut") == "a <mark>&lt;b&gt;</mark> <mark>cut</mark>"
 
 
+def long_evidence(complaint, name: str, *parts: str) -> Document:
+    """Evidence of the complaint whose text is ``parts`` with 3,000 words of filler between each
+    two (and none before the first or after the last): a document of 6 to 10 pages."""
+    filler = " ".join(_word(n) for n in range(3_000))
+    document = stored(f"{name}.txt", f" {filler} ".join(parts).encode())
+    EvidenceItem.objects.create(complaint=complaint, description=name, document=document)
+    return document
+
+
+def snippet_of(user, query: str, document: Document) -> str:
+    [hit] = [hit for hit in search_documents(user, query).hits if hit.document == document]
+    return str(hit.snippet)
+
+
+def test_a_match_far_into_a_long_document_is_shown_highlighted_and_escaped(evidence):
+    document = long_evidence(
+        evidence["complaint"],
+        "far",
+        "Opening words.",
+        "Seen near the lantern <b>quay</b> of Harwich that night",
+    )
+    team, _device = make_person("team")
+    snippet = snippet_of(team, "Harwich", document)
+    assert "lantern &lt;b&gt;quay&lt;/b&gt; of <mark>Harwich</mark> that night" in snippet
+    assert "<b>" not in snippet
+    assert len(snippet) < 500  # a passage round the match, not the text
+
+
+def test_a_match_in_the_last_words_of_a_long_document_is_shown_highlighted(evidence):
+    document = long_evidence(evidence["complaint"], "last", "Opening words.", "and it ended at Harwich")
+    team, _device = make_person("team")
+    assert snippet_of(team, "Harwich", document).endswith("it ended at <mark>Harwich</mark>")
+
+
+def test_a_match_spelt_otherwise_than_the_word_searched_for_is_highlighted(evidence):
+    # "happiness" is found by "happy" (the same stem), though it does not start with it.
+    document = long_evidence(evidence["complaint"], "happiness", "Opening words.", "no happiness at dawn")
+    team, _device = make_person("team")
+    assert "no <mark>happiness</mark> at dawn" in snippet_of(team, "happy", document)
+
+
+def test_a_word_that_only_starts_like_the_one_searched_for_is_not_what_is_shown(evidence):
+    document = long_evidence(
+        evidence["complaint"], "cats", "Category of harm: none.", "A cat was found on the quay"
+    )
+    team, _device = make_person("team")
+    snippet = snippet_of(team, "cat", document)
+    assert "A <mark>cat</mark> was found" in snippet
+    assert "Category" not in snippet
+
+
+def test_words_searched_for_together_are_shown_where_they_are_together(evidence):
+    document = long_evidence(
+        evidence["complaint"], "together", "Harwich at first.", "nobody", "then at night in Harwich again"
+    )
+    team, _device = make_person("team")
+    snippet = snippet_of(team, "night Harwich", document)
+    assert "at <mark>night</mark> in <mark>Harwich</mark> again" in snippet
+
+
+def test_a_search_that_matches_nothing_anywhere_or_nothing_the_user_may_see_finds_nothing(evidence):
+    hestia, _device = make_person("hestia")
+    assert search_documents(hestia, "zzzzunheardof").total == 0
+    # Kent's return matches, but a body sees no force's returns.
+    assert search_documents(hestia, "referrals children").hits == []
+    assert search_documents(hestia, "referrals children").total == 0
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
