@@ -39,6 +39,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -245,6 +246,8 @@ def main() -> int:
         "--hold", type=int, default=0, help="build, serve for this many seconds, measure nothing"
     )
     args = parser.parse_args()
+    # Stopped from outside (``--hold`` is ended so), it still stops its servers and drops its database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.changer:
         return changer(args.duration, args.private_per_second)
     if shutil.which("wrk") is None:
