@@ -156,9 +156,10 @@ def addresses(scopes: Iterable[str]) -> list[str]:
 
     ``register``: home, register, designated bodies, search (no query), the register's feed, the
     API's lists. ``complaint:<reference>``: that complaint's page, API answer, recommendations and
-    feed; ``report:<reference>``: its report's page and PDF (once public). ``site``: all of those for every public complaint
-    (a complaint named by its own scope first), then every organisation's page. Everything in
-    English first, then the pages again in Welsh; the API has no Welsh addresses.
+    feed; ``report:<reference>``: its report's page and PDF (once public). ``site``: all of those
+    for every public complaint (a complaint named by its own scope first), then every
+    organisation's page. Everything in English first, then the pages again in Welsh; the API has
+    no Welsh addresses.
     """
     scopes = set(scopes)
     site = SITE in scopes
