@@ -4,6 +4,7 @@ texts with a Welsh twin shown as paragraphs."""
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from django import template
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.partial_dates import PartialDate
@@ -60,6 +62,17 @@ def fit_title(value: str) -> str:
 def long_date(value: datetime.date | None) -> SafeString:
     if value is None:
         return format_html("{}", _("Date not known"))
+    if type(value) is not datetime.date:
+        # A moment: equal moments in other zones hash alike, so they are never looked up.
+        return _long_date.__wrapped__(value, get_language())
+    return _long_date(value, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: datetime.date, language: str) -> SafeString:
+    """``long_date`` of a date in a language, worked out once: a page of a report's responses
+    shows the same few deadlines over a thousand times, and formatting each was a tenth of its
+    render (BENCHMARKS.md section 1)."""
     return format_html(
         '<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value, "j F Y")
     )
