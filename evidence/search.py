@@ -320,8 +320,7 @@ def _matches_anything(terms: list[str]) -> bool:
         # until a match turned up, which for a word in no document is every row.
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         cursor.execute(
-            "SELECT 1 FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query) "
-            "WHERE d.search_vector @@ q.query LIMIT 1",
+            f"SELECT 1 {_PG_SOURCE} WHERE d.search_vector @@ q.query LIMIT 1",
             [" ".join(terms)],
         )
         found = cursor.fetchone() is not None

@@ -111,16 +111,16 @@ def _complaint_pages(references: list[str], scopes: set[str]) -> list[Address]:
         arguments = {"reference": reference}
         own = site or complaint_scope(reference) in scopes
         report = reference in reports and (site or report_scope(reference) in scopes)
-        if own:
-            pages += [("public:complaint", arguments), ("api:get_super_complaint", arguments)]
-            if reference in reports:
-                pages.append(("public:recommendations", arguments))
-        if report:
-            pages.append(("public:report", arguments))
-        if own:
-            pages.append(("public:complaint_feed", arguments))
-        if report and not reports[reference]:
-            pages.append(("public:report_pdf", arguments))
+        for name, wanted in (
+            ("public:complaint", own),
+            ("api:get_super_complaint", own),
+            ("public:recommendations", own and reference in reports),
+            ("public:report", report),
+            ("public:complaint_feed", own),
+            ("public:report_pdf", report and not reports[reference]),
+        ):
+            if wanted:
+                pages.append((name, arguments))
     return pages
 
 
