@@ -66,6 +66,9 @@ end
 init = function(args)
   n = 0
   bad = 0
+  hit = 0
+  stale = 0
+  miss = 0
   turn = math.random(#paths)
 end
 request = function()
@@ -75,17 +78,28 @@ end
 response = function(status, headers, body)
   n = n + 1
   if status ~= 200 then bad = bad + 1 end
+  local outcome = headers["X-Public-Cache"]
+  if outcome == "hit" then hit = hit + 1
+  elseif outcome == "stale" then stale = stale + 1
+  elseif outcome == "miss" then miss = miss + 1 end
   if n >= cap then wrk.thread:stop() end
 end
 done = function(summary, latency, requests)
-  local not_200 = 0
-  for _, thread in ipairs(threads) do not_200 = not_200 + thread:get("bad") end
+  local not_200, hits, stales, misses = 0, 0, 0, 0
+  for _, thread in ipairs(threads) do
+    not_200 = not_200 + thread:get("bad")
+    hits = hits + thread:get("hit")
+    stales = stales + thread:get("stale")
+    misses = misses + thread:get("miss")
+  end
   local e = summary.errors
   io.write(string.format(
     '{"requests": %%d, "duration_us": %%d, "not_200": %%d, "socket_errors": %%d, ' ..
-    '"p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d}\\n',
+    '"p50_us": %%d, "p95_us": %%d, "p99_us": %%d, "max_us": %%d, ' ..
+    '"hit": %%d, "stale": %%d, "miss": %%d}\\n',
     summary.requests, summary.duration, not_200, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
+    hits, stales, misses))
 end
 """
 
@@ -128,6 +142,8 @@ def wrk(
         "max_ms": round(summary["max_us"] / 1000, 1),
         "errors": summary["not_200"] + summary["socket_errors"],
         "seconds": round(seconds, 1),
+        # How the page cache answered (X-Public-Cache); a static file has none of these.
+        "cache": {outcome: summary[outcome] for outcome in ("hit", "stale", "miss")},
     }
 
 

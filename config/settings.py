@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.storage import documents_storage
@@ -194,7 +194,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "csp.context_processors.nonce",
             ],
         },
     },
@@ -372,11 +371,16 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600)
 # (pagecache.warm). Only worth it when every process reads the same cache (Redis, a database or
 # file cache): pages the worker stores in its own memory would serve nobody, so it is off by
 # default with the per-process memory cache.
-PUBLIC_CACHE_WARM = env_bool(
-    "PUBLIC_CACHE_WARM",
-    CACHES["default"]["BACKEND"]
-    not in {"django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"},
-)
+_SHARED_CACHE = CACHES["default"]["BACKEND"] not in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+PUBLIC_CACHE_WARM = env_bool("PUBLIC_CACHE_WARM", _SHARED_CACHE)
+# Each process also keeps the stored pages it has served, up to this many bytes, under the same
+# keys (a purge changes the key, so it is seen as soon as in the shared cache): a hit then reads
+# nothing from Redis. 0 turns it off; off by default with the per-process memory cache, which
+# is this process's already (pagecache.cache, "Where things are kept").
+PUBLIC_CACHE_LOCAL_BYTES = env_int("PUBLIC_CACHE_LOCAL_BYTES", 32 * 1024 * 1024 if _SHARED_CACHE else 0)
 # While the worker renders the pages a publication purged, visitors are served the copy from before
 # it, if that copy is at most this many seconds old (only with warming on; never after anything was
 # taken out of public view: see pagecache.cache, "Publications do not make visitors wait").
@@ -413,10 +417,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The one inline script (GOV.UK's body-class snippet in templates/base.html) is allowed by its hash
+# rather than a nonce: a page is then the same bytes for every visitor, so a stored public page is
+# served as it was stored (docs/decisions/0052). tests/public/test_shell.py proves the hash is the
+# script's: change both together.
+INLINE_SCRIPT_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, INLINE_SCRIPT_HASH],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

@@ -49,30 +49,33 @@ taken out of public view is gone from the next request, as before.
 cookie and no credentials is answered before the inner middleware runs, with the headers the whole
 stack gave the same address.
 
-Public pages carry no user content, so one stored copy serves everyone. Two things differ per
-request and are kept out: the content security policy nonce (stored as a placeholder and replaced
-with this request's nonce, so the header and the page always agree) and Django messages (a request
-with a message waiting is rendered afresh and not stored).
+Public pages carry no user content, so one stored copy serves everyone, byte for byte: the one
+inline script is allowed by its hash, not a per-request nonce (docs/decisions/0052). A request
+with a Django message waiting is rendered afresh and not stored.
 
 Served from the cache or stored in it, a response carries a weak ``ETag`` (a conditional request
 with a matching ``If-None-Match`` gets 304), ``Cache-Control: no-cache`` (a browser revalidates, so
-a purge reaches it too) and, when the client accepts gzip, a compressed body made when the page was
-stored. The nonce is spliced into the compressed stream as a stored block of its own, after a full
-flush, so it never shares compression history with the page (no BREACH-style guessing of it through
-a reflected query). Only these public, anonymous-identical pages are compressed; signed-in pages
-with CSRF tokens never go through here.
+a purge reaches it too) and, when the client accepts gzip, the compressed body made once when the
+page was stored. Only these public, anonymous-identical pages are compressed: they hold no secret
+(no CSRF token, no nonce) for a BREACH-style attack to guess, and signed-in pages never come here.
+
+Each process also keeps the pages it serves (``PUBLIC_CACHE_LOCAL_BYTES``, ``_LocalCopies``) under
+the same keys, so a hit on a large page reads nothing from Redis; a purge changes the key, so it is
+seen by every process on its next request all the same.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime
 import functools
+import gzip
 import hashlib
 import logging
 import re
-import struct
+import threading
+import time
 import uuid
-import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -94,7 +97,9 @@ logger = logging.getLogger(__name__)
 
 SITE = "site"
 REGISTER = "register"
-NONCE_PLACEHOLDER = "@@public-page-csp-nonce@@"
+
+# Part of every key: a copy stored by an earlier release in another shape is never read.
+STORED_FORMAT = "f2"
 
 Scopes = frozenset[str]
 
@@ -450,7 +455,7 @@ def page_key(
     # reaches the view through ALLOWED_HOSTS) is stored apart, so it can never poison the page
     # everyone else is served.
     digest = hashlib.sha256(address(request).encode()).hexdigest()
-    return f"{kind}:{version}:{language or translation.get_language()}:{digest}"
+    return f"{kind}:{STORED_FORMAT}:{version}:{language or translation.get_language()}:{digest}"
 
 
 def _latest_key(request: HttpRequest, floor: str, language: str | None = None) -> str:
@@ -458,12 +463,93 @@ def _latest_key(request: HttpRequest, floor: str, language: str | None = None) -
     return page_key(request, floor, kind="public-page-latest", language=language)
 
 
+class _LocalCopies:
+    """The stored pages this process has served or stored, by their key in the shared cache, up to
+    ``PUBLIC_CACHE_LOCAL_BYTES`` (the least recently served go first). A key names the versions
+    its page was stored under, so a purge by any process is seen here as soon as in the shared
+    cache (the next request reads the new versions and asks for another key); a copy is dropped
+    when its time in the shared cache is up. What a hit saves: reading the page from Redis and
+    unpickling it, most of a hit's cost for a large page."""
+
+    def __init__(self) -> None:
+        self.copies: collections.OrderedDict[str, tuple[dict[str, Any], int]] = collections.OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.lock:
+            kept = self.copies.get(key)
+            if kept is None:
+                return None
+            if kept[0]["expires_at"] <= time.time():
+                self._drop(key)
+                return None
+            self.copies.move_to_end(key)
+            return kept[0]
+
+    def keep(self, key: str, stored: dict[str, Any], budget: int) -> None:
+        size = len(stored["content"]) + len(stored.get("gzip") or b"")
+        if size > budget // 4:
+            return  # one page never takes most of the room
+        with self.lock:
+            if key in self.copies:
+                self._drop(key)
+            self.copies[key] = (stored, size)
+            self.size += size
+            while self.size > budget:
+                self._drop(next(iter(self.copies)))
+
+    def _drop(self, key: str) -> None:
+        _stored, size = self.copies.pop(key)
+        self.size -= size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.copies.clear()
+            self.size = 0
+
+
+_local = _LocalCopies()
+
+
+def local_bytes() -> int:
+    """How many bytes of stored pages each process keeps itself (``PUBLIC_CACHE_LOCAL_BYTES``)."""
+    return max(0, int(getattr(settings, "PUBLIC_CACHE_LOCAL_BYTES", 0) or 0))
+
+
+def forget_local_copies() -> None:
+    """Drop this process's own copies (a test that empties the shared cache empties these too)."""
+    _local.clear()
+
+
+def _get_page(key: str) -> dict[str, Any] | None:
+    """The page stored under ``key``: this process's copy, else the shared cache's (then kept)."""
+    budget = local_bytes()
+    if budget:
+        stored = _local.get(key)
+        if stored is not None:
+            return stored
+    stored = cache.get(key)
+    if budget and stored is not None and "expires_at" in stored:
+        _local.keep(key, stored, budget)
+    return cast(dict[str, Any] | None, stored)
+
+
+def _set_page(key: str, stored: dict[str, Any], timeout: int) -> None:
+    """Store a page in the shared cache for ``timeout`` seconds, and keep this process's copy."""
+    stored["expires_at"] = time.time() + timeout
+    cache.set(key, stored, timeout)
+    budget = local_bytes()
+    if budget:
+        _local.keep(key, stored, budget)
+
+
 def stored_copy(
     request: HttpRequest, state: dict[str, Any], now: datetime.datetime, language: str | None = None
 ) -> tuple[dict[str, Any] | None, str]:
     """The stored page for this request under ``state`` (``current_state``) and how it was found:
     ``hit``, ``stale`` (a copy from before a soft purge, see ``_stale_copy``) or ``miss`` (None)."""
-    stored = cache.get(page_key(request, state["version"], language=language))
+    stored = _get_page(page_key(request, state["version"], language=language))
     if stored is not None:
         return stored, "hit"
     stored = _stale_copy(request, state, now, language)
@@ -496,18 +582,13 @@ def _stale_copy(
         )
         if first_missed is None or first_missed < bound:
             return None
-    return cast(dict[str, Any] | None, cache.get(latest["key"]))
+    return _get_page(latest["key"])
 
 
 def _has_messages(request: HttpRequest) -> bool:
     # len() looks without marking the messages as shown.
     storage = messages.get_messages(request)
     return len(storage) > 0  # type: ignore[arg-type]
-
-
-def _nonce(request: HttpRequest) -> str | None:
-    nonce = getattr(request, "csp_nonce", None)
-    return str(nonce) if nonce is not None else None
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
@@ -530,38 +611,6 @@ def _quality(text: str) -> float:
 # Content types worth compressing (a PDF already is).
 COMPRESSED_TYPES = ("text/", "application/json", "application/atom+xml", "application/xml")
 MIN_COMPRESSED_SIZE = 200
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, unknown OS
-_FINAL_EMPTY_BLOCK = b"\x03\x00"
-
-
-def _deflate_piece(data: bytes) -> bytes:
-    """Raw deflate of ``data``, ending in a full flush: byte-aligned and with no history, so pieces
-    made apart join into one stream."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-
-
-def _stored_block(data: bytes) -> bytes:
-    """``data`` as deflate stored (uncompressed, non-final) blocks."""
-    blocks = []
-    for start in range(0, len(data), 0xFFFF):
-        chunk = data[start : start + 0xFFFF]
-        blocks.append(b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk)
-    return b"".join(blocks)
-
-
-def _gzip_pieces(content: bytes) -> list[bytes]:
-    """The page compressed once, around each nonce placeholder."""
-    return [_deflate_piece(segment) for segment in content.split(NONCE_PLACEHOLDER.encode())]
-
-
-def _gzip_body(pieces: list[bytes], nonce: bytes, content: bytes) -> bytes:
-    """One gzip stream of ``content`` (the page with this request's nonce) from the stored pieces."""
-    joined = _stored_block(nonce).join(pieces)
-    trailer = struct.pack("<II", zlib.crc32(content), len(content) & 0xFFFFFFFF)
-    return _GZIP_HEADER + joined + _FINAL_EMPTY_BLOCK + trailer
-
-
 def _etag_matches(request: HttpRequest, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:
@@ -571,27 +620,20 @@ def _etag_matches(request: HttpRequest, etag: str) -> bool:
 
 
 def serve(request: HttpRequest, stored: dict[str, Any], outcome: str) -> HttpResponse:
-    """The response for a stored page: 304 to a matching conditional request, else the page with
-    this request's nonce, compressed when the client accepts it."""
+    """The response for a stored page: 304 to a matching conditional request, else the page as it
+    was stored, compressed when the client accepts it."""
     response: HttpResponse
     if _etag_matches(request, stored["etag"]):
         response = HttpResponseNotModified()
     else:
-        content: bytes = stored["content"]
-        nonce = b""
-        if NONCE_PLACEHOLDER.encode() in content:
-            nonce = (_nonce(request) or "").encode()
-            content = content.replace(NONCE_PLACEHOLDER.encode(), nonce)
-        pieces = stored.get("gzip")
-        if pieces is not None and accepts_gzip(request):
-            response = HttpResponse(
-                _gzip_body(pieces, nonce, content),
-                status=stored["status"],
-                content_type=stored["content_type"],
-            )
+        compressed = stored.get("gzip")
+        if compressed is not None and accepts_gzip(request):
+            response = HttpResponse(compressed, status=stored["status"], content_type=stored["content_type"])
             response["Content-Encoding"] = "gzip"
         else:
-            response = HttpResponse(content, status=stored["status"], content_type=stored["content_type"])
+            response = HttpResponse(
+                stored["content"], status=stored["status"], content_type=stored["content_type"]
+            )
         for name, value in stored["headers"]:
             response[name] = value
         response["Content-Length"] = str(len(response.content))
@@ -612,10 +654,6 @@ def _to_store(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any
         return None
     content = response.content
     content_type = response.get("Content-Type", "")
-    # Only a nonce this request actually used is in the page (the header carries it then too).
-    used_nonce = getattr(request, "_csp_nonce", None)
-    if used_nonce and content_type.startswith("text/html"):
-        content = content.replace(used_nonce.encode(), NONCE_PLACEHOLDER.encode())
     compressible = content_type.startswith(COMPRESSED_TYPES) and len(content) >= MIN_COMPRESSED_SIZE
     return {
         "content": content,
@@ -623,7 +661,8 @@ def _to_store(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any
         "content_type": content_type,
         "headers": [(name, response[name]) for name in KEPT_HEADERS if name in response],
         "etag": f'W/"{hashlib.sha256(content).hexdigest()[:32]}"',
-        "gzip": _gzip_pieces(content) if compressible else None,
+        # No name, no time: the same page always compresses to the same bytes.
+        "gzip": gzip.compress(content, compresslevel=6, mtime=0) if compressible else None,
     }
 
 
@@ -657,7 +696,7 @@ def cached_public_page(
             return response
         timeout = min(limit, max(1, int((state["valid_until"] - now).total_seconds())))
         key = page_key(request, state["version"])
-        cache.set(key, stored, timeout)
+        _set_page(key, stored, timeout)
         if stale_seconds() > 0:
             cache.set(
                 _latest_key(request, state["floor"]), {"key": key, "stored_at": now.timestamp()}, timeout

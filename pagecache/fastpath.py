@@ -1,13 +1,13 @@
 """Serving a stored public page before the rest of the middleware runs: the page cache's fast path.
 
 A stored public page (``pagecache.cache``) is the same for every anonymous visitor, and so is what
-the inner middleware adds to it, but for the CSP nonce and the request id. So for a request that
-carries no cookie and no credentials, ``PublicPageFastPath`` (just after WhiteNoise in
-``MIDDLEWARE``) looks the page up itself: when it is stored, or a copy from before a soft purge may
-be served, it answers with it and with the headers the inner middleware gave the same address the
-last time it went through the whole stack, with a new nonce (in the header and the page alike) and
-a new request id. On publication day most requests are such visitors' and such pages', and the
-sessions, locale, CSRF, authentication, audit and message layers have nothing to do for them.
+the inner middleware adds to it, but for the request id. So for a request that carries no cookie
+and no credentials, ``PublicPageFastPath`` (just after WhiteNoise in ``MIDDLEWARE``) looks the
+page up itself: when it is stored, or a copy from before a soft purge may be served, it answers
+with it and with the headers the inner middleware gave the same address the last time it went
+through the whole stack, and a new request id. On publication day most requests are such
+visitors' and such pages', and the sessions, locale, CSRF, authentication, audit and message
+layers have nothing to do for them.
 
 Everything else goes through the whole stack as before: a request with a cookie (a signed-in
 person, a session, a message waiting) or an ``Authorization`` header, any method but GET and HEAD,
@@ -26,8 +26,6 @@ answers the 429).
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,7 +36,6 @@ from audit.context import new_request_id
 from common import ratelimit
 from common.security import api_limit
 from pagecache.cache import (
-    NONCE_PLACEHOLDER,
     address,
     current_state,
     serve,
@@ -67,7 +64,7 @@ NOT_REPLAYED = frozenset(
 @dataclass(frozen=True)
 class Route:
     """What the whole stack showed of one address: the scope its page is stored under, its
-    language, the inner middleware's headers (a CSP nonce as ``NONCE_PLACEHOLDER``), and whether
+    language, the inner middleware's headers, and whether
     the API's rate limit counts it."""
 
     scope: str
@@ -97,17 +94,12 @@ def learn(request: HttpRequest, response: HttpResponseBase) -> Route | None:
         return None
     if match.view_name == "public:search":
         return None
-    nonce = getattr(request, "_csp_nonce", None)
-    headers = []
-    for name, value in response.items():
-        if name.lower() in NOT_REPLAYED:
-            continue
-        headers.append((name, value.replace(nonce, NONCE_PLACEHOLDER) if nonce else value))
+    headers = tuple((name, value) for name, value in response.items() if name.lower() not in NOT_REPLAYED)
     language = getattr(request, "LANGUAGE_CODE", None)
     if not language:
         return None
     return Route(
-        scope=scope, language=language, headers=tuple(headers), rate_limited="api" in match.namespaces
+        scope=scope, language=language, headers=headers, rate_limited="api" in match.namespaces
     )
 
 
@@ -119,12 +111,10 @@ def answer(request: HttpRequest, route: Route) -> HttpResponse | None:
         return None
     if route.rate_limited and ratelimit.hit(api_limit(), ratelimit.client_address(request)):
         return None  # over the limit: the whole stack answers the 429
-    nonce = base64.b64encode(os.urandom(16)).decode("ascii")
-    request.csp_nonce = nonce  # type: ignore[attr-defined]  # what ``serve`` puts in the page
     response = serve(request, stored, outcome)
     for name, value in route.headers:
         if name.lower() == "vary" or name not in response:
-            response[name] = value.replace(NONCE_PLACEHOLDER, nonce)
+            response[name] = value
     response["X-Request-ID"] = new_request_id()
     return response
 

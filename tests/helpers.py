@@ -7,8 +7,11 @@ test with the command to run, never skips it.
 from __future__ import annotations
 
 import atexit
+import base64
 import functools
+import hashlib
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -92,6 +95,17 @@ def assert_accessible(page) -> None:
 
 _HTML_VALIDATE_SERVER = ROOT / "tests" / "html_validate_server.cjs"
 _html_validator: subprocess.Popen[str] | None = None
+
+
+def assert_only_inline_script_is_allowed_by_its_hash(html: str, policy: str) -> None:
+    """The page's one inline script has no attributes (no nonce) and the policy's ``script-src``
+    allows it by its SHA-256 hash, the only source it names besides ``'self'``."""
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+    inline = [(attrs.strip(), body) for attrs, body in scripts if "src=" not in attrs]
+    assert [attrs for attrs, _body in inline] == [""]
+    digest = base64.b64encode(hashlib.sha256(inline[0][1].encode()).digest()).decode()
+    assert directives["script-src"] == ["'self'", f"'sha256-{digest}'"]
 
 
 def _validator() -> subprocess.Popen[str]:

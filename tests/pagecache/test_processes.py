@@ -62,6 +62,8 @@ def environment(tmp_path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
         "PUBLIC_CACHE_SECONDS": "3600",
         "CACHE_URL": "locmemcache://",  # each process its own memory: only the versions are shared
+        # And each its own copies of the pages it served, as with a shared cache (pagecache.cache).
+        "PUBLIC_CACHE_LOCAL_BYTES": str(8 * 1024 * 1024),
         "DJANGO_DEBUG": "0",
     }
     run(env, "migrate", "--noinput", "-v0")
