@@ -611,6 +611,8 @@ def _quality(text: str) -> float:
 # Content types worth compressing (a PDF already is).
 COMPRESSED_TYPES = ("text/", "application/json", "application/atom+xml", "application/xml")
 MIN_COMPRESSED_SIZE = 200
+
+
 def _etag_matches(request: HttpRequest, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:

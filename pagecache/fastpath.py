@@ -98,9 +98,7 @@ def learn(request: HttpRequest, response: HttpResponseBase) -> Route | None:
     language = getattr(request, "LANGUAGE_CODE", None)
     if not language:
         return None
-    return Route(
-        scope=scope, language=language, headers=headers, rate_limited="api" in match.namespaces
-    )
+    return Route(scope=scope, language=language, headers=headers, rate_limited="api" in match.namespaces)
 
 
 def answer(request: HttpRequest, route: Route) -> HttpResponse | None:

@@ -3,7 +3,6 @@ when something is published."""
 
 from __future__ import annotations
 
-
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
