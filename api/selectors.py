@@ -184,13 +184,19 @@ def published_recommendations() -> QuerySet[Recommendation]:
         .prefetch_related(
             Prefetch("addressee_groups", queryset=AddresseeGroup.objects.order_by("name", "pk")),
             Prefetch("addressee_organisations", queryset=Organisation.objects.order_by("name", "pk")),
+            # Into lists (to_attr): a prefetch into a related manager builds a filtered queryset
+            # for every row it fills, most of the render of a page of 50 recommendations to 47
+            # addressees each (BENCHMARKS.md section 1).
             Prefetch(
                 "obligations",
                 queryset=Obligation.objects.published()
                 .select_related("organisation")
                 .with_due()
-                .prefetch_related(Prefetch("responses", queryset=published_responses()))
+                .prefetch_related(
+                    Prefetch("responses", queryset=published_responses(), to_attr="published_responses")
+                )
                 .order_by("organisation__name", "pk"),
+                to_attr="published_obligations",
             ),
         )
         .order_by("report__complaint__received_on", "report__complaint__pk", "position", "pk")
@@ -241,7 +247,8 @@ def response_data(response: Response, obligation: Obligation) -> dict[str, Any]:
 
 
 def recommendation_data(recommendation: Recommendation) -> dict[str, Any]:
-    obligations = list(recommendation.obligations.all())
+    """One recommendation of ``published_recommendations`` (its prefetched lists)."""
+    obligations: list[Obligation] = recommendation.published_obligations  # type: ignore[attr-defined]
     addressees: dict[str, str] = {o.slug: o.name for o in recommendation.addressee_organisations.all()}
     addressees.update((o.organisation.slug, o.organisation.name) for o in obligations)
     return {
@@ -260,7 +267,7 @@ def recommendation_data(recommendation: Recommendation) -> dict[str, Any]:
             {
                 "organisation": {"slug": o.organisation.slug, "name": o.organisation.name},
                 "due": o.due.isoformat() if o.due else None,
-                "responses": [response_data(r, o) for r in o.responses.all()],
+                "responses": [response_data(r, o) for r in o.published_responses],  # type: ignore[attr-defined]
             }
             for o in obligations
         ],
