@@ -522,17 +522,22 @@ def forget_local_copies() -> None:
     _local.clear()
 
 
-def _get_page(key: str) -> dict[str, Any] | None:
-    """The page stored under ``key``: this process's copy, else the shared cache's (then kept)."""
+def _get_page(key: str, pointer: str | None = None) -> tuple[dict[str, Any] | None, Any]:
+    """The page stored under ``key`` (this process's copy, else the shared cache's, then kept
+    here) and, only when it is not stored, what the shared cache holds under ``pointer`` (read in
+    the same round trip: see ``stored_copy``)."""
     budget = local_bytes()
     if budget:
         stored = _local.get(key)
         if stored is not None:
-            return stored
-    stored = cache.get(key)
-    if budget and stored is not None and "expires_at" in stored:
+            return stored, None
+    found = cache.get_many([key, pointer]) if pointer is not None else {key: cache.get(key)}
+    stored = found.get(key)
+    if stored is None:
+        return None, found.get(pointer) if pointer is not None else None
+    if budget:
         _local.keep(key, stored, budget)
-    return cast(dict[str, Any] | None, stored)
+    return stored, None
 
 
 def _set_page(key: str, stored: dict[str, Any], timeout: int) -> None:
@@ -548,30 +553,35 @@ def stored_copy(
     request: HttpRequest, state: dict[str, Any], now: datetime.datetime, language: str | None = None
 ) -> tuple[dict[str, Any] | None, str]:
     """The stored page for this request under ``state`` (``current_state``) and how it was found:
-    ``hit``, ``stale`` (a copy from before a soft purge, see ``_stale_copy``) or ``miss`` (None)."""
-    stored = _get_page(page_key(request, state["version"], language=language))
+    ``hit``, ``stale`` (a copy from before a soft purge, see ``_stale_copy``) or ``miss`` (None).
+    When a stale copy may be served, where the newest one is kept is read with the page itself:
+    one round trip to the shared cache, not two, while the worker renders the new page."""
+    stale_allowed = _may_serve_stale(request, state)
+    latest_key = _latest_key(request, state["floor"], language) if stale_allowed else None
+    stored, latest = _get_page(page_key(request, state["version"], language=language), latest_key)
     if stored is not None:
         return stored, "hit"
-    stored = _stale_copy(request, state, now, language)
+    stored = _stale_copy(state, now, latest) if latest is not None else None
     return stored, "stale" if stored is not None else "miss"
 
 
+def _may_serve_stale(request: HttpRequest, state: dict[str, Any]) -> bool:
+    """Whether a copy from before a soft purge may answer this request: only soft purges since
+    the scopes' last hard ones, the bound on, and a visitor's request (the warmer must render the
+    new copy, never be handed the old)."""
+    return stale_seconds() > 0 and state["floor"] != state["version"] and not is_internal(request)
+
+
 def _stale_copy(
-    request: HttpRequest, state: dict[str, Any], now: datetime.datetime, language: str | None = None
+    state: dict[str, Any], now: datetime.datetime, latest: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """The newest copy of this page stored since the scopes' last hard purges, when only soft
-    purges have come since and the oldest of those it does not show is at most ``stale_seconds()``
-    old, for a visitor's request (the warmer must render the new copy, never be handed the old)."""
+    """The newest copy of this page stored since the scopes' last hard purges (``latest`` says
+    where it is and when it was stored), when the oldest soft purge it does not show is at most
+    ``stale_seconds()`` old."""
     from pagecache.models import SoftPurge
 
-    limit = stale_seconds()
-    if limit <= 0 or state["floor"] == state["version"] or is_internal(request):
-        return None
-    latest = cache.get(_latest_key(request, state["floor"], language))
-    if latest is None:
-        return None
     rendered = datetime.datetime.fromtimestamp(latest["stored_at"], tz=datetime.UTC)
-    bound = now - datetime.timedelta(seconds=limit)
+    bound = now - datetime.timedelta(seconds=stale_seconds())
     if rendered < bound:
         # Older than the bound: served only if every purge since it was made within the bound.
         first_missed = (
@@ -582,7 +592,7 @@ def _stale_copy(
         )
         if first_missed is None or first_missed < bound:
             return None
-    return _get_page(latest["key"])
+    return _get_page(latest["key"])[0]
 
 
 def _has_messages(request: HttpRequest) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 
 from pagecache import cache as page_cache
@@ -203,3 +204,36 @@ def test_an_audit_event_alone_about_a_public_response_purges_hard(
     token, floor = version_of(scope)
     assert token != before[0]
     assert floor == token
+
+
+def test_a_copy_from_before_is_found_in_one_read_of_the_shared_cache(
+    client, case, settings, monkeypatch, worker_not_yet, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_CACHE_LOCAL_BYTES = 8 * 1024 * 1024  # as with Redis: this process keeps its copies
+    page_cache.forget_local_copies()
+    matrix = f"/super-complaints/{case.complaint.reference}/recommendations/"
+    visit(client, matrix)
+    answer_kent(case, django_capture_on_commit_callbacks)
+    reads: list[str] = []
+    inside: list[str] = []  # the file cache's get_many calls its get: count the outer call only
+    backend = type(caches["default"])
+    for name in ("get", "get_many"):
+        real = getattr(backend, name)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            if not inside:
+                reads.append(_name)
+            inside.append(_name)
+            try:
+                return _real(self, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+
+    old = visit(client, matrix)
+
+    assert old["X-Public-Cache"] == "stale"
+    # The new page's key and where the newest copy is, together; the copy itself is this process's.
+    assert reads == ["get_many"]
+    page_cache.forget_local_copies()
