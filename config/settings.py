@@ -349,11 +349,20 @@ OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 600)
 
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+
+
+def with_kept_clients(config: dict) -> dict:
+    """Redis through common.redis_cache: Django's backend, keeping its Redis clients (see there)."""
+    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
+        return {**config, "BACKEND": "common.redis_cache.RedisCache"}
+    return config
+
+
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "default": with_kept_clients(env.cache("CACHE_URL", default="locmemcache://")),
     # Rate-limit counters (common.ratelimit); shared by every web process when it is Redis.
-    "ratelimit": env.cache(
-        "RATELIMIT_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://ratelimit")
+    "ratelimit": with_kept_clients(
+        env.cache("RATELIMIT_CACHE_URL", default=env.str("CACHE_URL", default="locmemcache://ratelimit"))
     ),
 }
 # Requests a minute from one address to the public search and to the JSON API (429 beyond).

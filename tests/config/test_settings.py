@@ -89,3 +89,30 @@ def test_public_pages_are_warmed_by_default_only_with_a_cache_every_process_shar
     result = manage("shell", "-c", code, env={**PRODUCTION, **override})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == warmed
+
+
+@pytest.mark.parametrize(
+    ("override", "backend", "local_bytes"),
+    [
+        ({}, "django.core.cache.backends.locmem.LocMemCache", "0"),
+        (
+            {"CACHE_URL": "redis://cache.example.org:6379/0"},
+            "common.redis_cache.RedisCache",
+            str(32 * 1024 * 1024),
+        ),
+        (
+            {"CACHE_URL": "dbcache://public_pages"},
+            "django.core.cache.backends.db.DatabaseCache",
+            str(32 * 1024 * 1024),
+        ),
+    ],
+)
+def test_redis_keeps_its_clients_and_a_shared_cache_gets_local_copies(override, backend, local_bytes):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['ratelimit']['BACKEND'], "
+        "settings.PUBLIC_CACHE_LOCAL_BYTES)"
+    )
+    result = manage("shell", "-c", code, env={**PRODUCTION, **override})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [backend, backend, local_bytes]
