@@ -350,7 +350,6 @@ OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 600)
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 
-
 def with_kept_clients(config: dict) -> dict:
     """Redis through common.redis_cache: Django's backend, keeping its Redis clients (see there)."""
     if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
