@@ -9,7 +9,7 @@ import html
 from urllib.parse import urlsplit
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -157,3 +157,16 @@ def response_cell(cell: ResponseCell, reference: str, slug: str) -> SafeString:
         url = reverse("public:response", args=[reference, cell.obligation.recommendation.reference, slug])
         return format_html('{}<a class="govuk-link" href="{}">{}</a>', mark, url, cell.text)
     return format_html("{}{}", mark, cell.text)
+
+
+@register.filter
+def organisation_url(slug: str) -> str:
+    """The address of the organisation's page, as ``{% url 'public:organisation' slug %}`` gives
+    it: reversed once per organisation and language (a slug never changes; the complaint page
+    names each of 47 addressees 30 times)."""
+    return _organisation_url(slug, get_language(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _organisation_url(slug: str, language: str, prefix: str) -> str:
+    return reverse("public:organisation", args=[slug])
