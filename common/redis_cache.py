@@ -24,12 +24,15 @@ class RedisCacheClient(DjangoRedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        django: Any = self  # Django's own attributes, which its type stubs leave out
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+            if index not in django._pools:
+                django._pools[index] = django._pool_class.from_url(
+                    django._servers[index], **django._pool_options
+                )
+            client = self._clients[index] = django._client(connection_pool=django._pools[index])
         return client
 
 
