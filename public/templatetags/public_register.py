@@ -147,7 +147,7 @@ def response_cell(cell: ResponseCell, reference: str, slug: str) -> SafeString:
     recommendations matrix, the complaint page and the organisation's page.
 
     Made here rather than in an included template: the complaint page of a national report shows
-    1,410 of them, and an include each was about a fifth of its render (BENCHMARKS.md section 1)."""
+    1,410 of them, and an include each made its render 5 to 12% slower (BENCHMARKS.md section 1)."""
     mark = (
         format_html('<strong class="govuk-tag govuk-tag--red">{}</strong> ', _("Overdue"))
         if cell.marked_overdue
