@@ -378,7 +378,10 @@ def _postgres(
             "ORDER BY d.id DESC LIMIT %s) AS newest ORDER BY newest.id DESC",
             [" ".join(terms), *params, limit + 1],
         )
-        return _page_of(cursor.fetchall(), limit, page, page_size)
+        rows = cursor.fetchall()
+        # Back as it was for the rest of a transaction this one may be a savepoint of.
+        cursor.execute("SET LOCAL jit TO DEFAULT")
+        return _page_of(rows, limit, page, page_size)
 
 
 _PG_SOURCE = "FROM evidence_document d, plainto_tsquery('english'::regconfig, %s) AS q(query)"

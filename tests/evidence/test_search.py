@@ -560,3 +560,21 @@ def test_the_page_says_more_than_the_limit_and_the_search_is_recorded_so(evidenc
         ("portal", 3, True),
         ("portal", 3, False),
     ]
+
+
+def test_a_search_leaves_the_planner_settings_of_the_transaction_it_runs_in_as_they_were(evidence):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner settings are PostgreSQL's")
+    team, _device = make_person("team")
+
+    def settings() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
+            return list(cursor.fetchone())
+
+    before = settings()
+    # The test's own transaction is still open: the search's is a savepoint of it.
+    assert found(team, "trafficked") and found(team, "nothing-like-this-anywhere") == []
+    assert settings() == before
