@@ -660,7 +660,7 @@ def serve(request: HttpRequest, stored: dict[str, Any], outcome: str) -> HttpRes
 KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Last-Modified", "Link", "X-Robots-Tag")
 
 
-def _to_store(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any] | None:
+def _to_store(response: HttpResponseBase) -> dict[str, Any] | None:
     # A streaming response (a file, for one) is not an HttpResponse: it has no content to keep.
     if not isinstance(response, HttpResponse) or response.status_code != 200 or response.cookies:
         return None
@@ -703,7 +703,7 @@ def cached_public_page(
         render = getattr(response, "render", None)
         if callable(render) and not getattr(response, "is_rendered", True):
             response = render()
-        stored = _to_store(request, response)
+        stored = _to_store(response)
         if stored is None:
             return response
         timeout = min(limit, max(1, int((state["valid_until"] - now).total_seconds())))
