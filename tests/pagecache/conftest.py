@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django_tasks.signals import task_finished
 
 SITE_HOST = urlsplit(django_settings.SITE_URL).netloc
@@ -63,3 +63,26 @@ def warmings():
     task_finished.connect(record)
     yield ran
     task_finished.disconnect(record)
+
+
+@pytest.fixture
+def shared_cache_reads(monkeypatch):
+    """Each read of the page cache's store from here on (``get`` or ``get_many``), as the name of
+    the call; a backend's ``get_many`` that calls its own ``get`` counts once."""
+    reads: list[str] = []
+    inside: list[str] = []
+    backend = type(caches["default"])
+    for name in ("get", "get_many"):
+        real = getattr(backend, name)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            if not inside:
+                reads.append(_name)
+            inside.append(_name)
+            try:
+                return _real(self, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    return reads

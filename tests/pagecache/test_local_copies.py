@@ -30,40 +30,26 @@ def local_copies(settings):
     page_cache.forget_local_copies()
 
 
-class CountedReads:
-    """Counts the shared cache's reads."""
-
-    def __init__(self, monkeypatch):
-        self.count = 0
-        real = cache.get
-
-        def get(*args, **kwargs):
-            self.count += 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(cache, "get", get)
-
-
-def test_a_hit_is_served_from_the_process_own_copy(client, monkeypatch):
+def test_a_hit_is_served_from_the_process_own_copy(request, client):
     stored = client.get(HESTIA)
-    reads = CountedReads(monkeypatch)
+    reads = request.getfixturevalue("shared_cache_reads")
 
     again = client.get(HESTIA, HTTP_ACCEPT_ENCODING="gzip")
 
     assert (stored["X-Public-Cache"], again["X-Public-Cache"]) == ("miss", "hit")
-    assert reads.count == 0
+    assert reads == []
     assert gzip.decompress(again.content) == stored.content
 
 
-def test_a_copy_read_from_the_shared_cache_is_kept(client, monkeypatch):
+def test_a_copy_read_from_the_shared_cache_is_kept(request, client):
     client.get(HESTIA)
     page_cache.forget_local_copies()  # as in a process that did not render it
-    reads = CountedReads(monkeypatch)
+    reads = request.getfixturevalue("shared_cache_reads")
 
     first, second = client.get(HESTIA), client.get(HESTIA)
 
     assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("hit", "hit")
-    assert reads.count == 1
+    assert reads == ["get"]
 
 
 def test_a_purge_is_seen_on_the_next_request_though_the_copy_is_kept(

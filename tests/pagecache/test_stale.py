@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.core.cache import caches
 from django.db import transaction
 
 from pagecache import cache as page_cache
@@ -207,29 +206,14 @@ def test_an_audit_event_alone_about_a_public_response_purges_hard(
 
 
 def test_a_copy_from_before_is_found_in_one_read_of_the_shared_cache(
-    client, case, settings, monkeypatch, worker_not_yet, django_capture_on_commit_callbacks
+    request, client, case, settings, worker_not_yet, django_capture_on_commit_callbacks
 ):
     settings.PUBLIC_CACHE_LOCAL_BYTES = 8 * 1024 * 1024  # as with Redis: this process keeps its copies
     page_cache.forget_local_copies()
     matrix = f"/super-complaints/{case.complaint.reference}/recommendations/"
     visit(client, matrix)
     answer_kent(case, django_capture_on_commit_callbacks)
-    reads: list[str] = []
-    inside: list[str] = []  # the file cache's get_many calls its get: count the outer call only
-    backend = type(caches["default"])
-    for name in ("get", "get_many"):
-        real = getattr(backend, name)
-
-        def counted(self, *args, _real=real, _name=name, **kwargs):
-            if not inside:
-                reads.append(_name)
-            inside.append(_name)
-            try:
-                return _real(self, *args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(backend, name, counted)
+    reads = request.getfixturevalue("shared_cache_reads")  # from here on, not while building
 
     old = visit(client, matrix)
 
