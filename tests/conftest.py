@@ -61,6 +61,32 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -weight[item.module])
 
 
+def _delete_not_truncate(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """PostgreSQL's flush between live-server and transactional tests, as DELETEs: one TRUNCATE of
+    the ~100 tables made new files for each and took about a second (BENCHMARKS.md section 4);
+    deleting the few rows a test left takes a few milliseconds. Every foreign key is deferred
+    (Django makes them so), so the order does not matter inside the flush's transaction."""
+    if reset_sequences or allow_cascade or not tables:
+        return _truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    return [
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables
+    ]
+
+
+_truncate = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete():
+    global _truncate
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    _truncate = DatabaseOperations.sql_flush
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", _delete_not_truncate)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in English. A request under /cy/ leaves Welsh active in the thread that

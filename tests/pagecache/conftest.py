@@ -14,10 +14,10 @@ SITE_HOST = urlsplit(django_settings.SITE_URL).netloc
 
 
 @pytest.fixture(autouse=True)
-def page_cache(request, settings):
-    # The test of several processes brings its own database, in a file they share.
-    if request.node.module.__name__ != "tests.pagecache.test_processes":
-        request.getfixturevalue("public_record")
+def page_cache(public_record, settings):
+    # Named as an argument, not asked for inside: the public record then loads once for a module,
+    # before its first test's transaction (asked for inside, it loaded again for every test).
+    # The test of several processes, with a database of its own, has its own ``page_cache``.
     settings.PUBLIC_CACHE_SECONDS = 3600
     cache.clear()
     yield

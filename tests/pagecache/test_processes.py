@@ -54,6 +54,12 @@ def wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError(f"nothing answered on port {port}")
 
 
+@pytest.fixture(autouse=True)
+def page_cache():
+    """In place of the package's (tests/pagecache/conftest.py): this test's processes serve a
+    database and a cache of their own, so nothing is loaded or emptied here."""
+
+
 @pytest.fixture
 def environment(tmp_path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
