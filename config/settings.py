@@ -163,8 +163,8 @@ MIDDLEWARE = [
     "accounts.middleware.PrivateResponsesMiddleware",
     "common.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A stored public page for a visitor with no cookie, before the layers it does not need.
-    "pagecache.fastpath.PublicPageFastPath",
+    # Marks a public page served from the cache, for the fast path in front of Django (config/wsgi.py).
+    "pagecache.fastpath.PublicPageRoutes",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

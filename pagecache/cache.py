@@ -45,8 +45,8 @@ one; the worker's own requests never take a stale copy. So a publication reaches
 seconds (at most that bound) without fifty visitors rendering the same page at once, and anything
 taken out of public view is gone from the next request, as before.
 
-**The fast path** (`pagecache.fastpath`, docs/decisions/0042): a stored page for a request with no
-cookie and no credentials is answered before the inner middleware runs, with the headers the whole
+**The fast path** (`pagecache.fastpath`, docs/decisions/0053): a stored page for a GET with no
+cookie and no credentials is answered in front of Django's handler, with the headers the whole
 stack gave the same address.
 
 Public pages carry no user content, so one stored copy serves everyone, byte for byte: the one

@@ -3,20 +3,21 @@ a cached hit sends it alone, not after Django's own ``SELECT 1``, and a connecti
 between requests (the database restarted, the backend ended) is still replaced before anything
 is read from it, so the visitor gets the page.
 
-Requests go through Django's real WSGI handler, as under gunicorn: the test client leaves out
-the start-of-request connection handling (``close_old_connections``) these tests are about. A
-committed database, so the second connection that ends the first's backend sees the same rows.
+Requests go through the service's WSGI application (the fast path in front of Django's handler,
+as under gunicorn): the test client leaves out the start-of-request connection handling
+(``close_old_connections``) these tests are about. A committed database, so the second connection
+that ends the first's backend sees the same rows.
 """
 
 from __future__ import annotations
-
-import io
 
 import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
-from django.test import RequestFactory
+
+from pagecache.fastpath import FastPath
+from tests.pagecache.wsgi import call
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's health check sends nothing"),
@@ -26,21 +27,9 @@ pytestmark = [
 HESTIA = "/super-complaints/SC-2019-002/"
 
 
-def get(path: str) -> tuple[str, dict[str, str], bytes]:
-    """GET ``path`` as an anonymous visitor through the WSGI handler: status, headers, body."""
-    environ = RequestFactory().get(path).environ
-    environ["wsgi.input"] = io.BytesIO()
-    answer: dict[str, object] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
-        answer["status"], answer["headers"] = status, dict(headers)
-
-    result = WSGIHandler()(environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        result.close()  # sends request_finished, as a server does
-    return str(answer["status"]), dict(answer["headers"]), body  # type: ignore[arg-type]
+@pytest.fixture
+def app() -> FastPath:
+    return FastPath(WSGIHandler())
 
 
 def end_backend(pid: int) -> None:
@@ -63,26 +52,26 @@ def health_checks(monkeypatch):
     return calls
 
 
-def test_a_cached_hit_sends_the_version_read_and_no_check_of_its_own(health_checks):
-    get(HESTIA)
-    status, headers, _ = get(HESTIA)
+def test_a_cached_hit_sends_the_version_read_and_no_check_of_its_own(app, health_checks):
+    call(app, HESTIA)
+    answer = call(app, HESTIA)
 
-    assert status == "200 OK"
-    assert headers["X-Public-Cache"] == "hit"
+    assert answer.status == 200
+    assert answer["X-Public-Cache"] == "hit"
     assert health_checks == []
 
 
 @pytest.mark.parametrize("stored", [True, False], ids=["stored page", "page to render"])
-def test_a_connection_ended_between_requests_is_replaced_and_the_page_served(stored, health_checks):
-    get(HESTIA if stored else "/super-complaints/")  # opens the connection, kept between requests
+def test_a_connection_ended_between_requests_is_replaced_and_the_page_served(app, stored, health_checks):
+    call(app, HESTIA if stored else "/super-complaints/")  # opens the connection, kept between requests
     assert connection.connection is not None
     ended = connection.connection.info.backend_pid
     end_backend(ended)
 
-    status, headers, body = get(HESTIA)
+    answer = call(app, HESTIA)
 
-    assert status == "200 OK"
-    assert headers["X-Public-Cache"] == ("hit" if stored else "miss")
-    assert b"SC-2019-002" in body
+    assert answer.status == 200
+    assert answer["X-Public-Cache"] == ("hit" if stored else "miss")
+    assert b"SC-2019-002" in answer.body
     assert connection.connection.info.backend_pid != ended
     assert health_checks == []
