@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.db import transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from hypothesis import settings as hypothesis_settings
 
 # The audit trail refuses DELETE and TRUNCATE; this lets Django's flush between transactional and
@@ -16,6 +17,8 @@ from tests.audit.guard import audit_trail_flushable  # noqa: F401
 # properties are about dates, not speed; speed is measured in bench/.
 hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
+
+TRUNCATE_FLUSH = PostgresOperations.sql_flush
 
 # The Debian chromium package: `playwright install` cannot download a browser on these machines.
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -67,23 +70,18 @@ def _delete_not_truncate(self, style, tables, *, reset_sequences=False, allow_ca
     deleting the few rows a test left takes a few milliseconds. Every foreign key is deferred
     (Django makes them so), so the order does not matter inside the flush's transaction."""
     if reset_sequences or allow_cascade or not tables:
-        return _truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return TRUNCATE_FLUSH(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
     return [
         f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables
     ]
 
 
-_truncate = None
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _flush_by_delete():
-    global _truncate
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    _truncate = DatabaseOperations.sql_flush
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DatabaseOperations, "sql_flush", _delete_not_truncate)
+        patch.setattr(PostgresOperations, "sql_flush", _delete_not_truncate)
         yield
 
 
