@@ -115,8 +115,17 @@ def _public_record_for_module(request, django_db_setup, django_db_blocker):
         return
     with django_db_blocker.unblock(), transaction.atomic():
         ensure_public_record()
+        _drop_commit_callbacks()
         yield
         transaction.set_rollback(True)
+
+
+def _drop_commit_callbacks() -> None:
+    """A module's builds run in its transaction, which is rolled back, never committed: their
+    commit callbacks never run. Drop them, so that nothing they carry is taken by a test for its
+    own (the page cache's purge round, which remembers what its transaction saved softly and so
+    need not purge again, is kept with the list of callbacks it belongs to)."""
+    transaction.get_connection().run_on_commit = []
 
 
 @pytest.fixture
@@ -170,7 +179,9 @@ def once_per_module(build):
         if any(_needs_a_committed_database(i) for i in request.session.items if i.module is request.module):
             raise RuntimeError(f"{request.module.__name__} has tests that empty the database; build per test")
         with django_db_blocker.unblock():
-            return build()
+            value = build()
+            _drop_commit_callbacks()
+            return value
 
     return built
 

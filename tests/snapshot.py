@@ -11,8 +11,9 @@ back after it: its commit callbacks never run) and one committed (a live-server 
 since the two leave different rows. It is only taken when the build wrote into tables that were
 empty, changed no row that was there before and refers to no row outside what it wrote but
 content types; and only copied back into tables that are empty. Content types are made again
-after each flush, under new ids: the copy's references to them are moved to the new ids. So a
-copied build is the same rows a new one would have written (tests/test_snapshot.py).
+after each flush, under new ids: the copy's references to them are moved to the new ids; and
+PostgreSQL's sequences are moved past the ids copied in. So a copied build is the same rows a new
+one would have written (tests/test_snapshot.py).
 """
 
 from __future__ import annotations
